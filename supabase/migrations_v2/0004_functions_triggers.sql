@@ -159,6 +159,83 @@ AS $$
   );
 $$;
 
+-- NEW: the course of a module, lesson or quiz (for policies on child tables; definer so
+-- a policy does not depend on the caller seeing the parent row).
+CREATE FUNCTION app.module_course_id(p_module_id uuid) RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT m.course_id FROM app.modules m WHERE m.id = p_module_id;
+$$;
+
+CREATE FUNCTION app.lesson_course_id(p_lesson_id uuid) RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT m.course_id FROM app.lessons l JOIN app.modules m ON m.id = l.module_id
+   WHERE l.id = p_lesson_id;
+$$;
+
+CREATE FUNCTION app.quiz_course_id(p_quiz_id uuid) RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT q.course_id FROM app.course_quizzes q WHERE q.id = p_quiz_id;
+$$;
+
+-- NEW: whether a course is published (for the "intro lessons of published courses" reads).
+CREATE FUNCTION app.course_is_published(p_course_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT coalesce((SELECT c.is_published FROM app.courses c WHERE c.id = p_course_id), false);
+$$;
+
+-- NEW: who may create courses: teachers (profiles.role teacher, role_v2 teacher, or a
+-- row in app.teachers) and admins.
+CREATE FUNCTION app.is_teacher(p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT p_user_id IS NOT NULL AND (
+       EXISTS (SELECT 1 FROM app.profiles p
+                WHERE p.user_id = p_user_id
+                  AND (p.role IN ('teacher'::app.profile_role, 'admin'::app.profile_role)
+                       OR p.role_v2 = 'teacher'::app.user_role OR p.is_admin))
+    OR EXISTS (SELECT 1 FROM app.teachers t WHERE t.profile_id = p_user_id)
+  );
+$$;
+
+-- NEW: an active membership (status active, not ended).
+CREATE FUNCTION app.has_active_membership(p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM app.memberships m
+     WHERE m.user_id = p_user_id AND m.status = 'active'
+       AND (m.end_date IS NULL OR m.end_date > now())
+  );
+$$;
+
+-- NEW: who may see and register for a live event: its teacher and admins; for a
+-- published event, members (access_type membership) or users entitled to its course
+-- (access_type course).
+CREATE FUNCTION app.can_access_live_event(p_event_id uuid, p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT p_user_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM app.live_events e
+     WHERE e.id = p_event_id
+       AND (   e.teacher_id = p_user_id
+            OR app.is_admin(p_user_id)
+            OR (e.is_published AND (
+                     (e.access_type = 'membership' AND app.has_active_membership(p_user_id))
+                  OR (e.access_type = 'course' AND app.can_access_course(e.course_id, p_user_id)))))
+  );
+$$;
+
 -- NEW: the course a storage object of bucket course-media or lesson-media belongs to.
 -- Path convention for uploads: `<course_id>/…` (course-media) and
 -- `<course_id>/<lesson_id>/…` or `<lesson_id>/…` (lesson-media): the first of the first two

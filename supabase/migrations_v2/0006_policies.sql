@@ -1,0 +1,455 @@
+-- 0006_policies.sql — row level security policies for every table of schema app.
+--
+-- Rebuild plan Option B: policies come after RLS is on (0005) and after the helper
+-- functions they call (0004). legacy.json lists each legacy policy's name, command and
+-- roles but not its expressions, so every legacy policy is kept under its legacy name,
+-- command and roles, with its expression written here from the name and the table's
+-- columns. Policies marked NEW did not exist in legacy (the README lists them).
+--
+-- Families:
+-- * service: `<table>_service…` and `service_role_full_access` (roles public) admit
+--   requests whose JWT role is service_role; the NEW `<table>_service_role` policies on
+--   seminar_sessions, seminar_recordings, livekit_webhook_jobs and subscriptions are
+--   granted TO service_role directly. (Supabase's service_role also has BYPASSRLS.)
+-- * self: rows of the caller, auth.uid() = user_id / owner column.
+-- * owner/teacher: rows of courses the caller teaches (app.can_edit_course: created_by
+--   or admin), of their seminars, sessions, services, bundles.
+-- * public read: published / active / public rows, for anon and authenticated.
+-- * entitled read: course content for users entitled to the course
+--   (app.can_access_course), seminar data for hosts/attendees (app.can_access_seminar),
+--   live events for members or entitled users (app.can_access_live_event).
+-- auth.uid() and auth.role() are wrapped in (SELECT …) so they are evaluated once per
+-- statement, not once per row.
+
+-- app.activities
+CREATE POLICY activities_read ON app.activities AS PERMISSIVE FOR SELECT TO authenticated
+  USING (true);
+CREATE POLICY activities_service ON app.activities AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.activities AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.app_config
+CREATE POLICY service_role_full_access ON app.app_config AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.auth_events
+CREATE POLICY auth_events_service ON app.auth_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.auth_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.billing_logs
+CREATE POLICY billing_logs_service ON app.billing_logs AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.billing_logs AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.certificates
+CREATE POLICY certificates_self_read ON app.certificates AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())));  -- NEW
+CREATE POLICY certificates_service ON app.certificates AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.certificates AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.course_bundle_courses
+CREATE POLICY course_bundle_courses_owner ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
+  USING (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())))
+  WITH CHECK (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())));
+CREATE POLICY course_bundle_courses_public_read ON app.course_bundle_courses AS PERMISSIVE FOR SELECT TO public
+  USING (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.is_active));  -- NEW
+CREATE POLICY course_bundle_courses_service ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');  -- NEW
+
+-- app.course_bundles
+CREATE POLICY course_bundles_owner_write ON app.course_bundles AS PERMISSIVE FOR ALL TO public
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
+CREATE POLICY course_bundles_public_read ON app.course_bundles AS PERMISSIVE FOR SELECT TO public
+  USING (is_active OR teacher_id = (SELECT auth.uid()));
+CREATE POLICY course_bundles_service ON app.course_bundles AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');  -- NEW
+
+-- app.course_display_priorities
+-- a teacher reads their own priority; only admins set priorities
+CREATE POLICY course_display_owner ON app.course_display_priorities AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())))
+  WITH CHECK (app.is_admin((SELECT auth.uid())));
+CREATE POLICY course_display_service ON app.course_display_priorities AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.course_display_priorities AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.course_entitlements
+CREATE POLICY course_entitlements_self_read ON app.course_entitlements AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.course_entitlements AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.course_products
+CREATE POLICY course_products_owner ON app.course_products AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(course_id, (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(course_id, (SELECT auth.uid())));
+CREATE POLICY course_products_service_role ON app.course_products AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.course_quizzes
+CREATE POLICY course_quizzes_read ON app.course_quizzes AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_course(course_id, (SELECT auth.uid())));  -- NEW
+CREATE POLICY course_quizzes_teacher ON app.course_quizzes AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(course_id, (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(course_id, (SELECT auth.uid())));  -- NEW
+CREATE POLICY quizzes_service ON app.course_quizzes AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.course_quizzes AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.courses
+CREATE POLICY courses_owner_write ON app.courses AS PERMISSIVE FOR ALL TO authenticated
+  USING (created_by = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())))
+  WITH CHECK ((created_by = (SELECT auth.uid()) AND app.is_teacher((SELECT auth.uid()))) OR app.is_admin((SELECT auth.uid())));
+CREATE POLICY courses_public_read ON app.courses AS PERMISSIVE FOR SELECT TO public
+  USING (is_published OR created_by = (SELECT auth.uid()));
+CREATE POLICY courses_service_role ON app.courses AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.courses AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.enrollments
+-- users see their enrollments; they may enrol themselves only in published free intro courses
+CREATE POLICY enrollments_user ON app.enrollments AS PERMISSIVE FOR ALL TO authenticated
+  USING (user_id = (SELECT auth.uid()))
+  WITH CHECK (user_id = (SELECT auth.uid()) AND source = 'free_intro'::app.enrollment_source AND EXISTS (SELECT 1 FROM app.courses c WHERE c.id = course_id AND c.is_free_intro AND c.is_published));
+CREATE POLICY enrollments_teacher_read ON app.enrollments AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_edit_course(course_id, (SELECT auth.uid())));  -- NEW
+CREATE POLICY enrollments_service ON app.enrollments AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.enrollments AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.entitlements
+CREATE POLICY entitlements_student ON app.entitlements AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY entitlements_teacher ON app.entitlements AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_edit_course(course_id, (SELECT auth.uid())));
+CREATE POLICY entitlements_service_role ON app.entitlements AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.follows
+CREATE POLICY follows_user ON app.follows AS PERMISSIVE FOR ALL TO authenticated
+  USING (follower_id = (SELECT auth.uid()) OR followee_id = (SELECT auth.uid()))
+  WITH CHECK (follower_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.follows AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.guest_claim_tokens
+CREATE POLICY guest_claim_tokens_service_role ON app.guest_claim_tokens AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.lesson_media
+CREATE POLICY lesson_media_select ON app.lesson_media AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())) OR EXISTS (SELECT 1 FROM app.lessons l WHERE l.id = lesson_id AND l.is_intro AND app.course_is_published(app.lesson_course_id(l.id))));
+CREATE POLICY lesson_media_write ON app.lesson_media AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())));
+CREATE POLICY lesson_media_service ON app.lesson_media AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.lesson_media AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.lessons
+-- entitled users read every lesson; any signed-in user reads intro lessons of published courses
+CREATE POLICY lessons_select ON app.lessons AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_course(app.module_course_id(module_id), (SELECT auth.uid())) OR (is_intro AND app.course_is_published(app.module_course_id(module_id))));
+CREATE POLICY lessons_write ON app.lessons AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(app.module_course_id(module_id), (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(app.module_course_id(module_id), (SELECT auth.uid())));
+CREATE POLICY lessons_service_role ON app.lessons AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.lessons AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.live_event_registrations
+CREATE POLICY live_event_registrations_read ON app.live_event_registrations AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()) OR EXISTS (SELECT 1 FROM app.live_events e WHERE e.id = event_id AND e.teacher_id = (SELECT auth.uid())) OR app.is_admin((SELECT auth.uid())));
+CREATE POLICY live_event_registrations_write ON app.live_event_registrations AS PERMISSIVE FOR ALL TO authenticated
+  USING (user_id = (SELECT auth.uid()))
+  WITH CHECK (user_id = (SELECT auth.uid()) AND app.can_access_live_event(event_id, (SELECT auth.uid())));
+CREATE POLICY live_event_registrations_service ON app.live_event_registrations AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.live_events
+CREATE POLICY live_events_access ON app.live_events AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_live_event(id, (SELECT auth.uid())));
+CREATE POLICY live_events_host_rw ON app.live_events AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
+CREATE POLICY live_events_service ON app.live_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.livekit_webhook_jobs
+CREATE POLICY livekit_webhook_jobs_service_role ON app.livekit_webhook_jobs AS PERMISSIVE FOR ALL TO service_role
+  USING (true) WITH CHECK (true);  -- NEW
+
+-- app.media_objects
+CREATE POLICY media_owner_rw ON app.media_objects AS PERMISSIVE FOR ALL TO authenticated
+  USING (owner_id = (SELECT auth.uid()))
+  WITH CHECK (owner_id = (SELECT auth.uid()));
+CREATE POLICY media_service_role ON app.media_objects AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.media_objects AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.meditations
+CREATE POLICY meditations_public_read ON app.meditations AS PERMISSIVE FOR SELECT TO public
+  USING (is_public OR teacher_id = (SELECT auth.uid()) OR created_by = (SELECT auth.uid()));  -- NEW
+CREATE POLICY meditations_service ON app.meditations AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.meditations AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.memberships
+CREATE POLICY memberships_self ON app.memberships AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY memberships_service ON app.memberships AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.memberships AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.messages
+CREATE POLICY messages_user ON app.messages AS PERMISSIVE FOR ALL TO authenticated
+  USING (sender_id = (SELECT auth.uid()) OR recipient_id = (SELECT auth.uid()))
+  WITH CHECK (sender_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.messages AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.modules
+CREATE POLICY modules_course_owner ON app.modules AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(course_id, (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(course_id, (SELECT auth.uid())));
+-- the outline (modules) of a published course is visible to signed-in users
+CREATE POLICY modules_read ON app.modules AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_course(course_id, (SELECT auth.uid())) OR app.course_is_published(course_id));  -- NEW
+CREATE POLICY modules_service_role ON app.modules AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.modules AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.notifications
+CREATE POLICY notifications_user ON app.notifications AS PERMISSIVE FOR ALL TO authenticated
+  USING (user_id = (SELECT auth.uid()))
+  WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.notifications AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.orders
+CREATE POLICY orders_user_read ON app.orders AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+-- a user may open their own pending order; payment state is written by service_role
+CREATE POLICY orders_user_write ON app.orders AS PERMISSIVE FOR INSERT TO authenticated
+  WITH CHECK (user_id = (SELECT auth.uid()) AND status = 'pending'::app.order_status);
+CREATE POLICY orders_provider_read ON app.orders AS PERMISSIVE FOR SELECT TO authenticated
+  USING (EXISTS (SELECT 1 FROM app.services s WHERE s.id = service_id AND s.provider_id = (SELECT auth.uid())));  -- NEW
+CREATE POLICY orders_service ON app.orders AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.orders AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.payment_events
+CREATE POLICY payment_events_service ON app.payment_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.payment_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.payments
+CREATE POLICY payments_read ON app.payments AS PERMISSIVE FOR SELECT TO authenticated
+  USING (EXISTS (SELECT 1 FROM app.orders o WHERE o.id = order_id AND o.user_id = (SELECT auth.uid())));
+CREATE POLICY payments_service ON app.payments AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.payments AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.posts
+CREATE POLICY posts_author ON app.posts AS PERMISSIVE FOR ALL TO authenticated
+  USING (author_id = (SELECT auth.uid()))
+  WITH CHECK (author_id = (SELECT auth.uid()));
+CREATE POLICY posts_service ON app.posts AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.posts AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.profiles
+CREATE POLICY profiles_self_read ON app.profiles AS PERMISSIVE FOR SELECT TO public
+  USING (user_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())));
+-- which columns a user may update is limited by column grants in 0009 (not role, is_admin, email, stripe ids)
+CREATE POLICY profiles_self_write ON app.profiles AS PERMISSIVE FOR UPDATE TO authenticated
+  USING (user_id = (SELECT auth.uid()))
+  WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.profiles AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.purchases
+CREATE POLICY purchases_owner_read ON app.purchases AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY purchases_service_role ON app.purchases AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.quiz_questions
+-- students never read questions directly (they hold the answers); they are graded by app.grade_quiz_and_issue_certificate
+CREATE POLICY quiz_questions_teacher ON app.quiz_questions AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(coalesce(course_id, app.quiz_course_id(quiz_id)), (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(coalesce(course_id, app.quiz_course_id(quiz_id)), (SELECT auth.uid())));  -- NEW
+CREATE POLICY quiz_questions_service ON app.quiz_questions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.quiz_questions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.refresh_tokens
+CREATE POLICY refresh_tokens_service ON app.refresh_tokens AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.refresh_tokens AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.reviews
+CREATE POLICY reviews_user ON app.reviews AS PERMISSIVE FOR ALL TO authenticated
+  USING (reviewer_id = (SELECT auth.uid()))
+  WITH CHECK (reviewer_id = (SELECT auth.uid()));
+CREATE POLICY reviews_public_read ON app.reviews AS PERMISSIVE FOR SELECT TO public
+  USING (visibility = 'public'::app.review_visibility);  -- NEW
+CREATE POLICY reviews_service ON app.reviews AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.reviews AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.seminar_attendees
+CREATE POLICY attendees_read ON app.seminar_attendees AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()) OR app.is_seminar_host(seminar_id, (SELECT auth.uid())) OR app.is_admin((SELECT auth.uid())));
+-- the host manages the attendee list (invitations); join/leave bookkeeping is written by service_role
+CREATE POLICY attendees_write ON app.seminar_attendees AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())))
+  WITH CHECK (app.is_seminar_host(seminar_id, (SELECT auth.uid())));
+CREATE POLICY attendees_service ON app.seminar_attendees AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.seminar_attendees AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.seminar_recordings
+CREATE POLICY seminar_recordings_read ON app.seminar_recordings AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())) OR (published AND app.can_access_seminar(seminar_id, (SELECT auth.uid()))));  -- NEW
+CREATE POLICY seminar_recordings_service_role ON app.seminar_recordings AS PERMISSIVE FOR ALL TO service_role
+  USING (true) WITH CHECK (true);  -- NEW
+
+-- app.seminar_sessions
+CREATE POLICY seminar_sessions_read ON app.seminar_sessions AS PERMISSIVE FOR SELECT TO authenticated
+  USING (app.can_access_seminar(seminar_id, (SELECT auth.uid())));  -- NEW
+CREATE POLICY seminar_sessions_service_role ON app.seminar_sessions AS PERMISSIVE FOR ALL TO service_role
+  USING (true) WITH CHECK (true);  -- NEW
+
+-- app.seminars
+CREATE POLICY seminars_host_rw ON app.seminars AS PERMISSIVE FOR ALL TO authenticated
+  USING (host_id = (SELECT auth.uid()))
+  WITH CHECK (host_id = (SELECT auth.uid()));
+CREATE POLICY seminars_public_read ON app.seminars AS PERMISSIVE FOR SELECT TO public
+  USING (status <> 'draft'::app.seminar_status OR host_id = (SELECT auth.uid()));
+CREATE POLICY seminars_service ON app.seminars AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.seminars AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.services
+CREATE POLICY services_owner_rw ON app.services AS PERMISSIVE FOR ALL TO authenticated
+  USING (provider_id = (SELECT auth.uid()))
+  WITH CHECK (provider_id = (SELECT auth.uid()));
+CREATE POLICY services_public_read ON app.services AS PERMISSIVE FOR SELECT TO public
+  USING ((status = 'active'::app.service_status AND active) OR provider_id = (SELECT auth.uid()));
+CREATE POLICY services_service ON app.services AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.services AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.session_slots
+CREATE POLICY session_slots_owner ON app.session_slots AS PERMISSIVE FOR ALL TO authenticated
+  USING (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.teacher_id = (SELECT auth.uid())))
+  WITH CHECK (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.teacher_id = (SELECT auth.uid())));
+CREATE POLICY session_slots_public_read ON app.session_slots AS PERMISSIVE FOR SELECT TO public
+  USING (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.visibility = 'published'::app.session_visibility));  -- NEW
+CREATE POLICY session_slots_service ON app.session_slots AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.session_slots AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.sessions
+CREATE POLICY sessions_owner ON app.sessions AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
+CREATE POLICY sessions_public_read ON app.sessions AS PERMISSIVE FOR SELECT TO public
+  USING (visibility = 'published'::app.session_visibility OR teacher_id = (SELECT auth.uid()));
+CREATE POLICY sessions_service ON app.sessions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.sessions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.stripe_customers
+CREATE POLICY stripe_customers_service ON app.stripe_customers AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.stripe_customers AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.subscriptions
+CREATE POLICY subscriptions_self_read ON app.subscriptions AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));  -- NEW
+CREATE POLICY subscriptions_service_role ON app.subscriptions AS PERMISSIVE FOR ALL TO service_role
+  USING (true) WITH CHECK (true);  -- NEW
+
+-- app.tarot_requests
+CREATE POLICY tarot_service ON app.tarot_requests AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.tarot_requests AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_approvals
+CREATE POLICY teacher_approvals_service ON app.teacher_approvals AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.teacher_approvals AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_directory
+CREATE POLICY teacher_directory_service ON app.teacher_directory AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.teacher_directory AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_payout_methods
+CREATE POLICY payout_teacher ON app.teacher_payout_methods AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
+CREATE POLICY payout_service ON app.teacher_payout_methods AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.teacher_payout_methods AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_permissions
+CREATE POLICY teacher_meta_service ON app.teacher_permissions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.teacher_permissions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_profile_media
+CREATE POLICY tpm_public_read ON app.teacher_profile_media AS PERMISSIVE FOR SELECT TO public
+  USING (is_published OR teacher_id = (SELECT auth.uid()));
+CREATE POLICY tpm_teacher ON app.teacher_profile_media AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
+CREATE POLICY service_role_full_access ON app.teacher_profile_media AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teachers
+-- grants in 0009 leave authenticated SELECT only on app.teachers (Stripe Connect state is written by service_role)
+CREATE POLICY teachers_owner ON app.teachers AS PERMISSIVE FOR ALL TO authenticated
+  USING (profile_id = (SELECT auth.uid()))
+  WITH CHECK (profile_id = (SELECT auth.uid()));
+CREATE POLICY teachers_service ON app.teachers AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.teachers AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');

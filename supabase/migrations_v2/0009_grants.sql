@@ -1,0 +1,75 @@
+-- 0009_grants.sql — privileges of Supabase's roles on schema app.
+--
+-- On Supabase, RLS decides which rows a role reaches and table privileges decide which
+-- statements it may run at all (PostgREST connects as authenticator and switches to
+-- anon / authenticated / service_role). The v2 grants:
+--   postgres       all privileges (it owns app on Supabase; here the chain may be applied
+--                  by supabase_admin), may create in schema app.
+--   service_role   all privileges on every table, sequence and routine (BYPASSRLS too).
+--   authenticated  SELECT, INSERT, UPDATE, DELETE on every table — the policies of 0006
+--                  decide the rows — except: app.profiles UPDATE only of display_name,
+--                  bio, photo_url, avatar_media_id (no self-promotion through role,
+--                  role_v2, is_admin, email or Stripe ids); app.teachers SELECT only
+--                  (Stripe Connect state and payout split are written by service_role).
+--                  EXECUTE on the app routines (policies call the helpers as the caller).
+--   anon           SELECT on the tables that have a public-read policy, EXECUTE on the
+--                  helpers; nothing else (and not app.grade_quiz_and_issue_certificate).
+-- Default privileges give tables, sequences and routines created later in schema app by
+-- postgres (or by the role applying this chain) the same grants as above.
+
+GRANT USAGE ON SCHEMA app TO anon, authenticated, service_role;
+GRANT ALL ON SCHEMA app TO postgres;
+
+GRANT ALL ON ALL TABLES IN SCHEMA app TO postgres, service_role;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA app TO postgres, service_role;
+GRANT ALL ON ALL ROUTINES IN SCHEMA app TO postgres, service_role;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA app TO authenticated;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA app TO authenticated;
+
+REVOKE INSERT, UPDATE, DELETE ON app.profiles FROM authenticated;
+GRANT UPDATE (display_name, bio, photo_url, avatar_media_id) ON app.profiles TO authenticated;
+REVOKE INSERT, UPDATE, DELETE ON app.teachers FROM authenticated;
+
+GRANT SELECT ON
+  app.courses,
+  app.course_bundles,
+  app.course_bundle_courses,
+  app.meditations,
+  app.reviews,
+  app.seminars,
+  app.services,
+  app.sessions,
+  app.session_slots,
+  app.teacher_profile_media
+TO anon;
+
+-- Routines: PostgreSQL grants EXECUTE to PUBLIC by default; narrow that to the API roles.
+REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA app FROM PUBLIC;
+GRANT EXECUTE ON ALL ROUTINES IN SCHEMA app TO anon, authenticated;
+REVOKE EXECUTE ON FUNCTION app.grade_quiz_and_issue_certificate(uuid, jsonb) FROM anon;
+
+-- Later objects. FOR ROLE postgres covers migrations run on Supabase (as postgres); the
+-- unqualified form covers the role applying this chain (supabase_admin on the stand-in).
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT ALL ON TABLES TO service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO authenticated;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT ALL ON SEQUENCES TO service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT USAGE, SELECT ON SEQUENCES TO authenticated;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT EXECUTE ON ROUTINES TO authenticated, service_role;
+
+DO $defaults$
+BEGIN
+  IF current_user <> 'postgres' THEN
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT ALL ON TABLES TO postgres, service_role';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO authenticated';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT ALL ON SEQUENCES TO postgres, service_role';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE, SELECT ON SEQUENCES TO authenticated';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT EXECUTE ON ROUTINES TO postgres, authenticated, service_role';
+  END IF;
+END
+$defaults$;

@@ -31,12 +31,15 @@ END
 $$;
 COMMENT ON FUNCTION app.set_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to now().';
 
+-- also records who changed the priority (auth.uid(), kept when the change has no caller)
+
 CREATE FUNCTION app.touch_course_display_priorities() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
   NEW.updated_at := now();
+  NEW.updated_by := coalesce(auth.uid(), NEW.updated_by);
   RETURN NEW;
 END
 $$;
@@ -99,6 +102,7 @@ AS $$
   SELECT EXISTS (
     SELECT 1 FROM app.seminar_attendees a
      WHERE a.seminar_id = p_seminar_id AND a.user_id = p_user_id
+       AND a.invite_status <> 'declined'
   );
 $$;
 
@@ -287,41 +291,43 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------
--- views (legacy.json names them without definitions; these are reconstructed — compare
--- with pg_get_viewdef() on production after a `supabase db pull`)
+-- views (legacy.json names them without definitions; these are the same reconstruction
+-- as the legacy fixture's (supabase/migrations/20240212100000_functions_triggers_views.sql),
+-- column for column — compare with pg_get_viewdef() on production after a `supabase db pull`)
 -- ---------------------------------------------------------------------------------------
 
 CREATE VIEW app.activities_feed WITH (security_invoker = true) AS
 SELECT a.id,
        a.activity_type,
        a.actor_id,
+       p.display_name AS actor_display_name,
+       p.photo_url AS actor_photo_url,
        a.subject_table,
        a.subject_id,
        a.summary,
        a.metadata,
-       a.occurred_at,
-       a.created_at
-  FROM app.activities a;
+       a.occurred_at
+  FROM app.activities a
+  LEFT JOIN app.profiles p ON p.user_id = a.actor_id;
 
 CREATE VIEW app.service_orders WITH (security_invoker = true) AS
-SELECT o.id AS order_id,
+SELECT o.id,
        o.user_id AS buyer_id,
        o.service_id,
        s.provider_id,
        s.title AS service_title,
-       o.session_id,
-       o.session_slot_id,
-       o.order_type,
-       o.status,
        o.amount_cents,
        o.currency,
+       o.status,
+       o.stripe_checkout_id,
+       o.stripe_payment_intent,
        o.created_at,
        o.updated_at
   FROM app.orders o
   JOIN app.services s ON s.id = o.service_id;
 
 CREATE VIEW app.service_reviews WITH (security_invoker = true) AS
-SELECT r.id AS review_id,
+SELECT r.id,
        r.service_id,
        s.provider_id,
        s.title AS service_title,
@@ -329,10 +335,10 @@ SELECT r.id AS review_id,
        r.reviewer_id,
        r.rating,
        r.comment,
-       r.visibility,
        r.created_at
   FROM app.reviews r
-  JOIN app.services s ON s.id = r.service_id;
+  JOIN app.services s ON s.id = r.service_id
+ WHERE r.visibility = 'public'::app.review_visibility;
 
 -- ---------------------------------------------------------------------------------------
 -- quiz grading (NEW; shared/schema/backend_contracts.md)

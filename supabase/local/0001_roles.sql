@@ -50,11 +50,24 @@ BEGIN
 END
 $roles$;
 
--- PostgREST logs in as authenticator and switches to the role named in the JWT.
-GRANT anon, authenticated, service_role TO authenticator;
--- Supabase grants the API roles to postgres (supabase/postgres
+-- PostgREST logs in as authenticator and switches to the role named in the JWT; Supabase
+-- also grants the API roles to postgres (supabase/postgres
 -- 20230201083204_grant_auth_roles_to_postgres.sql), so `SET ROLE authenticated` works for it.
-GRANT anon, authenticated, service_role TO postgres;
+-- Granted only when missing, so that a second database's stand-in stays quiet.
+DO $memberships$
+DECLARE
+  member text;
+  api_role text;
+BEGIN
+  FOREACH member IN ARRAY ARRAY['authenticator', 'postgres'] LOOP
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+      IF NOT pg_has_role(member, api_role, 'MEMBER') THEN
+        EXECUTE format('GRANT %I TO %I', api_role, member);
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$memberships$;
 
 -- The schema admins work in their own schema (as GoTrue and storage-api expect).
 ALTER ROLE supabase_auth_admin SET search_path = auth;

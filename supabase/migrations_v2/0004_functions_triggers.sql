@@ -133,20 +133,19 @@ AS $$
   SELECT app.can_access_seminar(p_seminar_id, auth.uid());
 $$;
 
--- NEW: who may change a course (and its modules, lessons, media, products, quizzes):
--- its teacher (courses.created_by) or an admin.
+-- NEW: who may change a course's content (modules, lessons, lesson media, products, storage
+-- media): its teacher, courses.created_by. (Admins edit courses themselves through the
+-- courses policy, everything else through service_role.)
 CREATE FUNCTION app.can_edit_course(p_course_id uuid, p_user_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT p_course_id IS NOT NULL AND p_user_id IS NOT NULL AND (
-       EXISTS (SELECT 1 FROM app.courses c WHERE c.id = p_course_id AND c.created_by = p_user_id)
-    OR app.is_admin(p_user_id)
-  );
+  SELECT p_course_id IS NOT NULL AND p_user_id IS NOT NULL
+     AND EXISTS (SELECT 1 FROM app.courses c WHERE c.id = p_course_id AND c.created_by = p_user_id);
 $$;
 
--- NEW: who may read a course's content: its editors, and users entitled to it through
--- an active enrollment, an entitlement, or a course_entitlement (by slug).
+-- NEW: who is entitled to a course's content: its teacher, and users holding an active
+-- enrollment, an entitlement, or a course_entitlement (by slug) for it.
 CREATE FUNCTION app.can_access_course(p_course_id uuid, p_user_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
@@ -187,12 +186,20 @@ AS $$
   SELECT q.course_id FROM app.course_quizzes q WHERE q.id = p_quiz_id;
 $$;
 
--- NEW: whether a course is published (for the "intro lessons of published courses" reads).
+-- NEW: whether a course is published / a free intro course (for the reads of intro
+-- lessons and free intro courses).
 CREATE FUNCTION app.course_is_published(p_course_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
   SELECT coalesce((SELECT c.is_published FROM app.courses c WHERE c.id = p_course_id), false);
+$$;
+
+CREATE FUNCTION app.course_is_free_intro(p_course_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT coalesce((SELECT c.is_free_intro FROM app.courses c WHERE c.id = p_course_id), false);
 $$;
 
 -- NEW: who may create courses: teachers (profiles.role teacher, role_v2 teacher, or a
@@ -222,9 +229,8 @@ AS $$
   );
 $$;
 
--- NEW: who may see and register for a live event: its teacher and admins; for a
--- published event, members (access_type membership) or users entitled to its course
--- (access_type course).
+-- NEW: who may see and register for a live event: its teacher; for a published event,
+-- members (access_type membership) or users entitled to its course (access_type course).
 CREATE FUNCTION app.can_access_live_event(p_event_id uuid, p_user_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
@@ -233,7 +239,6 @@ AS $$
     SELECT 1 FROM app.live_events e
      WHERE e.id = p_event_id
        AND (   e.teacher_id = p_user_id
-            OR app.is_admin(p_user_id)
             OR (e.is_published AND (
                      (e.access_type = 'membership' AND app.has_active_membership(p_user_id))
                   OR (e.access_type = 'course' AND app.can_access_course(e.course_id, p_user_id)))))

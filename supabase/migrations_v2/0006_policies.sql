@@ -7,13 +7,21 @@
 -- columns. Policies marked NEW did not exist in legacy (the README lists them).
 --
 -- Families:
+-- Read visibility follows the legacy policies as far as their names, commands and roles
+-- tell (and as the legacy fixture reconstructs them); write checks that would let a user
+-- grant themselves access (self-enrolment in any course, joining any seminar) are tightened
+-- and marked. No policy widens what a role could see in legacy, except NEW
+-- `reviews_public_read` (splits a read legacy `reviews_user` already allowed).
+--
 -- * service: `<table>_service…` and `service_role_full_access` (roles public) admit
 --   requests whose JWT role is service_role; the NEW `<table>_service_role` policies on
 --   seminar_sessions, seminar_recordings, livekit_webhook_jobs and subscriptions are
 --   granted TO service_role directly. (Supabase's service_role also has BYPASSRLS.)
+--   Those three late tables stay backend-only, as in legacy (no anon/authenticated
+--   policy; 0009 revokes the API roles' privileges on them).
 -- * self: rows of the caller, auth.uid() = user_id / owner column.
--- * owner/teacher: rows of courses the caller teaches (app.can_edit_course: created_by
---   or admin), of their seminars, sessions, services, bundles.
+-- * owner/teacher: rows of courses the caller teaches (app.can_edit_course:
+--   courses.created_by), of their seminars, sessions, services, bundles.
 -- * public read: published / active / public rows, for anon and authenticated.
 -- * entitled read: course content for users entitled to the course
 --   (app.can_access_course), seminar data for hosts/attendees (app.can_access_seminar),
@@ -46,8 +54,6 @@ CREATE POLICY service_role_full_access ON app.billing_logs AS PERMISSIVE FOR ALL
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.certificates
-CREATE POLICY certificates_self_read ON app.certificates AS PERMISSIVE FOR SELECT TO authenticated
-  USING (user_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())));  -- NEW
 CREATE POLICY certificates_service ON app.certificates AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.certificates AS PERMISSIVE FOR ALL TO public
@@ -57,10 +63,6 @@ CREATE POLICY service_role_full_access ON app.certificates AS PERMISSIVE FOR ALL
 CREATE POLICY course_bundle_courses_owner ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
   USING (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())))
   WITH CHECK (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())));
-CREATE POLICY course_bundle_courses_public_read ON app.course_bundle_courses AS PERMISSIVE FOR SELECT TO public
-  USING (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.is_active));  -- NEW
-CREATE POLICY course_bundle_courses_service ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
-  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');  -- NEW
 
 -- app.course_bundles
 CREATE POLICY course_bundles_owner_write ON app.course_bundles AS PERMISSIVE FOR ALL TO public
@@ -68,14 +70,11 @@ CREATE POLICY course_bundles_owner_write ON app.course_bundles AS PERMISSIVE FOR
   WITH CHECK (teacher_id = (SELECT auth.uid()));
 CREATE POLICY course_bundles_public_read ON app.course_bundles AS PERMISSIVE FOR SELECT TO public
   USING (is_active OR teacher_id = (SELECT auth.uid()));
-CREATE POLICY course_bundles_service ON app.course_bundles AS PERMISSIVE FOR ALL TO public
-  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');  -- NEW
 
 -- app.course_display_priorities
--- a teacher reads their own priority; only admins set priorities
 CREATE POLICY course_display_owner ON app.course_display_priorities AS PERMISSIVE FOR ALL TO authenticated
-  USING (teacher_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())))
-  WITH CHECK (app.is_admin((SELECT auth.uid())));
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()));
 CREATE POLICY course_display_service ON app.course_display_priorities AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.course_display_priorities AS PERMISSIVE FOR ALL TO public
@@ -95,11 +94,6 @@ CREATE POLICY course_products_service_role ON app.course_products AS PERMISSIVE 
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.course_quizzes
-CREATE POLICY course_quizzes_read ON app.course_quizzes AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_access_course(course_id, (SELECT auth.uid())));  -- NEW
-CREATE POLICY course_quizzes_teacher ON app.course_quizzes AS PERMISSIVE FOR ALL TO authenticated
-  USING (app.can_edit_course(course_id, (SELECT auth.uid())))
-  WITH CHECK (app.can_edit_course(course_id, (SELECT auth.uid())));  -- NEW
 CREATE POLICY quizzes_service ON app.course_quizzes AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.course_quizzes AS PERMISSIVE FOR ALL TO public
@@ -117,12 +111,10 @@ CREATE POLICY service_role_full_access ON app.courses AS PERMISSIVE FOR ALL TO p
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.enrollments
--- users see their enrollments; they may enrol themselves only in published free intro courses
+-- users see their enrollments; they may enrol themselves only in published free intro courses (legacy, reconstructed, let them enrol in any course, which grants access: tightened)
 CREATE POLICY enrollments_user ON app.enrollments AS PERMISSIVE FOR ALL TO authenticated
   USING (user_id = (SELECT auth.uid()))
   WITH CHECK (user_id = (SELECT auth.uid()) AND source = 'free_intro'::app.enrollment_source AND EXISTS (SELECT 1 FROM app.courses c WHERE c.id = course_id AND c.is_free_intro AND c.is_published));
-CREATE POLICY enrollments_teacher_read ON app.enrollments AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_edit_course(course_id, (SELECT auth.uid())));  -- NEW
 CREATE POLICY enrollments_service ON app.enrollments AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.enrollments AS PERMISSIVE FOR ALL TO public
@@ -149,7 +141,7 @@ CREATE POLICY guest_claim_tokens_service_role ON app.guest_claim_tokens AS PERMI
 
 -- app.lesson_media
 CREATE POLICY lesson_media_select ON app.lesson_media AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_access_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())) OR EXISTS (SELECT 1 FROM app.lessons l WHERE l.id = lesson_id AND l.is_intro AND app.course_is_published(app.lesson_course_id(l.id))));
+  USING (app.can_access_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())) OR EXISTS (SELECT 1 FROM app.lessons l WHERE l.id = lesson_id AND (l.is_intro OR app.course_is_free_intro(app.lesson_course_id(l.id))) AND app.course_is_published(app.lesson_course_id(l.id))));
 CREATE POLICY lesson_media_write ON app.lesson_media AS PERMISSIVE FOR ALL TO authenticated
   USING (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())))
   WITH CHECK (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())));
@@ -159,9 +151,9 @@ CREATE POLICY service_role_full_access ON app.lesson_media AS PERMISSIVE FOR ALL
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.lessons
--- entitled users read every lesson; any signed-in user reads intro lessons of published courses
+-- entitled users read every lesson; any signed-in user reads intro lessons, and all lessons of free intro courses, of published courses
 CREATE POLICY lessons_select ON app.lessons AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_access_course(app.module_course_id(module_id), (SELECT auth.uid())) OR (is_intro AND app.course_is_published(app.module_course_id(module_id))));
+  USING (app.can_access_course(app.module_course_id(module_id), (SELECT auth.uid())) OR ((is_intro OR app.course_is_free_intro(app.module_course_id(module_id))) AND app.course_is_published(app.module_course_id(module_id))));
 CREATE POLICY lessons_write ON app.lessons AS PERMISSIVE FOR ALL TO authenticated
   USING (app.can_edit_course(app.module_course_id(module_id), (SELECT auth.uid())))
   WITH CHECK (app.can_edit_course(app.module_course_id(module_id), (SELECT auth.uid())));
@@ -172,7 +164,8 @@ CREATE POLICY service_role_full_access ON app.lessons AS PERMISSIVE FOR ALL TO p
 
 -- app.live_event_registrations
 CREATE POLICY live_event_registrations_read ON app.live_event_registrations AS PERMISSIVE FOR SELECT TO authenticated
-  USING (user_id = (SELECT auth.uid()) OR EXISTS (SELECT 1 FROM app.live_events e WHERE e.id = event_id AND e.teacher_id = (SELECT auth.uid())) OR app.is_admin((SELECT auth.uid())));
+  USING (user_id = (SELECT auth.uid()) OR EXISTS (SELECT 1 FROM app.live_events e WHERE e.id = event_id AND e.teacher_id = (SELECT auth.uid())));
+-- a user registers only for events they may see (tightened: legacy checked only user_id)
 CREATE POLICY live_event_registrations_write ON app.live_event_registrations AS PERMISSIVE FOR ALL TO authenticated
   USING (user_id = (SELECT auth.uid()))
   WITH CHECK (user_id = (SELECT auth.uid()) AND app.can_access_live_event(event_id, (SELECT auth.uid())));
@@ -202,8 +195,6 @@ CREATE POLICY service_role_full_access ON app.media_objects AS PERMISSIVE FOR AL
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.meditations
-CREATE POLICY meditations_public_read ON app.meditations AS PERMISSIVE FOR SELECT TO public
-  USING (is_public OR teacher_id = (SELECT auth.uid()) OR created_by = (SELECT auth.uid()));  -- NEW
 CREATE POLICY meditations_service ON app.meditations AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.meditations AS PERMISSIVE FOR ALL TO public
@@ -228,9 +219,6 @@ CREATE POLICY service_role_full_access ON app.messages AS PERMISSIVE FOR ALL TO 
 CREATE POLICY modules_course_owner ON app.modules AS PERMISSIVE FOR ALL TO authenticated
   USING (app.can_edit_course(course_id, (SELECT auth.uid())))
   WITH CHECK (app.can_edit_course(course_id, (SELECT auth.uid())));
--- the outline (modules) of a published course is visible to signed-in users
-CREATE POLICY modules_read ON app.modules AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_access_course(course_id, (SELECT auth.uid())) OR app.course_is_published(course_id));  -- NEW
 CREATE POLICY modules_service_role ON app.modules AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.modules AS PERMISSIVE FOR ALL TO public
@@ -249,8 +237,6 @@ CREATE POLICY orders_user_read ON app.orders AS PERMISSIVE FOR SELECT TO authent
 -- a user may open their own pending order; payment state is written by service_role
 CREATE POLICY orders_user_write ON app.orders AS PERMISSIVE FOR INSERT TO authenticated
   WITH CHECK (user_id = (SELECT auth.uid()) AND status = 'pending'::app.order_status);
-CREATE POLICY orders_provider_read ON app.orders AS PERMISSIVE FOR SELECT TO authenticated
-  USING (EXISTS (SELECT 1 FROM app.services s WHERE s.id = service_id AND s.provider_id = (SELECT auth.uid())));  -- NEW
 CREATE POLICY orders_service ON app.orders AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.orders AS PERMISSIVE FOR ALL TO public
@@ -281,7 +267,7 @@ CREATE POLICY service_role_full_access ON app.posts AS PERMISSIVE FOR ALL TO pub
 
 -- app.profiles
 CREATE POLICY profiles_self_read ON app.profiles AS PERMISSIVE FOR SELECT TO public
-  USING (user_id = (SELECT auth.uid()) OR app.is_admin((SELECT auth.uid())));
+  USING (user_id = (SELECT auth.uid()));
 -- which columns a user may update is limited by column grants in 0009 (not role, is_admin, email, stripe ids)
 CREATE POLICY profiles_self_write ON app.profiles AS PERMISSIVE FOR UPDATE TO authenticated
   USING (user_id = (SELECT auth.uid()))
@@ -296,10 +282,6 @@ CREATE POLICY purchases_service_role ON app.purchases AS PERMISSIVE FOR ALL TO p
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.quiz_questions
--- students never read questions directly (they hold the answers); they are graded by app.grade_quiz_and_issue_certificate
-CREATE POLICY quiz_questions_teacher ON app.quiz_questions AS PERMISSIVE FOR ALL TO authenticated
-  USING (app.can_edit_course(coalesce(course_id, app.quiz_course_id(quiz_id)), (SELECT auth.uid())))
-  WITH CHECK (app.can_edit_course(coalesce(course_id, app.quiz_course_id(quiz_id)), (SELECT auth.uid())));  -- NEW
 CREATE POLICY quiz_questions_service ON app.quiz_questions AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.quiz_questions AS PERMISSIVE FOR ALL TO public
@@ -315,7 +297,8 @@ CREATE POLICY service_role_full_access ON app.refresh_tokens AS PERMISSIVE FOR A
 CREATE POLICY reviews_user ON app.reviews AS PERMISSIVE FOR ALL TO authenticated
   USING (reviewer_id = (SELECT auth.uid()))
   WITH CHECK (reviewer_id = (SELECT auth.uid()));
-CREATE POLICY reviews_public_read ON app.reviews AS PERMISSIVE FOR SELECT TO public
+-- legacy reviews_user also let signed-in users read public reviews; that read is split out so reviews_user (ALL) covers only own reviews
+CREATE POLICY reviews_public_read ON app.reviews AS PERMISSIVE FOR SELECT TO authenticated
   USING (visibility = 'public'::app.review_visibility);  -- NEW
 CREATE POLICY reviews_service ON app.reviews AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
@@ -324,8 +307,8 @@ CREATE POLICY service_role_full_access ON app.reviews AS PERMISSIVE FOR ALL TO p
 
 -- app.seminar_attendees
 CREATE POLICY attendees_read ON app.seminar_attendees AS PERMISSIVE FOR SELECT TO authenticated
-  USING (user_id = (SELECT auth.uid()) OR app.is_seminar_host(seminar_id, (SELECT auth.uid())) OR app.is_admin((SELECT auth.uid())));
--- the host manages the attendee list (invitations); join/leave bookkeeping is written by service_role
+  USING (user_id = (SELECT auth.uid()) OR app.is_seminar_host(seminar_id, (SELECT auth.uid())));
+-- the host manages the attendee list (invitations); join/leave bookkeeping is written by service_role. Legacy (reconstructed) also let users insert themselves into any seminar, which would grant seminar access: not kept
 CREATE POLICY attendees_write ON app.seminar_attendees AS PERMISSIVE FOR ALL TO authenticated
   USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())))
   WITH CHECK (app.is_seminar_host(seminar_id, (SELECT auth.uid())));
@@ -335,14 +318,10 @@ CREATE POLICY service_role_full_access ON app.seminar_attendees AS PERMISSIVE FO
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.seminar_recordings
-CREATE POLICY seminar_recordings_read ON app.seminar_recordings AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())) OR (published AND app.can_access_seminar(seminar_id, (SELECT auth.uid()))));  -- NEW
 CREATE POLICY seminar_recordings_service_role ON app.seminar_recordings AS PERMISSIVE FOR ALL TO service_role
   USING (true) WITH CHECK (true);  -- NEW
 
 -- app.seminar_sessions
-CREATE POLICY seminar_sessions_read ON app.seminar_sessions AS PERMISSIVE FOR SELECT TO authenticated
-  USING (app.can_access_seminar(seminar_id, (SELECT auth.uid())));  -- NEW
 CREATE POLICY seminar_sessions_service_role ON app.seminar_sessions AS PERMISSIVE FOR ALL TO service_role
   USING (true) WITH CHECK (true);  -- NEW
 
@@ -372,8 +351,6 @@ CREATE POLICY service_role_full_access ON app.services AS PERMISSIVE FOR ALL TO 
 CREATE POLICY session_slots_owner ON app.session_slots AS PERMISSIVE FOR ALL TO authenticated
   USING (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.teacher_id = (SELECT auth.uid())))
   WITH CHECK (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.teacher_id = (SELECT auth.uid())));
-CREATE POLICY session_slots_public_read ON app.session_slots AS PERMISSIVE FOR SELECT TO public
-  USING (EXISTS (SELECT 1 FROM app.sessions s WHERE s.id = session_id AND s.visibility = 'published'::app.session_visibility));  -- NEW
 CREATE POLICY session_slots_service ON app.session_slots AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.session_slots AS PERMISSIVE FOR ALL TO public

@@ -7,10 +7,9 @@
 -- public-media  (public bucket): anyone reads; a signed-in user writes only under their
 --               own folder `<auth.uid()>/…`; service_role everything.
 -- course-media, lesson-media (private): readable by users entitled to the object's
---               course (app.can_access_course: its teacher, admins, active enrollment,
---               entitlement, course_entitlement), writable (insert/update/delete) by the
---               course's teachers (app.can_edit_course: courses.created_by, admins) and
---               service_role.
+--               course (app.can_access_course: its teacher, an active enrollment, an
+--               entitlement, a course_entitlement), writable (insert/update/delete) by the
+--               course's teacher (app.can_edit_course: courses.created_by) and service_role.
 -- Which course an object belongs to is app.storage_object_course_id(bucket_id, name)
 -- (0004): the first of the first two path segments that is a course id — or a lesson
 -- id, mapped to its course — so uploads use `<course_id>/…` in course-media and

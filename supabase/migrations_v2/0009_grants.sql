@@ -12,8 +12,13 @@
 --                  role_v2, is_admin, email or Stripe ids); app.teachers SELECT only
 --                  (Stripe Connect state and payout split are written by service_role).
 --                  EXECUTE on the app routines (policies call the helpers as the caller).
---   anon           SELECT on the tables that have a public-read policy, EXECUTE on the
---                  helpers; nothing else (and not app.grade_quiz_and_issue_certificate).
+--   anon           SELECT on every table (RLS leaves it the public-read rows only), EXECUTE
+--                  on the helpers; not app.grade_quiz_and_issue_certificate.
+--   The backend-only tables livekit_webhook_jobs, seminar_sessions, seminar_recordings:
+--                  no privilege for anon and authenticated (as legacy).
+-- Same as legacy's grants (20240219100000_row_level_security.sql in the legacy chain)
+-- except the two authenticated restrictions above, and routines no longer executable by
+-- PUBLIC (only by the API roles).
 -- Default privileges give tables, sequences and routines created later in schema app by
 -- postgres (or by the role applying this chain) the same grants as above.
 
@@ -31,18 +36,10 @@ REVOKE INSERT, UPDATE, DELETE ON app.profiles FROM authenticated;
 GRANT UPDATE (display_name, bio, photo_url, avatar_media_id) ON app.profiles TO authenticated;
 REVOKE INSERT, UPDATE, DELETE ON app.teachers FROM authenticated;
 
-GRANT SELECT ON
-  app.courses,
-  app.course_bundles,
-  app.course_bundle_courses,
-  app.meditations,
-  app.reviews,
-  app.seminars,
-  app.services,
-  app.sessions,
-  app.session_slots,
-  app.teacher_profile_media
-TO anon;
+GRANT SELECT ON ALL TABLES IN SCHEMA app TO anon;
+
+REVOKE ALL ON app.livekit_webhook_jobs, app.seminar_sessions, app.seminar_recordings
+  FROM anon, authenticated;
 
 -- Routines: PostgreSQL grants EXECUTE to PUBLIC by default; narrow that to the API roles.
 REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA app FROM PUBLIC;
@@ -56,6 +53,8 @@ ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO authenticated;
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
+  GRANT SELECT ON TABLES TO anon;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
   GRANT ALL ON SEQUENCES TO service_role;
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app
   GRANT USAGE, SELECT ON SEQUENCES TO authenticated;
@@ -67,6 +66,7 @@ BEGIN
   IF current_user <> 'postgres' THEN
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT ALL ON TABLES TO postgres, service_role';
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO authenticated';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO anon';
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT ALL ON SEQUENCES TO postgres, service_role';
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE, SELECT ON SEQUENCES TO authenticated';
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT EXECUTE ON ROUTINES TO postgres, authenticated, service_role';

@@ -1,0 +1,291 @@
+import Foundation
+import Logging
+
+/// `cutover doctor`: checks both connections and what the cutover will need of them.
+///
+/// Each side is checked on its own thread and connection; every finding is collected so
+/// the operator sees all problems at once, not the first one.
+public struct Doctor: Sendable {
+  public var source: ConnectionTarget?
+  public var target: ConnectionTarget?
+  /// The schemas whose tables the export must read.
+  public var schemas: [String]
+  /// Where the export will be written, to compare free disk with the source's size.
+  public var exportDirectory: String?
+
+  public init(
+    source: ConnectionTarget?, target: ConnectionTarget?,
+    schemas: [String] = Doctor.defaultSchemas, exportDirectory: String? = nil
+  ) {
+    self.source = source
+    self.target = target
+    self.schemas = schemas
+    self.exportDirectory = exportDirectory
+  }
+
+  /// The schemas that hold the application's and the users' data on a Supabase project.
+  public static let defaultSchemas = ["app", "auth", "storage"]
+
+  public func run(logger: Logger) async -> DoctorReport {
+    var checks: [DoctorCheck] = []
+    if let source {
+      let inspector = SideInspector(
+        side: "source", target: source, schemas: schemas, exportDirectory: exportDirectory)
+      checks += await inspector.inspect(logger: logger)
+    }
+    if let target {
+      let inspector = SideInspector(
+        side: "target", target: target, schemas: schemas, exportDirectory: nil)
+      checks += await inspector.inspect(logger: logger)
+    }
+    return DoctorReport(checks: checks)
+  }
+}
+
+/// The checks of one side, run on a connection of its own.
+struct SideInspector: Sendable {
+  var side: String
+  var target: ConnectionTarget
+  var schemas: [String]
+  var exportDirectory: String?
+
+  func inspect(logger: Logger) async -> [DoctorCheck] {
+    let inspector = self
+    do {
+      return try await onDedicatedThread(named: "doctor-\(side)") {
+        let connection: PGConnection
+        do {
+          connection = try PGConnection(inspector.target, applicationName: "cutover doctor")
+        } catch let error as PostgresError {
+          return [
+            DoctorCheck(
+              side: inspector.side, name: "connect", status: .failed,
+              detail: error.message, nextStep: error.hint, unreachable: true)
+          ]
+        }
+        return inspector.checks(on: connection)
+      }
+    } catch {
+      return [
+        DoctorCheck(
+          side: side, name: "connect", status: .failed,
+          detail: target.redact("\(error)"), unreachable: true)
+      ]
+    }
+  }
+
+  /// Runs every check; a server error inside one becomes that check's failure.
+  func checks(on connection: PGConnection) -> [DoctorCheck] {
+    var results: [DoctorCheck] = []
+    func attempt(_ name: String, _ body: () throws -> DoctorCheck) {
+      do {
+        results.append(try body())
+      } catch {
+        results.append(
+          DoctorCheck(
+            side: side, name: name, status: .failed, detail: target.redact("\(error)"),
+            nextStep: "check the role's privileges on the \(side)"))
+      }
+    }
+    attempt("connect") { try connectCheck(connection) }
+    attempt("server-version") { versionCheck(connection) }
+    attempt("session-pooling") { try poolingCheck(connection) }
+    attempt("timeouts") { try timeoutCheck(connection) }
+    if side == "source" {
+      attempt("read-access") { try readAccessCheck(connection) }
+      attempt("row-level-security") { try rowSecurityCheck(connection) }
+      attempt("snapshot") { try snapshotCheck(connection) }
+      if let exportDirectory {
+        attempt("free-disk") { try diskCheck(connection, directory: exportDirectory) }
+      }
+    } else {
+      attempt("create-schemas") { try createCheck(connection) }
+      attempt("session-replication-role") { try replicationRoleCheck(connection) }
+    }
+    return results
+  }
+
+  private func check(
+    _ name: String, _ status: DoctorCheck.Status, _ detail: String, next: String? = nil
+  ) -> DoctorCheck {
+    DoctorCheck(side: side, name: name, status: status, detail: detail, nextStep: next)
+  }
+
+  func connectCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let row = try connection.execute(
+      "SELECT current_database(), current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user"
+    ).rows.first ?? []
+    let database = row.first.flatMap { $0 } ?? "?"
+    let role = row.count > 1 ? (row[1] ?? "?") : "?"
+    let superuser = row.count > 2 && row[2] == "t"
+    let bypass = row.count > 3 && row[3] == "t"
+    var attributes: [String] = []
+    if superuser { attributes.append("superuser") }
+    if bypass { attributes.append("bypassrls") }
+    let suffix = attributes.isEmpty ? "" : " (\(attributes.joined(separator: ", ")))"
+    return check("connect", .ok, "\(target) — database \(database), role \(role)\(suffix)")
+  }
+
+  func versionCheck(_ connection: PGConnection) -> DoctorCheck {
+    let version = ServerVersion(number: connection.serverVersionNumber)
+    if let refusal = version.refusal {
+      return check(
+        "server-version", .failed, refusal,
+        next: "point cutover at a PostgreSQL \(ServerVersion.supportedMajor) server")
+    }
+    return check("server-version", .ok, "PostgreSQL \(version)")
+  }
+
+  /// A transaction-mode pooler hands each transaction to any backend: session settings and
+  /// exported snapshots are lost between statements.
+  func poolingCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let marker = UUID().uuidString
+    let first = try connection.execute("SELECT pg_backend_pid()").scalar
+    try connection.execute("SELECT set_config('cutover.session_probe', $1, false)", [marker])
+    let second = try connection.execute(
+      "SELECT pg_backend_pid(), current_setting('cutover.session_probe', true)")
+    let samePID = second.rows.first?.first == first
+    let kept = second.rows.first?.last == marker
+    guard samePID && kept else {
+      return check(
+        "session-pooling", .failed,
+        "session state was lost between statements: this connection goes through a transaction-mode pooler",
+        next: "connect directly or through a session-mode pooler (on Supabase: port 5432, not 6543)")
+    }
+    if target.port == "6543" {
+      return check(
+        "session-pooling", .warning,
+        "port 6543 is Supabase's transaction pooler, although this session kept its state",
+        next: "prefer the direct connection (port 5432)")
+    }
+    return check("session-pooling", .ok, "session state is kept (direct or session pooling)")
+  }
+
+  func timeoutCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let row =
+      try connection.execute(
+        "SELECT current_setting('statement_timeout'), current_setting('idle_in_transaction_session_timeout'), current_setting('lock_timeout')"
+      ).rows.first ?? []
+    let values = row.map { $0 ?? "?" }
+    try connection.prepareLongRunningSession()
+    return check(
+      "timeouts", .ok,
+      "statement_timeout=\(values[safe: 0] ?? "?"), idle_in_transaction_session_timeout=\(values[safe: 1] ?? "?"), lock_timeout=\(values[safe: 2] ?? "?"); cutover sets all three to 0 for its own sessions"
+    )
+  }
+
+  func readAccessCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let schemaList = PostgresArray.literal(schemas)
+    let present = try connection.execute(
+      "SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1", [schemaList]
+    ).rows.compactMap { $0.first ?? nil }
+    let missingSchemas = schemas.filter { !present.contains($0) }
+    let unreadable = try connection.execute(
+      """
+      SELECT n.nspname || '.' || c.relname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+        AND (NOT has_schema_privilege(n.oid, 'USAGE') OR NOT has_table_privilege(c.oid, 'SELECT'))
+      ORDER BY 1
+      """, [schemaList]
+    ).rows.compactMap { $0.first ?? nil }
+    let tableCount =
+      try connection.execute(
+        """
+        SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+        """, [schemaList]
+      ).scalar ?? "0"
+    if !unreadable.isEmpty {
+      return check(
+        "read-access", .failed,
+        "cannot read \(unreadable.count) of \(tableCount) tables: \(Self.list(unreadable))",
+        next: "GRANT USAGE on the schemas and SELECT on these tables to the export role, or export as the project's postgres role")
+    }
+    let note = missingSchemas.isEmpty ? "" : " (schemas not present: \(missingSchemas.joined(separator: ", ")))"
+    return check("read-access", .ok, "can read all \(tableCount) tables in \(present.joined(separator: ", "))\(note)")
+  }
+
+  /// A role that RLS applies to would export only the rows its policies let it see.
+  func rowSecurityCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let filtered = try connection.execute(
+      """
+      SELECT n.nspname || '.' || c.relname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_roles me ON me.rolname = current_user
+      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND c.relrowsecurity
+        AND NOT me.rolsuper AND NOT me.rolbypassrls
+        AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
+      ORDER BY 1
+      """, [PostgresArray.literal(schemas)]
+    ).rows.compactMap { $0.first ?? nil }
+    guard filtered.isEmpty else {
+      return check(
+        "row-level-security", .failed,
+        "row-level security would hide rows of \(filtered.count) tables from this role: \(Self.list(filtered))",
+        next: "export as a role with BYPASSRLS (Supabase's postgres role has it)")
+    }
+    return check("row-level-security", .ok, "no table's policies apply to this role")
+  }
+
+  func snapshotCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let id = try connection.exportSnapshot()
+    try connection.execute("ROLLBACK")
+    return check("snapshot", .ok, "can export a snapshot (\(id)) for parallel workers")
+  }
+
+  func diskCheck(_ connection: PGConnection, directory: String) throws -> DoctorCheck {
+    let size = Int64(try connection.execute("SELECT pg_database_size(current_database())").scalar ?? "0") ?? 0
+    guard let free = DiskSpace.available(near: directory) else {
+      return check(
+        "free-disk", .warning, "cannot tell the free space near \(directory)",
+        next: "make sure the export directory's file system is mounted and writable")
+    }
+    let detail = "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
+    if free < size / 2 {
+      return check("free-disk", .failed, detail, next: "free disk or choose another --export-dir")
+    }
+    if free < size {
+      return check("free-disk", .warning, detail, next: "watch the disk during the export")
+    }
+    return check("free-disk", .ok, detail)
+  }
+
+  func createCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let canCreate =
+      try connection.execute("SELECT has_database_privilege(current_database(), 'CREATE')").scalar == "t"
+    guard canCreate else {
+      return check(
+        "create-schemas", .failed,
+        "role \(target.user ?? "?") cannot create schemas in this database",
+        next: "GRANT CREATE ON DATABASE to the import role, or import as the project's postgres role")
+    }
+    return check("create-schemas", .ok, "can create schemas and tables")
+  }
+
+  /// Import runs with `session_replication_role = replica`; on PostgreSQL 15 a
+  /// non-superuser needs `GRANT SET ON PARAMETER` for that.
+  func replicationRoleCheck(_ connection: PGConnection) throws -> DoctorCheck {
+    let allowed =
+      try connection.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar == "t"
+    if allowed {
+      try connection.execute("BEGIN")
+      defer { _ = try? connection.execute("ROLLBACK") }
+      try connection.execute("SET LOCAL session_replication_role = replica")
+      return check("session-replication-role", .ok, "can SET session_replication_role = replica")
+    }
+    return check(
+      "session-replication-role", .failed,
+      "role \(target.user ?? "?") may not SET session_replication_role (needed to load without triggers and per-row foreign-key checks)",
+      next: "as a superuser: GRANT SET ON PARAMETER session_replication_role TO \(target.user ?? "<role>")")
+  }
+
+  static func list(_ names: [String]) -> String {
+    names.count <= 10 ? names.joined(separator: ", ")
+      : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,80 @@
+/// A failure talking to PostgreSQL: connecting, a server error, or a broken COPY stream.
+///
+/// Server errors keep SQLSTATE, detail, hint and the statement position, so callers branch
+/// on `sqlState`, never on message text. Nothing here ever holds a connection string.
+public struct PostgresError: CutoverFailure, Sendable {
+  /// What kind of failure this is; a struct over a private enum so codes can grow.
+  public struct Code: Hashable, Sendable, CustomStringConvertible {
+    private enum Base: String, Sendable {
+      case invalidConnectionString, connectionFailed, server, copyFailed, protocolViolation,
+        unexpectedResult
+    }
+    private let base: Base
+    private init(_ base: Base) { self.base = base }
+
+    /// The connection string did not parse.
+    public static let invalidConnectionString = Code(.invalidConnectionString)
+    /// libpq could not open the connection (host, port, password, database, TLS).
+    public static let connectionFailed = Code(.connectionFailed)
+    /// The server answered a statement with an error.
+    public static let server = Code(.server)
+    /// A COPY stream broke off.
+    public static let copyFailed = Code(.copyFailed)
+    /// The server's answer had a shape cutover does not expect.
+    public static let unexpectedResult = Code(.unexpectedResult)
+    public var description: String { base.rawValue }
+  }
+
+  public var code: Code
+  /// The five-character SQLSTATE of a server error.
+  public var sqlState: String?
+  public var message: String
+  public var detail: String?
+  public var hint: String?
+  /// 1-based character offset of the error in the statement, when the server gives one.
+  public var position: Int?
+  /// What cutover was doing, e.g. "COPY app.orders FROM STDIN on target".
+  public var doing: String
+
+  public init(
+    code: Code, sqlState: String? = nil, message: String, detail: String? = nil,
+    hint: String? = nil, position: Int? = nil, doing: String
+  ) {
+    self.code = code
+    self.sqlState = sqlState
+    self.message = message
+    self.detail = detail
+    self.hint = hint
+    self.position = position
+    self.doing = doing
+  }
+
+  public var exitStatus: ExitStatus {
+    code == .invalidConnectionString ? .usage : .ioFailure
+  }
+
+  public var description: String {
+    var text = "\(doing): \(message)"
+    if let sqlState { text += " [\(sqlState)]" }
+    if let detail { text += "\n  detail: \(detail)" }
+    if let hint { text += "\n  hint: \(hint)" }
+    return text
+  }
+}
+
+/// Well-known SQLSTATEs cutover branches on.
+public enum SQLState {
+  public static let undefinedTable = "42P01"
+  public static let undefinedObject = "42704"
+  public static let insufficientPrivilege = "42501"
+  public static let syntaxError = "42601"
+  public static let uniqueViolation = "23505"
+  public static let foreignKeyViolation = "23503"
+  public static let queryCanceled = "57014"
+  public static let invalidPassword = "28P01"
+  public static let invalidAuthorization = "28000"
+  public static let invalidCatalogName = "3D000"
+  public static let duplicateDatabase = "42P04"
+  public static let duplicateObject = "42710"
+  public static let activeSQLTransaction = "25001"
+}

@@ -1,0 +1,17 @@
+/// The exit status a failure maps to, the same for every command.
+///
+/// 0 success; 1 a check found a problem; 2 usage or configuration; 3 database or I/O.
+public enum ExitStatus: Int32, Sendable, Codable {
+  case success = 0
+  case checkFailed = 1
+  case usage = 2
+  case ioFailure = 3
+}
+
+/// An error that the command line reports as is: its description is the whole message.
+///
+/// Every part's error type conforms, so `cutover` maps errors to exit codes in one place.
+public protocol CutoverFailure: Error, CustomStringConvertible {
+  /// The process exit status this failure ends the command with.
+  var exitStatus: ExitStatus { get }
+}

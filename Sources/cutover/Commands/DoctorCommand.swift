@@ -1,0 +1,44 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+import Logging
+
+struct DoctorCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "doctor",
+    abstract: "Checks both connections and what the cutover needs of them.",
+    discussion: "Exit 1 when a check fails, 3 when a server cannot be reached.")
+
+  @OptionGroup var connection: ConnectionOptions
+
+  @Option(help: "Comma-separated schemas the export must read.")
+  var schemas = Doctor.defaultSchemas.joined(separator: ",")
+
+  @Option(help: "Export directory, to check its free disk.")
+  var exportDir: String?
+
+  @Flag(help: "Print the report as JSON.")
+  var json = false
+
+  mutating func validate() throws {
+    if connection.source == nil && connection.target == nil {
+      throw ValidationError(
+        "nothing to check: pass --source and/or --target (or set SOURCE_DATABASE_URL / TARGET_DATABASE_URL)")
+    }
+  }
+
+  func run() async throws {
+    let doctor = Doctor(
+      source: try connection.sourceTarget(required: false),
+      target: try connection.targetTarget(required: false),
+      schemas: schemas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+      exportDirectory: exportDir)
+    let report = await doctor.run(logger: Logger(label: "cutover.doctor"))
+    if json {
+      print(try JSONOutput.encode(report))
+    } else {
+      print(report.text)
+    }
+    if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
+  }
+}

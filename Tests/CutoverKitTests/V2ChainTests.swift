@@ -207,6 +207,37 @@ struct V2ChainTests {
     #expect(certificates.rows == [[issued, V2Fixture.course1, "verified", "true"]])
   }
 
+  @Test func `two passes at the same time issue one certificate`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    let allRight =
+      #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,2],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":0}"#
+    let claims = #"{"sub":"\#(V2Fixture.student)","role":"authenticated"}"#
+    // The first request grades and holds its transaction open for 2 s; the second starts
+    // 0.5 s later, so it grades while the first has issued but not committed.
+    @Sendable func pass(after delay: String, holding hold: String) async throws -> String? {
+      try await db.withConnection { connection in
+        try connection.execute("SELECT pg_sleep($1::float8)", [delay])
+        try connection.execute("BEGIN")
+        try connection.execute("SELECT set_config('request.jwt.claims', $1, true)", [claims])
+        try connection.execute("SET LOCAL ROLE authenticated")
+        let row = try connection.execute(
+          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)", [V2Fixture.quiz, allRight])
+        try connection.execute("SELECT pg_sleep($1::float8)", [hold])
+        try connection.execute("COMMIT")
+        return row.column("certificate_issued").first ?? nil
+      }
+    }
+    async let first = pass(after: "0", holding: "2")
+    async let second = pass(after: "0.5", holding: "0")
+    let issued = try await [first, second]
+    #expect(issued == ["t", "f"])
+    let certificates = try await db.execute(
+      "SELECT count(*) FROM app.certificates WHERE user_id = $1", [V2Fixture.student])
+    #expect(certificates.scalar == "1")
+  }
+
   @Test func `grading refuses callers without claims, not entitled, or anon`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildV2ChainForTest()

@@ -6,13 +6,13 @@
 -- command and roles, with its expression written here from the name and the table's
 -- columns. Policies marked NEW did not exist in legacy (the README lists them).
 --
--- Families:
 -- Read visibility follows the legacy policies as far as their names, commands and roles
 -- tell (and as the legacy fixture reconstructs them); write checks that would let a user
 -- grant themselves access (self-enrolment in any course, joining any seminar) are tightened
 -- and marked. No policy widens what a role could see in legacy, except NEW
 -- `reviews_public_read` (splits a read legacy `reviews_user` already allowed).
 --
+-- Families:
 -- * service: `<table>_service…` and `service_role_full_access` (roles public) admit
 --   requests whose JWT role is service_role; the NEW `<table>_service_role` policies on
 --   seminar_sessions, seminar_recordings, livekit_webhook_jobs and subscriptions are
@@ -24,8 +24,8 @@
 --   courses.created_by), of their seminars, sessions, services, bundles.
 -- * public read: published / active / public rows, for anon and authenticated.
 -- * entitled read: course content for users entitled to the course
---   (app.can_access_course), seminar data for hosts/attendees (app.can_access_seminar),
---   live events for members or entitled users (app.can_access_live_event).
+--   (app.can_access_course), attendee lists for seminar hosts (app.is_seminar_host), live
+--   events for members or entitled users (app.can_access_live_event).
 -- auth.uid() and auth.role() are wrapped in (SELECT …) so they are evaluated once per
 -- statement, not once per row.
 
@@ -111,7 +111,9 @@ CREATE POLICY service_role_full_access ON app.courses AS PERMISSIVE FOR ALL TO p
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.enrollments
--- users see their enrollments; they may enrol themselves only in published free intro courses (legacy, reconstructed, let them enrol in any course, which grants access: tightened)
+-- users see their enrollments; they may enrol themselves only in published free intro
+-- courses (legacy, reconstructed, let them enrol in any course, which grants access:
+-- tightened)
 CREATE POLICY enrollments_user ON app.enrollments AS PERMISSIVE FOR ALL TO authenticated
   USING (user_id = (SELECT auth.uid()))
   WITH CHECK (user_id = (SELECT auth.uid()) AND source = 'free_intro'::app.enrollment_source AND EXISTS (SELECT 1 FROM app.courses c WHERE c.id = course_id AND c.is_free_intro AND c.is_published));
@@ -151,7 +153,8 @@ CREATE POLICY service_role_full_access ON app.lesson_media AS PERMISSIVE FOR ALL
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.lessons
--- entitled users read every lesson; any signed-in user reads intro lessons, and all lessons of free intro courses, of published courses
+-- entitled users read every lesson; any signed-in user reads intro lessons, and all
+-- lessons of free intro courses, of published courses
 CREATE POLICY lessons_select ON app.lessons AS PERMISSIVE FOR SELECT TO authenticated
   USING (app.can_access_course(app.module_course_id(module_id), (SELECT auth.uid())) OR ((is_intro OR app.course_is_free_intro(app.module_course_id(module_id))) AND app.course_is_published(app.module_course_id(module_id))));
 CREATE POLICY lessons_write ON app.lessons AS PERMISSIVE FOR ALL TO authenticated
@@ -268,7 +271,8 @@ CREATE POLICY service_role_full_access ON app.posts AS PERMISSIVE FOR ALL TO pub
 -- app.profiles
 CREATE POLICY profiles_self_read ON app.profiles AS PERMISSIVE FOR SELECT TO public
   USING (user_id = (SELECT auth.uid()));
--- which columns a user may update is limited by column grants in 0009 (not role, is_admin, email, stripe ids)
+-- which columns a user may update is limited by column grants in 0009 (not role, is_admin,
+-- email, stripe ids)
 CREATE POLICY profiles_self_write ON app.profiles AS PERMISSIVE FOR UPDATE TO authenticated
   USING (user_id = (SELECT auth.uid()))
   WITH CHECK (user_id = (SELECT auth.uid()));
@@ -297,7 +301,8 @@ CREATE POLICY service_role_full_access ON app.refresh_tokens AS PERMISSIVE FOR A
 CREATE POLICY reviews_user ON app.reviews AS PERMISSIVE FOR ALL TO authenticated
   USING (reviewer_id = (SELECT auth.uid()))
   WITH CHECK (reviewer_id = (SELECT auth.uid()));
--- legacy reviews_user also let signed-in users read public reviews; that read is split out so reviews_user (ALL) covers only own reviews
+-- legacy reviews_user also let signed-in users read public reviews; that read is split out
+-- so reviews_user (ALL) covers only own reviews
 CREATE POLICY reviews_public_read ON app.reviews AS PERMISSIVE FOR SELECT TO authenticated
   USING (visibility = 'public'::app.review_visibility);  -- NEW
 CREATE POLICY reviews_service ON app.reviews AS PERMISSIVE FOR ALL TO public
@@ -308,7 +313,9 @@ CREATE POLICY service_role_full_access ON app.reviews AS PERMISSIVE FOR ALL TO p
 -- app.seminar_attendees
 CREATE POLICY attendees_read ON app.seminar_attendees AS PERMISSIVE FOR SELECT TO authenticated
   USING (user_id = (SELECT auth.uid()) OR app.is_seminar_host(seminar_id, (SELECT auth.uid())));
--- the host manages the attendee list (invitations); join/leave bookkeeping is written by service_role. Legacy (reconstructed) also let users insert themselves into any seminar, which would grant seminar access: not kept
+-- the host manages the attendee list (invitations); join/leave bookkeeping is written by
+-- service_role. Legacy (reconstructed) also let users insert themselves into any seminar,
+-- which would grant seminar access: not kept
 CREATE POLICY attendees_write ON app.seminar_attendees AS PERMISSIVE FOR ALL TO authenticated
   USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())))
   WITH CHECK (app.is_seminar_host(seminar_id, (SELECT auth.uid())));
@@ -330,7 +337,7 @@ CREATE POLICY seminars_host_rw ON app.seminars AS PERMISSIVE FOR ALL TO authenti
   USING (host_id = (SELECT auth.uid()))
   WITH CHECK (host_id = (SELECT auth.uid()));
 CREATE POLICY seminars_public_read ON app.seminars AS PERMISSIVE FOR SELECT TO public
-  USING (status <> 'draft'::app.seminar_status OR host_id = (SELECT auth.uid()));
+  USING (status IN ('scheduled'::app.seminar_status, 'live'::app.seminar_status, 'ended'::app.seminar_status) OR host_id = (SELECT auth.uid()));
 CREATE POLICY seminars_service ON app.seminars AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.seminars AS PERMISSIVE FOR ALL TO public
@@ -422,7 +429,8 @@ CREATE POLICY service_role_full_access ON app.teacher_profile_media AS PERMISSIV
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.teachers
--- grants in 0009 leave authenticated SELECT only on app.teachers (Stripe Connect state is written by service_role)
+-- grants in 0009 leave authenticated SELECT only on app.teachers (Stripe Connect state is
+-- written by service_role)
 CREATE POLICY teachers_owner ON app.teachers AS PERMISSIVE FOR ALL TO authenticated
   USING (profile_id = (SELECT auth.uid()))
   WITH CHECK (profile_id = (SELECT auth.uid()));

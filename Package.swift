@@ -46,6 +46,7 @@ let package = Package(
       dependencies: [
         "CutoverKit",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "InMemoryLogging", package: "swift-log"),
       ]
     ),
   ],

@@ -50,6 +50,20 @@ struct SideInspector: Sendable {
   var exportDirectory: String?
 
   func inspect(logger: Logger) async -> [DoctorCheck] {
+    logger.debug("doctor connecting", metadata: ["side": "\(side)", "target": "\(target)"])
+    let checks = await collect()
+    for check in checks {
+      logger.debug(
+        "doctor check",
+        metadata: [
+          "side": "\(check.side)", "check": "\(check.name)", "status": "\(check.status.rawValue)",
+          "detail": "\(check.detail)",
+        ])
+    }
+    return checks
+  }
+
+  private func collect() async -> [DoctorCheck] {
     let inspector = self
     do {
       return try await onDedicatedThread(named: "doctor-\(side)") {

@@ -1,0 +1,174 @@
+import Foundation
+
+/// `manifest.json`: what an export holds, written from the journal when the export ends.
+///
+/// Versioned (`version: 1`); the format is documented in `docs/export-format.md`. Later
+/// stages read it (import, parity) and the parity stage fills each table's `parity`.
+public struct ExportManifest: Codable, Sendable, Equatable {
+  /// The manifest's file name in the export directory.
+  public static let fileName = "manifest.json"
+  /// The format version this cutover writes and reads.
+  public static let currentVersion = 1
+
+  /// The format version.
+  public var version: Int
+  /// The source database and the snapshot the export was taken in.
+  public var source: Source
+  /// The exported tables, in the order they were planned (largest first).
+  public var tables: [Table]
+
+  public init(version: Int = Self.currentVersion, source: Source, tables: [Table]) {
+    self.version = version
+    self.source = source
+    self.tables = tables
+  }
+
+  /// The source database and its snapshot.
+  public struct Source: Codable, Sendable, Equatable {
+    /// `server_version`, e.g. "15.8".
+    public var serverVersion: String
+    /// `server_version_num`, e.g. 150008.
+    public var serverVersionNumber: Int
+    /// `pg_control_system().system_identifier`: which cluster; `nil` when the role may not
+    /// read it.
+    public var systemIdentifier: String?
+    /// `current_database()`.
+    public var database: String
+    /// The exported snapshot every table was read in (`pg_export_snapshot()`).
+    public var snapshot: String
+    /// `pg_current_wal_lsn()` right after the snapshot was taken.
+    public var walLSN: String
+    /// When the export started and finished.
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// The cutover version that wrote the export.
+    public var cutoverVersion: String
+
+    public init(
+      serverVersion: String, serverVersionNumber: Int, systemIdentifier: String?,
+      database: String, snapshot: String, walLSN: String, startedAt: Date,
+      finishedAt: Date? = nil, cutoverVersion: String = CutoverVersion.current
+    ) {
+      self.serverVersion = serverVersion
+      self.serverVersionNumber = serverVersionNumber
+      self.systemIdentifier = systemIdentifier
+      self.database = database
+      self.snapshot = snapshot
+      self.walLSN = walLSN
+      self.startedAt = startedAt
+      self.finishedAt = finishedAt
+      self.cutoverVersion = cutoverVersion
+    }
+
+    /// Whether both describe the same database (cluster and name).
+    public func isSameDatabase(as other: Source) -> Bool {
+      database == other.database
+        && (systemIdentifier == nil || other.systemIdentifier == nil
+          || systemIdentifier == other.systemIdentifier)
+    }
+
+    /// `database` on cluster `systemIdentifier`, for messages.
+    public var identity: String {
+      "database \(database) (system identifier \(systemIdentifier ?? "unknown"))"
+    }
+  }
+
+  /// A column as exported, in COPY order.
+  public struct Column: Codable, Sendable, Equatable {
+    public var name: String
+    /// `format_type(atttypid, atttypmod)`, e.g. `character varying(40)`.
+    public var type: String
+
+    public init(name: String, type: String) {
+      self.name = name
+      self.type = type
+    }
+  }
+
+  /// One chunk file of a table.
+  public struct Chunk: Codable, Sendable, Equatable {
+    /// 1-based position within the table.
+    public var index: Int
+    /// File name in the export directory.
+    public var file: String
+    public var rows: Int64
+    /// Uncompressed COPY text bytes.
+    public var bytes: Int64
+    /// File size.
+    public var compressedBytes: Int64
+    /// Lower-case hex SHA-256 of the file.
+    public var sha256: String
+
+    public init(_ sealed: SealedChunk) {
+      index = sealed.index
+      file = sealed.file
+      rows = sealed.rows
+      bytes = sealed.bytes
+      compressedBytes = sealed.compressedBytes
+      sha256 = sealed.sha256
+    }
+  }
+
+  /// The source-side parity digest of a table, filled by the parity stage.
+  public struct Parity: Codable, Sendable, Equatable {
+    /// How `digest` was computed (e.g. `"sum-hashtextextended-v1"`).
+    public var algorithm: String
+    /// Rows counted in the snapshot.
+    public var rows: Int64
+    /// The digest, as text.
+    public var digest: String
+
+    public init(algorithm: String, rows: Int64, digest: String) {
+      self.algorithm = algorithm
+      self.rows = rows
+      self.digest = digest
+    }
+  }
+
+  /// One exported table.
+  public struct Table: Codable, Sendable, Equatable {
+    public var name: QualifiedName
+    /// The exported columns in COPY order (generated columns left out).
+    public var columns: [Column]
+    public var rows: Int64
+    /// Uncompressed COPY text bytes.
+    public var bytes: Int64
+    public var compressedBytes: Int64
+    /// The chunks in order; none for an empty table.
+    public var chunks: [Chunk]
+    /// The exact statement the rows were read with.
+    public var copyQuery: String
+    /// Seconds the table took to export.
+    public var seconds: Double
+    /// Filled by the parity stage; `nil` until then.
+    public var parity: Parity?
+  }
+
+  /// The manifest of `directory`, `nil` when it has none.
+  /// - Throws: `ExportError` when it cannot be read or is of another version.
+  public static func read(directory: URL) throws -> ExportManifest? {
+    let url = directory.appendingPathComponent(fileName)
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let manifest: ExportManifest
+    do {
+      manifest = try JournalEntry.decoder.decode(ExportManifest.self, from: Data(contentsOf: url))
+    } catch {
+      throw ExportError(
+        .io, "\(url.path) is not a readable manifest: \(error)",
+        nextStep: "restore the export directory from a good copy, or export again")
+    }
+    guard manifest.version == currentVersion else {
+      throw ExportError(
+        .usage,
+        "\(url.path) has format version \(manifest.version); this cutover reads version \(currentVersion)",
+        nextStep: "use the cutover version that wrote it (\(manifest.source.cutoverVersion)) or export again")
+    }
+    return manifest
+  }
+
+  /// Writes `manifest.json` into `directory` (temporary name, fsync, rename, mode 0600).
+  public func write(directory: URL) throws {
+    let data = try JSONOutput.encoder().encode(self)
+    try DurableFile.write(data, to: directory.appendingPathComponent(Self.fileName))
+  }
+}

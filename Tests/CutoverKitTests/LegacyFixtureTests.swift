@@ -19,6 +19,43 @@ struct LegacyFixtureTests {
     #expect(actual.functions.count == 11)
   }
 
+  /// How to check, on the built fixture, each Supabase object legacy.json says the app uses.
+  static let referencedObjectChecks: [String: String] = [
+    "auth.users(id uuid primary key)": """
+      SELECT EXISTS (
+        SELECT 1 FROM pg_constraint k
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+        WHERE k.conrelid = 'auth.users'::regclass AND k.contype = 'p'
+          AND cardinality(k.conkey) = 1 AND a.attname = 'id' AND a.atttypid = 'uuid'::regtype)
+      """,
+    "auth.uid() returns uuid": "SELECT pg_get_function_result('auth.uid()'::regprocedure) = 'uuid'",
+    "auth.role() returns text": "SELECT pg_get_function_result('auth.role()'::regprocedure) = 'text'",
+    "storage.buckets(id, name, public)": """
+      SELECT count(*) = 3 FROM pg_attribute
+      WHERE attrelid = 'storage.buckets'::regclass AND attname IN ('id', 'name', 'public')
+      """,
+    "storage.objects (RLS and policies in the v2 chain)":
+      "SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.objects'::regclass",
+    "roles anon, authenticated, service_role":
+      "SELECT count(*) = 3 FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')",
+    "extensions pgcrypto, uuid-ossp": """
+      SELECT count(*) = 2 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE n.nspname = 'extensions' AND e.extname IN ('pgcrypto', 'uuid-ossp')
+      """,
+  ]
+
+  @Test func `the stand-in has every Supabase object legacy.json references`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    let referenced = try #require(try LegacySchema.production().supabaseObjectsReferenced)
+    #expect(!referenced.isEmpty)
+    for fact in referenced {
+      let sql = try #require(Self.referencedObjectChecks[fact], "no check for legacy.json's \"\(fact)\"")
+      let holds = try await db.execute(sql).scalar
+      #expect(holds == "t", "the stand-in lacks \(fact)")
+    }
+  }
+
   @Test func `the comparison names each difference a changed fixture has`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildLegacyFixture()
@@ -216,6 +253,8 @@ struct LegacySchema: Decodable, Sendable {
   var functions: [Function]
   var views: [String]
   var storageBuckets: [String]
+  /// Only in legacy.json: what the app uses of Supabase (checked against the stand-in).
+  var supabaseObjectsReferenced: [String]?
 
   /// legacy.json's keys are snake_case (`not_null`, `security_definer`, `storage_buckets`).
   static var decoder: JSONDecoder {

@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "cutover", targets: ["cutover"]),
+    .executable(name: "cutover-fixture", targets: ["cutover-fixture"]),
     .library(name: "CutoverKit", targets: ["CutoverKit"]),
   ],
   dependencies: [
@@ -35,6 +36,14 @@ let package = Package(
     ),
     .executableTarget(
       name: "cutover",
+      dependencies: [
+        "CutoverKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "cutover-fixture",
       dependencies: [
         "CutoverKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,26 +22,26 @@ struct LegacyFixtureTests {
   /// How to check, on the built fixture, each Supabase object legacy.json says the app uses.
   static let referencedObjectChecks: [String: String] = [
     "auth.users(id uuid primary key)": """
-      SELECT EXISTS (
-        SELECT 1 FROM pg_constraint k
-        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-        WHERE k.conrelid = 'auth.users'::regclass AND k.contype = 'p'
-          AND cardinality(k.conkey) = 1 AND a.attname = 'id' AND a.atttypid = 'uuid'::regtype)
-      """,
+    SELECT EXISTS (
+      SELECT 1 FROM pg_constraint k
+      JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+      WHERE k.conrelid = 'auth.users'::regclass AND k.contype = 'p'
+        AND cardinality(k.conkey) = 1 AND a.attname = 'id' AND a.atttypid = 'uuid'::regtype)
+    """,
     "auth.uid() returns uuid": "SELECT pg_get_function_result('auth.uid()'::regprocedure) = 'uuid'",
     "auth.role() returns text": "SELECT pg_get_function_result('auth.role()'::regprocedure) = 'text'",
     "storage.buckets(id, name, public)": """
-      SELECT count(*) = 3 FROM pg_attribute
-      WHERE attrelid = 'storage.buckets'::regclass AND attname IN ('id', 'name', 'public')
-      """,
+    SELECT count(*) = 3 FROM pg_attribute
+    WHERE attrelid = 'storage.buckets'::regclass AND attname IN ('id', 'name', 'public')
+    """,
     "storage.objects (RLS and policies in the v2 chain)":
       "SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.objects'::regclass",
     "roles anon, authenticated, service_role":
       "SELECT count(*) = 3 FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')",
     "extensions pgcrypto, uuid-ossp": """
-      SELECT count(*) = 2 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-      WHERE n.nspname = 'extensions' AND e.extname IN ('pgcrypto', 'uuid-ossp')
-      """,
+    SELECT count(*) = 2 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE n.nspname = 'extensions' AND e.extname IN ('pgcrypto', 'uuid-ossp')
+    """,
   ]
 
   @Test func `the stand-in has every Supabase object legacy.json references`() async throws {
@@ -322,7 +322,9 @@ struct LegacySchema: Decodable, Sendable {
         "constraint", key, Set((want.constraints ?? []).map(constraint)),
         Set((have.constraints ?? []).map(constraint)))
       compare("index", key, Set(want.indexes ?? []), Set(have.indexes ?? []))
-      let policy = { (p: Policy) in "\(p.name) (\(p.command) to \(p.roles.sorted().joined(separator: ", ")))" }
+      let policy = { (p: Policy) in
+        "\(p.name) (\(p.command) to \(p.roles.sorted().joined(separator: ", ")))"
+      }
       compare(
         "policy", key, Set((want.policies ?? []).map(policy)), Set((have.policies ?? []).map(policy)))
       let trigger = { (t: Trigger) in "\(t.name) → \(t.function)" }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// What `cutover export` reads and where it writes.
+public struct ExportOptions: Sendable {
+  /// The source database.
+  public var source: ConnectionTarget
+  /// The export directory (created mode 0700).
+  public var directory: URL
+  /// Parallel COPY connections (each its own thread and core).
+  public var jobs: Int = 2
+  /// COPY text bytes per chunk, cut at the next row boundary.
+  public var chunkSize: Int = 64 << 20
+  /// zstd level.
+  public var level: Int = 3
+  /// Which tables.
+  public var selection = ExportTableSelection()
+  /// Replace an export of another database (or a finished one) in `directory`.
+  public var force = false
+  /// Read in this already-exported snapshot instead of taking a new one; its owner must
+  /// keep it open. With the snapshot of an unfinished export, that export resumes per chunk.
+  public var snapshot: String?
+  /// Called once the snapshot is taken, before any table is read (tests compare with it).
+  public var afterSnapshot: (@Sendable (String) async throws -> Void)?
+
+  public init(source: ConnectionTarget, directory: URL) {
+    self.source = source
+    self.directory = directory
+  }
+
+  /// Checks what needs no I/O. - Throws: `ExportError` (`.usage`).
+  public func validate() throws {
+    guard (1...64).contains(jobs) else {
+      throw ExportError(.usage, "--jobs \(jobs) is out of range", nextStep: "use 1 to 64 (about one per core)")
+    }
+    guard chunkSize >= 4096 && chunkSize <= 1 << 34 else {
+      throw ExportError(.usage, "--chunk-size \(chunkSize) is out of range", nextStep: "use 4KiB to 16GiB (default 64MiB)")
+    }
+    guard (1...19).contains(level) else {
+      throw ExportError(.usage, "--level \(level) is out of range", nextStep: "use 1 to 19 (default 3)")
+    }
+    try selection.validate()
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+import Logging
+
+/// `cutover export`: every chosen table, in one consistent snapshot, into chunk files.
+struct ExportCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Exports the source's tables in one snapshot to zstd chunk files with a manifest.",
+    discussion: """
+      Default tables: every table of schema app, the auth tables that hold user state and \
+      storage.buckets/storage.objects. Exit 2 for unknown tables or a directory holding \
+      another database's export, 3 when the source or the disk fails.
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var directory: ExportDirectoryOptions
+
+  @Option(name: .shortAndLong, help: "Parallel COPY connections.")
+  var jobs = 2
+
+  @Option(help: ArgumentHelp("COPY text per chunk, e.g. 64MiB, 512KiB, 1GiB.", valueName: "size"))
+  var chunkSize = "64MiB"
+
+  @Option(help: "zstd level (1-19).")
+  var level = 3
+
+  @Option(help: ArgumentHelp("Only these tables (comma-separated schema.table).", valueName: "tables"))
+  var tables: [String] = []
+
+  @Option(help: ArgumentHelp("Leave these tables out (comma-separated schema.table).", valueName: "tables"))
+  var exclude: [String] = []
+
+  @Option(help: "Read in this exported snapshot (kept open by its owner) instead of taking one; resumes an unfinished export taken in it.")
+  var snapshot: String?
+
+  @Flag(help: "Replace an export of another database, or a finished export, in the directory.")
+  var force = false
+
+  @Flag(help: "Print the summary as JSON.")
+  var json = false
+
+  mutating func validate() throws {
+    if connection.source == nil {
+      throw ValidationError("no source: pass --source or set SOURCE_DATABASE_URL")
+    }
+    if Self.bytes(chunkSize) == nil {
+      throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
+    }
+  }
+
+  func run() async throws {
+    guard let source = try connection.sourceTarget(required: true), let chunkBytes = Self.bytes(chunkSize)
+    else { throw ValidationError("no source: pass --source or set SOURCE_DATABASE_URL") }
+    var options = ExportOptions(source: source, directory: directory.url)
+    options.jobs = jobs
+    options.chunkSize = chunkBytes
+    options.level = level
+    options.selection = ExportTableSelection(only: Self.list(tables), exclude: Self.list(exclude))
+    options.force = force
+    options.snapshot = snapshot
+    let progress = ExportProgress(style: ExportProgress.style(forTerminalOn: 2)) { text in
+      FileHandle.standardError.write(Data(text.utf8))
+    }
+    let summary = try await Exporter(options: options).run(
+      logger: Logger(label: "cutover.export"), progress: progress)
+    print(json ? try JSONOutput.encode(summary) : summary.text)
+  }
+
+  /// Splits repeated and comma-separated lists.
+  private static func list(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+  }
+
+  /// Parses `64MiB`, `64M`, `512KiB`, `1GiB`, `65536` (binary units).
+  static func bytes(_ text: String) -> Int? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+    let digits = trimmed.prefix { $0.isNumber }
+    guard let value = Int(digits), value > 0 else { return nil }
+    let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+    let shifts: [String: Int] = [
+      "": 0, "b": 0, "k": 10, "kb": 10, "kib": 10, "m": 20, "mb": 20, "mib": 20, "g": 30,
+      "gb": 30, "gib": 30,
+    ]
+    guard let shift = shifts[unit], value <= Int.max >> shift else { return nil }
+    return value << shift
+  }
+}

@@ -17,8 +17,8 @@ struct FixtureRowWriter: Sendable {
     return Array((time + "+00").utf8)
   }
   private static let plainNumerics = [
-    "0", "-0.000000000000000000000000000001",
-    "123456789012345678901234567890.123456789012345678901234567890", "10", "3.14159",
+    "123456789012345678901234567890.123456789012345678901234567890", "-0.000000000000000000000000000001",
+    "0", "10", "3.14159",
     "-99999999999999999999.9999", "0.5", "1e-20", "1000000000000000000000000000000000000000",
   ].map { Array($0.utf8) }
   private static let floats = ["0", "-0", "NaN", "Infinity", "-Infinity", "1e-310", "1.7976931348623157e308", "3.14"]
@@ -62,10 +62,21 @@ struct FixtureRowWriter: Sendable {
       return row % parentRows
     }
     var random = DeterministicRandom(base: foreignKey.seed, row: row)
-    if foreignKey.nullPercent > 0 && random.chance(percent: foreignKey.nullPercent) { return nil }
+    if foreignKey.nullPercent > 0
+      && (row == Self.forcedNullRow(seed: foreignKey.seed, rows: tablePlan.rows)
+        || random.chance(percent: foreignKey.nullPercent))
+    {
+      return nil
+    }
     // Skewed: half the rows pick among the first tenth of the parents (busy parents).
     if random.chance(percent: 50) { return random.next(below: max(parentRows / 10, 1)) }
     return random.next(below: parentRows)
+  }
+
+  /// The one row among the first ten where a nullable column is always NULL, so that every
+  /// nullable column holds a NULL even at the smallest scale.
+  static func forcedNullRow(seed: UInt64, rows: Int) -> Int {
+    Int((seed >> 7) % UInt64(max(min(rows, 10), 1)))
   }
 
   /// Writes one value (escaped) of column `column` of table `table` for `row`.
@@ -97,7 +108,13 @@ struct FixtureRowWriter: Sendable {
     default:
       break
     }
-    if columnPlan.nullPercent > 0 && random.chance(percent: columnPlan.nullPercent) {
+    if case .text(_, _, true) = columnPlan.rule, row % 1_000_000 == 1 {
+      return try encoder.append(raw: plan.pools.huge, flush: flush)
+    }
+    if columnPlan.nullPercent > 0
+      && (row == Self.forcedNullRow(seed: columnPlan.seed, rows: plan.tables[table].rows)
+        || random.chance(percent: columnPlan.nullPercent))
+    {
       return encoder.appendNull()
     }
     switch columnPlan.rule {
@@ -113,11 +130,7 @@ struct FixtureRowWriter: Sendable {
       encoder.append(hex: 0x8000 | ((low >> 48) & 0x3FFF), digits: 4)
       encoder.append(byte: 0x2D)
       encoder.append(hex: low & 0xFFFF_FFFF_FFFF, digits: 12)
-    case .text(let pool, let unique, let huge):
-      if huge && row % 1_000_000 == 1 {
-        try encoder.append(raw: plan.pools.huge, flush: flush)
-        return
-      }
+    case .text(let pool, let unique, _):
       try encoder.append(raw: pool[random.next(below: pool.count)], flush: flush)
       if unique {
         try encoder.ensureRoom(32, flush: flush)
@@ -141,7 +154,9 @@ struct FixtureRowWriter: Sendable {
       encoder.append(integer: min(max(value, minimum), maximum))
     case .numeric(let precision, let scale):
       guard let precision else {
-        try encoder.append(raw: Self.plainNumerics[random.next(below: Self.plainNumerics.count)], flush: flush)
+        // The first rows take the list in order, so even a tiny table holds the extremes.
+        let pick = row < Self.plainNumerics.count ? row : random.next(below: Self.plainNumerics.count)
+        try encoder.append(raw: Self.plainNumerics[pick], flush: flush)
         return
       }
       writeNumeric(precision: precision, scale: scale, random: &random, encoder: &encoder)

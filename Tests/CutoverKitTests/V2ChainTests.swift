@@ -268,6 +268,7 @@ struct V2ChainTests {
     ("single", "1", "1", true), ("single", "1", #""1""#, true), ("single", "1", "2", false),
     ("single", "1", "[1, 2]", false), ("multi", "[0, 2]", "[2, 0]", true),
     ("multi", "[0, 2]", "[0]", false), ("multi", "[0, 2]", "[0, 1, 2]", false),
+    ("multi", "[]", "[]", true), ("multi", "[]", "[0]", false),
     ("boolean", "true", "true", true), ("boolean", "false", #""false""#, true),
     ("boolean", "false", "true", false), ("boolean", "true", "null", false),
   ])

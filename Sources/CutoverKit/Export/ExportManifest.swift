@@ -142,6 +142,21 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     public var seconds: Double
     /// Filled by the parity stage; `nil` until then.
     public var parity: Parity?
+
+    public init(
+      name: QualifiedName, columns: [Column], rows: Int64, bytes: Int64, compressedBytes: Int64,
+      chunks: [Chunk], copyQuery: String, seconds: Double, parity: Parity? = nil
+    ) {
+      self.name = name
+      self.columns = columns
+      self.rows = rows
+      self.bytes = bytes
+      self.compressedBytes = compressedBytes
+      self.chunks = chunks
+      self.copyQuery = copyQuery
+      self.seconds = seconds
+      self.parity = parity
+    }
   }
 
   /// The manifest of `directory`, `nil` when it has none.

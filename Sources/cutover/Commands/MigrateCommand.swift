@@ -1,0 +1,65 @@
+import ArgumentParser
+import CutoverKit
+import Foundation
+import Logging
+
+/// `cutover migrate`: applies the v2 chain (and optionally the local stand-in) to the target.
+struct MigrateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate",
+    abstract: "Applies a migration chain to the target and records it as the Supabase CLI does.",
+    discussion: """
+      Files run in lexicographic order, each in its own transaction (files with ALTER TYPE … \
+      ADD VALUE, CREATE INDEX CONCURRENTLY and the like run statement by statement outside \
+      one, and the output says so). Each file is recorded in \
+      supabase_migrations.schema_migrations and its SHA-256 in cutover.migration_checksums; \
+      a second run resumes at the first file not applied. One progress line per file goes \
+      to standard error.
+
+      Exit 1 when an applied file changed since it was applied; 2 when the target holds app \
+      tables cutover did not create, or --local-stand-in meets an existing auth schema; 3 \
+      when the server rejects a statement (reported with file, line, SQLSTATE and hint) or \
+      cannot be reached.
+      """)
+
+  @Option(help: "Target database URL or conninfo (default $TARGET_DATABASE_URL).")
+  var target: String?
+
+  @Option(help: "The migration chain's directory.")
+  var chain = "supabase/migrations_v2"
+
+  @Flag(help: "First apply the Supabase stand-in (for a plain local PostgreSQL, not a Supabase project).")
+  var localStandIn = false
+
+  @Option(help: "The stand-in's directory (with --local-stand-in).")
+  var standInDir = "supabase/local"
+
+  @Flag(help: "Run everything in one transaction and roll it back.")
+  var dryRun = false
+
+  @Flag(help: "Print the outcome as JSON.")
+  var json = false
+
+  mutating func validate() throws {
+    target = target ?? ProcessInfo.processInfo.environment["TARGET_DATABASE_URL"].flatMap {
+      $0.isEmpty ? nil : $0
+    }
+    if target == nil {
+      throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL")
+    }
+  }
+
+  func run() async throws {
+    guard let target else { throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL") }
+    let runner = MigrationRunner(
+      chain: URL(fileURLWithPath: chain),
+      localStandIn: localStandIn ? URL(fileURLWithPath: standInDir) : nil)
+    let outcome = try await runner.apply(
+      to: try ConnectionTarget(target, role: "target"), dryRun: dryRun,
+      logger: Logger(label: "cutover.migrate")
+    ) { progress in
+      FileHandle.standardError.write(Data("\(progress.line)\n".utf8))
+    }
+    print(json ? try JSONOutput.encode(outcome) : outcome.text)
+  }
+}

@@ -6,7 +6,7 @@ import Testing
 /// `check-export` against real exports, each damaged one way.
 @Suite(.postgres, .timeLimit(.minutes(5)))
 struct ExportCheckerTests {
-  static let logger = Logger(label: "test.check-export")
+  static let logger = Logger(label: "test.check-export", factory: { _ in SwiftLogNoOpLogHandler() })
 
   /// The ways an export gets damaged, and what the checker must call it.
   enum Damage: String, CaseIterable, Sendable {

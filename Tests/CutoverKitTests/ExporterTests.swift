@@ -8,7 +8,7 @@ import Testing
 /// default table set, directory rules, and the command line's exit codes.
 @Suite(.postgres, .timeLimit(.minutes(5)))
 struct ExporterTests {
-  static let logger = Logger(label: "test.export")
+  static let logger = Logger(label: "test.export", factory: { _ in SwiftLogNoOpLogHandler() })
 
   /// A fresh directory path (not created) under the temporary directory.
   static func scratchDirectory(_ label: String) -> URL {
@@ -285,6 +285,36 @@ struct ExporterTests {
     }
     let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
     #expect(report.problems.isEmpty, "\(report.text)")
+  }
+
+  @Test func `row security never filters rows silently: a role under a policy fails the export`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let role = "exporter_\(UUID().uuidString.prefix(8).lowercased())"
+    try await db.createRole(role, password: "Pw-exporter-1")
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.notes (id int, owner text);
+      INSERT INTO app.notes SELECT g, 'o' || g FROM generate_series(1, 10) g;
+      ALTER TABLE app.notes ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY only_one ON app.notes FOR SELECT USING (id = 1);
+      GRANT USAGE ON SCHEMA app TO \(role);
+      GRANT SELECT ON app.notes TO \(role);
+      """)
+    let directory = Self.scratchDirectory("rls")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let options = ExportOptions(
+      source: try ConnectionTarget(db.url(user: role, password: "Pw-exporter-1"), role: "source"),
+      directory: directory)
+    let error = await #expect(throws: PostgresError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    #expect(error?.sqlState == SQLState.insufficientPrivilege)
+    #expect(error?.description.contains("app.notes") == true, "\(String(describing: error))")
+    #expect(error?.exitStatus == .ioFailure)
+    #expect(try ExportManifest.read(directory: directory) == nil)
   }
 
   // MARK: - The command line

@@ -54,6 +54,7 @@ public final class ExportDirectory: Sendable {
     guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
       let code = errno
       var holder = ""
+      // The pid is only a courtesy in the message; an unreadable lock file just omits it.
       if let text = try? String(contentsOfFile: lockPath, encoding: .utf8),
         !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
       {

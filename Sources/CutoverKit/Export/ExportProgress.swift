@@ -127,10 +127,12 @@ public final class ExportProgress: Sendable {
             + eta(done: table.rows, of: table.estimatedRows, perSecond: Double(table.rows) / seconds))
       }
     }
+    // Estimates are only estimates: once every table is done, show the facts alone.
+    let allDone = done == state.order.count
     let total =
-      "\(done)/\(state.order.count) tables · \(rows) rows\(percent(rows, of: estimated)) · "
+      "\(done)/\(state.order.count) tables · \(rows) rows\(allDone ? "" : percent(rows, of: estimated)) · "
       + "\(ByteCount(bytes)) · \(rate(bytes, elapsed))"
-      + eta(done: rows, of: estimated, perSecond: Double(rows) / elapsed)
+      + (allDone ? "" : eta(done: rows, of: estimated, perSecond: Double(rows) / elapsed))
     return (total, active)
   }
 

@@ -93,6 +93,7 @@ struct ExportWorker: Sendable {
         if skippedRows == skipRows && skippedBytes != skipBytes { throw ResumeMismatch() }
         return
       }
+      if stop.isStopped { throw ExportError(.cancelled, "the export stopped while reading \(plan.name)") }
       if let current = writer, current.bytes >= options.chunkSize {
         try seal(current)
         writer = nil
@@ -101,7 +102,6 @@ struct ExportWorker: Sendable {
       if let current = writer {
         chunk = current
       } else {
-        if stop.isStopped { throw ExportError(.cancelled, "the export stopped while reading \(plan.name)") }
         index += 1
         chunk = try ChunkWriter(
           directory: options.directory, table: plan.name, index: index, encoder: encoder)

@@ -202,7 +202,7 @@ public struct Exporter: Sendable {
       if started.source.snapshot == source.snapshot && started.source.isSameDatabase(as: source)
         && started.tables == plans.map(\.name)
       {
-        return try resumable(directory, state: state, names: names, logger: logger)
+        return try resumable(directory, state: state, logger: logger)
       }
       logger.info(
         "removing an unfinished export of the same source taken in another snapshot; starting over",
@@ -234,7 +234,7 @@ public struct Exporter: Sendable {
   /// Keeps finished tables and, per unfinished table, its leading chunks whose files are
   /// intact (a journaled chunk left as `.partial` is renamed into place); removes the rest.
   private func resumable(
-    _ directory: ExportDirectory, state: ExportJournalState, names: [String], logger: Logger
+    _ directory: ExportDirectory, state: ExportJournalState, logger: Logger
   ) throws -> Resume {
     var keep = Set<String>()
     var chunks: [QualifiedName: [SealedChunk]] = [:]
@@ -244,6 +244,7 @@ public struct Exporter: Sendable {
       for chunk in list {
         let url = directory.url.appendingPathComponent(chunk.file)
         let partial = URL(fileURLWithPath: url.path + ChunkFileName.partialSuffix)
+        // A file that cannot be read is simply not intact: the chunk is exported again.
         if (try? ChunkReader.sha256(of: url).sha256) == chunk.sha256 {
           intact.append(chunk)
         } else if (try? ChunkReader.sha256(of: partial).sha256) == chunk.sha256,

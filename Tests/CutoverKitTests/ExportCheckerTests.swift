@@ -129,6 +129,37 @@ struct ExportCheckerTests {
     #expect(report.firstProblem?.detail.contains("row 2 has 3 fields") == true, "\(report.text)")
   }
 
+  /// A record kind of some later stage, unknown to the export.
+  struct ImportTableLoaded: JournalPayload, Equatable {
+    static var kind: String { "import_table_loaded" }
+    var table: QualifiedName
+    var rows: Int64
+  }
+
+  @Test func `the journal repairs a torn line and keeps other stages' record kinds`() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-journal-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let table = QualifiedName(schema: "app", name: "t")
+    let journal = try ExportJournal(directory: directory)
+    try await journal.append(ImportTableLoaded(table: table, rows: 3))
+    // A crash in the middle of an append leaves a line without its newline.
+    let handle = try FileHandle(forWritingTo: journal.url)
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("{\"at\":\"2026-11-25T00:00:00Z\",\"kind\":\"chunk_se".utf8))
+    try handle.close()
+    let reopened = try ExportJournal(directory: directory)
+    try await reopened.append(ImportTableLoaded(table: table, rows: 4))
+    let entries = try ExportJournal.read(directory: directory)
+    #expect(entries.map(\.kind) == ["import_table_loaded", "import_table_loaded"])
+    #expect(try entries.compactMap { try $0.decode(ImportTableLoaded.self) }.map(\.rows) == [3, 4])
+    #expect(try entries.compactMap { try $0.decode(SealedChunk.self) }.isEmpty)
+    let state = try ExportJournalState(entries: entries)
+    #expect(state.started == nil)
+    let mode = try FileManager.default.attributesOfItem(atPath: journal.url.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+  }
+
   @Test func `the command line exits 1 naming the bad chunk, 2 for a directory without an export`()
     async throws
   {

@@ -1,5 +1,6 @@
 import CutoverKit
 import Foundation
+import Logging
 import Testing
 
 /// The v2 chain (`supabase/migrations_v2`) on the stand-in (`supabase/local`): it replays,
@@ -665,14 +666,16 @@ extension TestDatabase {
     try await withConnection { try $0.runScript(sql, doing: "apply supabase/migrations_v2/\(name)") }
   }
 
-  /// The stand-in, then every file of the v2 chain in lexicographic order, as `supabase_admin`.
+  /// `cutover migrate --local-stand-in` as `supabase_admin`: the stand-in, then every file
+  /// of the v2 chain, each in its own transaction, recorded as the Supabase CLI does.
   fileprivate func buildV2ChainForTest() async throws {
-    try await applyStandIn()
-    let names = try V2ChainFiles.names()
-    #expect(names.first == "0001_app_schema.sql")
-    for name in names {
-      try await applyV2File(name)
-    }
+    let runner = MigrationRunner(
+      chain: V2ChainFiles.packageRoot.appendingPathComponent("supabase/migrations_v2"),
+      localStandIn: V2ChainFiles.packageRoot.appendingPathComponent("supabase/local"))
+    let outcome = try await runner.apply(to: try target, logger: Logger(label: "test.v2chain"))
+    let applied = outcome.files(.applied).filter { $0.chain != MigrationRunner.standInChainName }
+    #expect(applied.map(\.file) == (try V2ChainFiles.names()))
+    #expect(outcome.files(.applied).count == outcome.files.count, "\(outcome.text)")
   }
 }
 

@@ -63,7 +63,9 @@ struct V2ChainTests {
        ORDER BY 1
       """)
     #expect(
-      servicePolicies.column("tablename") == ["livekit_webhook_jobs", "seminar_recordings", "seminar_sessions"])
+      servicePolicies.column("tablename") == [
+        "livekit_webhook_jobs", "seminar_recordings", "seminar_sessions",
+      ])
   }
 
   @Test func `RLS comes after every table: a table missing from 0005 fails the replay`() async throws {
@@ -90,10 +92,11 @@ struct V2ChainTests {
        WHERE a.attrelid = 'app.livekit_webhook_jobs'::regclass AND a.attnum > 0 AND NOT a.attisdropped
        ORDER BY a.attnum
       """)
-    let byName = Dictionary(uniqueKeysWithValues: columns.rows.compactMap { row -> (String, [String?])? in
-      guard let name = row.first ?? nil else { return nil }
-      return (name, Array(row.dropFirst()))
-    })
+    let byName = Dictionary(
+      uniqueKeysWithValues: columns.rows.compactMap { row -> (String, [String?])? in
+        guard let name = row.first ?? nil else { return nil }
+        return (name, Array(row.dropFirst()))
+      })
     #expect(byName["id"] == ["uuid", "true", "gen_random_uuid()"])
     #expect(byName["attempt"] == ["integer", "true", "0"])
     #expect(byName["last_error"] == ["text", "false", ""])
@@ -168,9 +171,18 @@ struct V2ChainTests {
     try await db.runScript(V2Fixture.sql)
     // q1 single (1), q2 multi ([0,2]), q3 boolean (true), q4 boolean (false), q5 single (0); pass 80
     let answers: [(label: String, json: String)] = [
-      ("fail 3/5", #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,1],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":true,"\#(V2Fixture.q5)":0}"#),
-      ("pass 4/5", #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[2,0],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":1}"#),
-      ("pass 5/5 again", #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,2],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":0}"#),
+      (
+        "fail 3/5",
+        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,1],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":true,"\#(V2Fixture.q5)":0}"#
+      ),
+      (
+        "pass 4/5",
+        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[2,0],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":1}"#
+      ),
+      (
+        "pass 5/5 again",
+        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,2],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":0}"#
+      ),
       ("fail, nothing answered", "{}"),
     ]
     let outcomes = try await db.withConnection { connection in
@@ -513,7 +525,8 @@ struct V2ChainTests {
           of: "INSERT INTO app.enrollments (user_id, course_id, source) VALUES ($1, $2, 'purchase')",
           [V2Fixture.student, V2Fixture.course3])
         states["paid order"] = try connection.sqlState(
-          of: "INSERT INTO app.orders (user_id, amount_cents, status) VALUES ($1, 1, 'paid')", [V2Fixture.student])
+          of: "INSERT INTO app.orders (user_id, amount_cents, status) VALUES ($1, 1, 'paid')",
+          [V2Fixture.student])
         states["pending order"] = try connection.sqlState(
           of: "INSERT INTO app.orders (user_id, amount_cents) VALUES ($1, 100)", [V2Fixture.student])
         states["join a seminar"] = try connection.sqlState(
@@ -522,24 +535,31 @@ struct V2ChainTests {
         states["read seminar sessions"] = try connection.sqlState(of: "SELECT * FROM app.seminar_sessions")
         states["read livekit jobs"] = try connection.sqlState(of: "SELECT * FROM app.livekit_webhook_jobs")
         states["own public folder"] = try connection.sqlState(
-          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('public-media', $1)", ["\(V2Fixture.student)/b.png"])
+          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('public-media', $1)",
+          ["\(V2Fixture.student)/b.png"])
         states["someone's public folder"] = try connection.sqlState(
-          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('public-media', $1)", ["\(V2Fixture.outsider)/b.png"])
+          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('public-media', $1)",
+          ["\(V2Fixture.outsider)/b.png"])
         states["course media as student"] = try connection.sqlState(
-          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('course-media', $1)", ["\(V2Fixture.course1)/s.png"])
+          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('course-media', $1)",
+          ["\(V2Fixture.course1)/s.png"])
         return ()
       }
       try connection.asRequest(role: "authenticated", sub: V2Fixture.teacher) { connection in
         states["course media as teacher"] = try connection.sqlState(
-          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('course-media', $1)", ["\(V2Fixture.course1)/t.png"])
-        states["teacher payout split"] = try connection.sqlState(of: "UPDATE app.teachers SET payout_split_pct = 0")
+          of: "INSERT INTO storage.objects (bucket_id, name) VALUES ('course-media', $1)",
+          ["\(V2Fixture.course1)/t.png"])
+        states["teacher payout split"] = try connection.sqlState(
+          of: "UPDATE app.teachers SET payout_split_pct = 0")
         states["teacher creates a course"] = try connection.sqlState(
-          of: "INSERT INTO app.courses (slug, title, created_by) VALUES ('t-new', 'New', $1)", [V2Fixture.teacher])
+          of: "INSERT INTO app.courses (slug, title, created_by) VALUES ('t-new', 'New', $1)",
+          [V2Fixture.teacher])
         return ()
       }
       try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) { connection in
         states["student creates a course"] = try connection.sqlState(
-          of: "INSERT INTO app.courses (slug, title, created_by) VALUES ('o-new', 'New', $1)", [V2Fixture.outsider])
+          of: "INSERT INTO app.courses (slug, title, created_by) VALUES ('o-new', 'New', $1)",
+          [V2Fixture.outsider])
         states["register for a members' event"] = try connection.sqlState(
           of: "INSERT INTO app.live_event_registrations (event_id, user_id) VALUES ($1, $2)",
           [V2Fixture.membersEvent, V2Fixture.outsider])
@@ -565,14 +585,18 @@ struct V2ChainTests {
     let tables = ["app.refresh_tokens", "app.quiz_questions", "app.livekit_webhook_jobs", "storage.objects"]
     let (byRole, byClaim) = try await db.withConnection { connection in
       (
-        try connection.asRequest(role: "service_role", sub: nil, jwtRole: "service_role") { try $0.counts(tables) },
+        try connection.asRequest(role: "service_role", sub: nil, jwtRole: "service_role") {
+          try $0.counts(tables)
+        },
         try connection.asRequest(role: "authenticated", sub: nil, jwtRole: "service_role") {
           try $0.counts(["app.refresh_tokens", "app.quiz_questions"])
         }
       )
     }
     #expect(
-      byRole == ["app.refresh_tokens": 1, "app.quiz_questions": 5, "app.livekit_webhook_jobs": 1, "storage.objects": 6])
+      byRole == [
+        "app.refresh_tokens": 1, "app.quiz_questions": 5, "app.livekit_webhook_jobs": 1, "storage.objects": 6,
+      ])
     #expect(byClaim == ["app.refresh_tokens": 1, "app.quiz_questions": 5])
   }
 
@@ -645,7 +669,8 @@ private enum V2ChainFiles {
   }
 
   static func text(of name: String, in directory: String = "supabase/migrations_v2") throws -> String {
-    try String(contentsOf: packageRoot.appendingPathComponent(directory).appendingPathComponent(name), encoding: .utf8)
+    try String(
+      contentsOf: packageRoot.appendingPathComponent(directory).appendingPathComponent(name), encoding: .utf8)
   }
 }
 
@@ -686,7 +711,8 @@ extension PGConnection {
     role: String, sub: String?, jwtRole: String? = nil, _ body: (PGConnection) throws -> T
   ) throws -> T {
     try execute("BEGIN")
-    let claims = sub.map { #"{"sub":"\#($0)","role":"\#(jwtRole ?? role)"}"# } ?? #"{"role":"\#(jwtRole ?? role)"}"#
+    let claims =
+      sub.map { #"{"sub":"\#($0)","role":"\#(jwtRole ?? role)"}"# } ?? #"{"role":"\#(jwtRole ?? role)"}"#
     let result: T
     do {
       try execute("SELECT set_config('request.jwt.claims', $1, true)", [claims])

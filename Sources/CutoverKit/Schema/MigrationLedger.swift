@@ -30,7 +30,6 @@ public struct MigrationLedger {
     ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS statements text[];
     ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text;
     CREATE SCHEMA IF NOT EXISTS cutover;
-    COMMENT ON SCHEMA cutover IS 'cutover''s bookkeeping on this database (cutover migrate).';
     CREATE TABLE IF NOT EXISTS cutover.migration_checksums (
       version text PRIMARY KEY,
       name text NOT NULL,
@@ -105,7 +104,18 @@ public struct MigrationLedger {
   }
 
   /// Creates whatever of the ledger is missing (in the caller's transaction, if any).
+  ///
+  /// Does nothing when all of it exists: `ALTER TABLE … ADD COLUMN IF NOT EXISTS` needs
+  /// ownership even when the column is there, and a later run may use another role.
   public func create() throws {
+    let complete = try connection.execute(
+      """
+      SELECT count(*) FROM pg_catalog.pg_attribute
+      WHERE attrelid = to_regclass($1) AND attname IN ('version', 'statements', 'name')
+        AND NOT attisdropped
+      """, [Self.schemaMigrations.quoted]
+    ).scalar == "3"
+    if try complete && exists(Self.checksums) && exists(Self.standInFiles) { return }
     try connection.runScript(Self.createScript, doing: "creating the migration ledger")
   }
 

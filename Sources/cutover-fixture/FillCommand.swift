@@ -37,6 +37,9 @@ struct FillCommand: AsyncParsableCommand {
   @Flag(help: "Empty the tables first instead of refusing when they hold rows.")
   var truncate = false
 
+  @Flag(help: "No progress lines on stderr.")
+  var quiet = false
+
   @Flag(help: "Print the report as JSON.")
   var json = false
 
@@ -52,8 +55,15 @@ struct FillCommand: AsyncParsableCommand {
       schemas: schemas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
       domains: try ValueDomains.load(from: URL(fileURLWithPath: domains)),
       rowsPerUnit: rowsPerUnit)
+    let reporter: (@Sendable (FixtureProgress) -> Void)? = quiet ? nil : Self.show
     let report = try await generator.fill(
-      scale: scale, seed: seed, jobs: jobs, truncate: truncate, logger: Logger(label: "cutover.fixture"))
+      scale: scale, seed: seed, jobs: jobs, truncate: truncate, logger: Logger(label: "cutover.fixture"),
+      progress: reporter)
     print(json ? try JSONOutput.encode(report) : report.text)
+  }
+
+  /// Prints one progress line on stderr (stdout carries the report only).
+  @Sendable private static func show(_ progress: FixtureProgress) {
+    FileHandle.standardError.write(Data("cutover-fixture: \(progress.line)\n".utf8))
   }
 }

@@ -51,9 +51,11 @@ public struct FixtureGenerator: Sendable {
   /// - Throws: `FixtureError` when a table is not empty (exit 2), the role may not set
   ///   `session_replication_role` (exit 2), or the schema has what the generator cannot
   ///   fill; `PostgresError` for database failures (exit 3).
-  public func fill(scale: Double, seed: UInt64, jobs: Int, truncate: Bool, logger: Logger) async throws
-    -> FixtureFillReport
-  {
+  ///   - progress: called after each loaded range (from the task driving the workers).
+  public func fill(
+    scale: Double, seed: UInt64, jobs: Int, truncate: Bool, logger: Logger,
+    progress: (@Sendable (FixtureProgress) -> Void)? = nil
+  ) async throws -> FixtureFillReport {
     let started = Date()
     let plan = try await self.plan(scale: scale, seed: seed)
     logger.debug(
@@ -83,6 +85,10 @@ public struct FixtureGenerator: Sendable {
       while let (table, count, size) = try await group.next() {
         rows[table] += count
         bytes[table] += size
+        progress?(
+          FixtureProgress(
+            table: plan.tables[table].name, rowsDone: rows.reduce(0, +), rowsTotal: plan.totalRows,
+            bytesDone: bytes.reduce(0, +), seconds: Date().timeIntervalSince(started)))
         if let unit = queue.next() { group.addTask { try await load(unit.table, unit.range, plan: plan, logger: logger) } }
       }
     }

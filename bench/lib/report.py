@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""bench/lib/report.py WORK OUT_BASE RSS_BAR_MB
+
+Reads what bench/run left in WORK (stages.tsv, results/*.json from hyperfine, rss/*.txt
+from GNU time, splits/, run.json), prints the ratio table, writes OUT_BASE.md and
+OUT_BASE.json, and exits 1 when a bar is missed or a measured command failed.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+work, out_base, rss_bar_mb = sys.argv[1], sys.argv[2], float(sys.argv[3])
+run = json.load(open(os.path.join(work, "run.json")))
+
+
+def measurement(name):
+    """Median/min/max of a hyperfine result, 'failed', or None when never measured."""
+    path = os.path.join(work, "results", name + ".json")
+    if os.path.exists(path):
+        result = json.load(open(path))["results"][0]
+        times = result["times"]
+        return {
+            "median": statistics.median(times),
+            "min": min(times),
+            "max": max(times),
+            "mean": statistics.mean(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+            "times": times,
+        }
+    if os.path.exists(os.path.join(work, "results", name + ".failed")):
+        return "failed"
+    return None
+
+
+def peak_rss_mb(name):
+    path = os.path.join(work, "rss", name + ".txt")
+    if not os.path.exists(path):
+        return None
+    kbytes = [int(m) for m in re.findall(r"Maximum resident set size \(kbytes\): (\d+)", open(path).read())]
+    return max(kbytes) * 1024 / 1e6 if kbytes else None
+
+
+def seconds(m):
+    if m is None:
+        return "—"
+    if m == "failed":
+        return "FAILED"
+    if m["min"] == m["max"]:
+        return f"{m['median']:.1f} s"
+    return f"{m['median']:.1f} s ({m['min']:.1f}–{m['max']:.1f})"
+
+
+stages, comparisons, rss_rows, misses, failures = [], [], [], [], []
+for line in open(os.path.join(work, "stages.tsv")):
+    stage, needs, built, command, baselines = line.rstrip("\n").split("\t")
+    built = built == "yes"
+    cutover = measurement(command) if built else None
+    stages.append({"stage": stage, "needs": needs, "built": built, "command": command})
+    if built and cutover == "failed":
+        failures.append(f"{stage}: `{command}` failed (bench/work/logs/{command}.log)")
+    for baseline in baselines.split():
+        if baseline == "-":
+            continue
+        name, _, bar = baseline.partition(":")
+        bar = None if bar in ("", "-") else float(bar)
+        base = measurement(name)
+        if base == "failed":
+            failures.append(f"{stage}: baseline `{name}` failed (bench/work/logs/{name}.log)")
+        ratio = None
+        if isinstance(cutover, dict) and isinstance(base, dict) and base["median"] > 0:
+            ratio = cutover["median"] / base["median"]
+        if not built:
+            verdict = "not built yet"
+        elif ratio is None:
+            verdict = "failed"
+        elif bar is None:
+            verdict = "reference"
+        elif ratio <= bar:
+            verdict = "ok"
+        else:
+            verdict = "MISSED"
+            misses.append(f"{stage}: {ratio:.2f}× {name} (bar ≤ {bar:g}×)")
+        comparisons.append({"stage": stage, "cutover": command, "cutover_seconds": cutover,
+                            "baseline": name, "baseline_seconds": base, "ratio": ratio,
+                            "bar": bar, "verdict": verdict})
+    if built:
+        rss = peak_rss_mb(command)
+        verdict = "failed" if rss is None else ("ok" if rss <= rss_bar_mb else "MISSED")
+        if verdict == "MISSED":
+            misses.append(f"{stage}: peak RSS {rss:.0f} MB (bar ≤ {rss_bar_mb:g} MB)")
+        rss_rows.append({"stage": stage, "peak_rss_mb": rss, "bar_mb": rss_bar_mb, "verdict": verdict})
+    else:
+        rss_rows.append({"stage": stage, "peak_rss_mb": None, "bar_mb": rss_bar_mb, "verdict": "not built yet"})
+
+splits_path = os.path.join(work, "splits", "bare_load.tsv")
+bare_split = None
+if os.path.exists(splits_path):
+    pairs = [tuple(map(float, l.split())) for l in open(splits_path) if l.strip()]
+    if pairs:
+        bare_split = {"load_median": statistics.median(p[0] for p in pairs),
+                      "post_data_median": statistics.median(p[1] for p in pairs)}
+
+d = run["dataset"]
+mb = lambda b: f"{b / 1e6:,.0f} MB"
+sizes = [("COPY text of every table (the dataset)", d["copy_text_bytes"]),
+         ("the source database on disk", d["database_bytes"]),
+         ("cutover export chunks (zstd)", run["export_chunk_bytes"]),
+         ("pg_dump -Fd directory (gzip)", run["pg_dump_bytes"]),
+         ("COPY text through zstd -3, per table", d["copy_zstd3_bytes"])]
+
+lines = []
+w = lines.append
+kind = "quick check (1 run, small scale: timings not meaningful)" if run["quick"] else f"{run['runs']} runs"
+w(f"# cutover benchmark — {run['started']}")
+w("")
+w(f"{kind}; commit {run['commit']}; {run['machine']['cores']} cores, {run['machine']['ram_mb'] / 1024:.0f} GiB RAM; "
+  f"PostgreSQL {run['machine']['server']} (defaults, shared_buffers {run['machine']['shared_buffers_mb']} MB, "
+  f"max_wal_size {run['machine']['max_wal_size_mb']} MB); {run['jobs']} jobs everywhere.")
+w("")
+w(f"Dataset: {d['kind']} at scale {d['scale']:g} (seed {d['seed']}): **{mb(d['copy_text_bytes'])} of COPY text**, "
+  f"{d['rows']:,} rows in {d['tables']} tables; largest {d['largest_table']} "
+  f"{mb(d['largest_table_bytes'])} ({100 * d['largest_table_bytes'] / max(d['copy_text_bytes'], 1):.0f} %); "
+  f"filled in {d['fill_seconds']:g} s.")
+w(f"cutover subcommands found: {run['cutover_subcommands']}.")
+w("")
+w("Times are medians over the runs, (min–max) beside them; ratio = cutover median ÷ baseline median.")
+w("")
+w("| stage | cutover | baseline | baseline time | ratio | bar | |")
+w("|---|---|---|---|---|---|---|")
+for c in comparisons:
+    cut = seconds(c["cutover_seconds"]) if c["verdict"] != "not built yet" else "not built yet"
+    ratio = f"{c['ratio']:.2f}×" if c["ratio"] is not None else "—"
+    bar = f"≤ {c['bar']:g}×" if c["bar"] is not None else "(reference)"
+    w(f"| {c['stage']} | {cut} | {c['baseline']} | {seconds(c['baseline_seconds'])} | {ratio} | {bar} | {c['verdict']} |")
+for s in stages:
+    if not any(c["stage"] == s["stage"] for c in comparisons):
+        m = measurement(s["command"]) if s["built"] else None
+        w(f"| {s['stage']} | {seconds(m) if s['built'] else 'not built yet'} | — | — | — | — | "
+          f"{'measured' if s['built'] else 'not built yet'} |")
+w("")
+w(f"Peak RSS of each cutover process (GNU time, bar ≤ {rss_bar_mb:g} MB):")
+w("")
+w("| stage | peak RSS | |")
+w("|---|---|---|")
+for r in rss_rows:
+    value = f"{r['peak_rss_mb']:.0f} MB" if r["peak_rss_mb"] is not None else "—"
+    w(f"| {r['stage']} | {value} | {r['verdict']} |")
+w("")
+w("Sizes:")
+w("")
+w("| what | bytes | ÷ COPY text |")
+w("|---|---|---|")
+for label, value in sizes:
+    ratio = f"{value / d['copy_text_bytes']:.2f}" if value and d["copy_text_bytes"] else "—"
+    w(f"| {label} | {mb(value) if value else '—'} | {ratio} |")
+w("")
+if bare_split:
+    w(f"bare_load halves (medians): COPY FROM two tables at a time {bare_split['load_median']:.1f} s, "
+      f"then indexes and constraints (pg_restore --section=post-data -j 2) {bare_split['post_data_median']:.1f} s.")
+    w("")
+w(f"Wall time {run['wall_seconds'] / 60:.1f} min (release build {run['build_seconds']} s); "
+  f"peak disk used {mb(run['disk_peak_used_bytes'])}.")
+w("")
+if failures or misses:
+    w("**Result: " + ("bars missed" if misses else "") + (" and " if misses and failures else "")
+      + ("measurements failed" if failures else "") + ".**")
+    for item in failures + misses:
+        w(f"- {item}")
+else:
+    w("**Result: every bar of the stages that exist is met.**")
+text = "\n".join(lines) + "\n"
+
+with open(out_base + ".md", "w") as f:
+    f.write(text)
+with open(out_base + ".json", "w") as f:
+    json.dump({"run": run, "stages": stages, "comparisons": comparisons, "rss": rss_rows,
+               "bare_load_split": bare_split,
+               "measurements": {os.path.basename(p)[:-5]: measurement(os.path.basename(p)[:-5])
+                                for p in sorted(os.listdir(os.path.join(work, "results"))) if p.endswith(".json")},
+               "misses": misses, "failures": failures}, f, indent=2)
+    f.write("\n")
+print(text)
+print(f"written: {out_base}.md and .json")
+sys.exit(1 if misses or failures else 0)

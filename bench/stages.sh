@@ -1,0 +1,128 @@
+# The benchmark's stage table and every measured command. Sourced by bench/run and by
+# bench/lib/do (which hyperfine calls), never run on its own.
+#
+# Adding or changing a stage is an edit here only:
+#   1. a row in STAGES: the stage, the cutover subcommands it needs, the function that runs
+#      cutover, and its baselines with their bars (name:bar, "-" for a reference without bar);
+#   2. the functions named in that row (and optionally prepare_<name> / cleanup_<name>,
+#      run untimed before each timed run / after the last one).
+# A stage whose needs are not all in `cutover --help` is shown as "not built yet"; its
+# baselines are still measured, so the reference numbers are there when it lands.
+# A need is a subcommand (`import`), or `subcommand:word` when a flag or a mention of `word`
+# in `cutover subcommand --help` is what tells the feature is there.
+#
+# Run order is the table's order; inside a row, the baselines run first and cutover last, so
+# what cutover leaves behind (the export directory, the imported target) is there for the
+# rows below. Every cutover process is wrapped in GNU time (peak RSS, bar RSS_BAR_MB).
+
+RSS_BAR_MB=150   # peak resident set size of any cutover process, in MB (10^6 bytes)
+
+# stage           needs                     cutover command          baselines (name:bar)
+STAGES='
+export            export                    cutover_export           copy_floor:1.3 pg_dump:-
+check-export      check-export              cutover_check_export     zstd_sha_floor:-
+migrate           migrate                   cutover_migrate          -
+import            migrate,import            cutover_import           pg_restore:1.2 bare_load:-
+verify            import,verify             cutover_verify           hash_floor:1.5
+export+digests    export:parity             cutover_export_digests   copy_hash_floor:1.3
+end-to-end        export,migrate,import     cutover_end_to_end       pgcopydb_clone:1.3
+'
+
+# Read-only measurements get one untimed warm-up run (page cache and hint bits settle, as
+# they would on a production source): the others start from a fresh target every time.
+WARMUP_MEASUREMENTS="copy_floor hash_floor copy_hash_floor zstd_sha_floor cutover_check_export cutover_verify"
+
+JOBS=2   # parallelism everywhere: cutover --jobs, pg_dump/pg_restore -j, two streams, pgcopydb
+
+# Databases: the dataset ($SOURCE_DB, common.sh) and one scratch target that every writing
+# measurement recreates, so the disk holds at most the source, one target and the files.
+TARGET_DB=target
+
+# cutover itself: the timed runs go through GNU time (peak RSS per process); prepare steps
+# call "$CUTOVER_BIN" directly.
+cutover() { /usr/bin/time -v -a -o "$W/rss/$BENCH_MEASURE.txt" "$CUTOVER_BIN" "$@"; }
+has_subcommand() { grep -qx "$1" "$W/subcommands"; }
+
+# --- export -------------------------------------------------------------------------------
+prepare_cutover_export() { rm -rf "$W/export"; settle; }
+cutover_export() {
+  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export" --jobs "$JOBS"
+}
+# COPY … TO STDOUT of every table into /dev/null, two tables at a time, largest first.
+copy_floor() { "$LIB/per-table" copy "$SOURCE_DB"; }
+prepare_pg_dump() { rm -rf "$W/dump"; settle; }
+pg_dump() { command pg_dump -Fd -j "$JOBS" -f "$W/dump" "$SOURCE_DB"; }
+
+# --- check-export -------------------------------------------------------------------------
+cutover_check_export() { cutover check-export --export-dir "$W/export" --jobs "$JOBS"; }
+# Reading every chunk file: SHA-256 and zstd decompression (frame checksums), two at a time.
+zstd_sha_floor() {
+  find "$W/export" -type f -name '*.zst' -print0 |
+    xargs -0 -r -P "$JOBS" -n 1 sh -c 'sha256sum "$0" >/dev/null && zstd -q -dc "$0" >/dev/null'
+}
+
+# --- migrate ------------------------------------------------------------------------------
+prepare_cutover_migrate() { fresh_db "$TARGET_DB"; settle; }
+cutover_migrate() {
+  cutover migrate --target "$(url "$TARGET_DB")" --local-stand-in
+}
+
+# --- import (flags as DESIGN.md lists them; adjust when the import issue lands) -------------
+prepare_cutover_import() {
+  fresh_db "$TARGET_DB"
+  (cd "$REPO_DIR" && "$CUTOVER_BIN" migrate --target "$(url "$TARGET_DB")" --local-stand-in) >/dev/null
+  settle
+}
+cutover_import() {
+  cutover import --target "$(url "$TARGET_DB")" --export-dir "$W/export" --jobs "$JOBS"
+}
+# pg_restore of the pg_dump above into an empty database.
+prepare_pg_restore() { fresh_db "$TARGET_DB"; settle; }
+pg_restore() { "$LIB/restore" "$TARGET_DB"; }
+# Bare tables (pg_restore --section=pre-data, untimed), then timed: zstd -dc | COPY FROM STDIN
+# two tables at a time, then indexes, constraints and triggers (post-data, -j 2).
+prepare_bare_load() {
+  fresh_db "$TARGET_DB"
+  "$LIB/restore" "$TARGET_DB" --section=pre-data "$W/schema.dump"
+  settle
+}
+bare_load() { "$LIB/per-table" load "$TARGET_DB"; }
+
+# --- verify (flags guessed from DESIGN.md; adjust when the parity issue lands) --------------
+cutover_verify() {
+  cutover verify --source "$(url "$SOURCE_DB")" --target "$(url "$TARGET_DB")" \
+    --export-dir "$W/export" --jobs "$JOBS"
+}
+# count(*) and sum(hashtextextended(row::text, 0)) per table, two tables at a time.
+hash_floor() { "$LIB/per-table" hash "$SOURCE_DB"; }
+
+# --- export with source parity digests ------------------------------------------------------
+prepare_cutover_export_digests() { rm -rf "$W/export-digests"; settle; }
+cutover_export_digests() {
+  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export-digests" --jobs "$JOBS"
+}
+# The raw COPY floor plus the hash aggregate on the source, two tasks at a time.
+copy_hash_floor() { "$LIB/per-table" copy+hash "$SOURCE_DB"; }
+
+# --- end to end ---------------------------------------------------------------------------
+prepare_cutover_end_to_end() { rm -rf "$W/export-e2e"; fresh_db "$TARGET_DB"; settle; }
+cutover_end_to_end() {
+  local source target
+  source=$(url "$SOURCE_DB") target=$(url "$TARGET_DB")
+  if has_subcommand run; then
+    cutover run --source "$source" --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS"
+  else
+    cutover export --source "$source" --export-dir "$W/export-e2e" --jobs "$JOBS" &&
+      (cd "$REPO_DIR" && cutover migrate --target "$target" --local-stand-in) &&
+      cutover import --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS" &&
+      if has_subcommand verify; then
+        cutover verify --source "$source" --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS"
+      fi
+  fi
+}
+prepare_pgcopydb_clone() { rm -rf "$W/pgcopydb"; fresh_db "$TARGET_DB"; settle; }
+pgcopydb_clone() {
+  pgcopydb clone --source "$(url "$SOURCE_DB")" --target "$(url "$TARGET_DB")" \
+    --table-jobs "$JOBS" --index-jobs "$JOBS" --dir "$W/pgcopydb"
+}
+cleanup_pgcopydb_clone() { rm -rf "$W/pgcopydb"; }

@@ -600,6 +600,70 @@ struct V2ChainTests {
     #expect(byClaim == ["app.refresh_tokens": 1, "app.quiz_questions": 5])
   }
 
+  @Test func `each role sees what it saw under the legacy policies, except where v2 must differ`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql + V2Fixture.storageObjects)
+    let legacyDB = try await TestDatabase.create(label: "v2 chain legacy policies")
+    do {
+      try await legacyDB.buildLegacyFixture()
+      try await legacyDB.runScript(V2Fixture.legacySQL + V2Fixture.storageObjects)
+    } catch {
+      try await legacyDB.drop()
+      throw error
+    }
+    let tables =
+      try await legacyDB.execute(
+        """
+        SELECT 'app.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'app' AND c.relkind IN ('r', 'v') ORDER BY 1
+        """
+      ).rows.compactMap { $0.first ?? nil } + ["storage.objects"]
+    let requests: [(label: String, role: String, sub: String?)] = [
+      ("anon", "anon", nil), ("admin", "authenticated", V2Fixture.admin),
+      ("teacher", "authenticated", V2Fixture.teacher), ("student", "authenticated", V2Fixture.student),
+      ("outsider", "authenticated", V2Fixture.outsider),
+    ]
+    @Sendable func visibility(_ database: TestDatabase) async throws -> [String: String] {
+      try await database.withConnection { connection in
+        var seen: [String: String] = [:]
+        for request in requests {
+          try connection.asRequest(role: request.role, sub: request.sub) { connection in
+            for table in tables {
+              seen["\(request.label) \(table)"] = try connection.visibleRows(table)
+            }
+          }
+        }
+        return seen
+      }
+    }
+    let v2 = try await visibility(db)
+    let legacy = try await visibility(legacyDB)
+    try await legacyDB.drop()
+    #expect(v2.count == legacy.count)
+    let changed = v2.keys.filter { v2[$0] != legacy[$0] }.sorted().map {
+      "\($0): \(legacy[$0] ?? "-") -> \(v2[$0] ?? "-")"
+    }
+    // storage.objects: legacy had no storage policies (0008 is new). Lessons and lesson
+    // media: the legacy reconstruction reads them through app.modules, which only teachers
+    // see, so nobody else saw a lesson; v2 shows them to entitled users (and intro lessons
+    // of published courses to every signed-in user).
+    #expect(
+      changed == [
+        "admin app.lessons: 0 -> 1",
+        "admin storage.objects: 0 -> 1",
+        "anon storage.objects: 0 -> 1",
+        "outsider app.lessons: 0 -> 1",
+        "outsider storage.objects: 0 -> 1",
+        "student app.lesson_media: 0 -> 1",
+        "student app.lessons: 0 -> 2",
+        "student storage.objects: 0 -> 4",
+        "teacher storage.objects: 0 -> 5",
+      ], "\(changed.joined(separator: "\n"))")
+  }
+
   /// The differences of the v2 catalog from the legacy one (LegacySchema's wording), each
   /// documented in supabase/migrations_v2/README.md.
   static let expectedDifferences: [String] = [
@@ -739,6 +803,20 @@ extension PGConnection {
     }
   }
 
+  /// `count(*)` of `table` as the current role sees it, or `denied <SQLSTATE>`.
+  fileprivate func visibleRows(_ table: String) throws -> String {
+    let name = QualifiedName(parsing: table).quoted
+    try execute("SAVEPOINT visible")
+    do {
+      let count = try execute("SELECT count(*) FROM \(name)").scalar ?? "?"
+      try execute("RELEASE SAVEPOINT visible")
+      return count
+    } catch let error as PostgresError {
+      try execute("ROLLBACK TO SAVEPOINT visible")
+      return "denied \(error.sqlState ?? "?")"
+    }
+  }
+
   /// `count(*)` of each table (fixed names of this file) as the current role sees them.
   fileprivate func counts(_ tables: [String]) throws -> [String: Int] {
     var counts: [String: Int] = [:]
@@ -755,6 +833,7 @@ extension PGConnection {
 /// Rows in every app table: users A (admin), T (teacher of courses 1–3), S (student: enrolled
 /// in course 1, entitled, member, attendee of T's seminar), O (outsider).
 private enum V2Fixture {
+  static let admin = "00000000-0000-0000-0000-00000000000a"
   static let teacher = "00000000-0000-0000-0000-00000000000b"
   static let student = "00000000-0000-0000-0000-00000000000c"
   static let outsider = "00000000-0000-0000-0000-00000000000d"
@@ -769,9 +848,18 @@ private enum V2Fixture {
   static let draftSeminar = "28000000-0000-0000-0000-000000000002"
   static let membersEvent = "2c000000-0000-0000-0000-000000000001"
 
-  /// Objects in the three buckets: course 1 by course-id path, a legacy path registered in
-  /// app.lesson_media (course 1), course 3 by course/lesson path, lesson L2 (course 1) by
-  /// lesson-id path, S's public file, and a path that maps to no course.
+  /// Objects in the three buckets.
+  ///
+  /// Course 1 by course-id path, a legacy path registered in app.lesson_media (course 1),
+  /// course 3 by course/lesson path, lesson L2 (course 1) by lesson-id path, S's public
+  /// file, and a path that maps to no course.
+  /// The fixture's one row of app.subscriptions, a table the legacy chain does not have.
+  static let subscriptionsRow =
+    "INSERT INTO app.subscriptions (user_id,subscription_id,status) VALUES ('00000000-0000-0000-0000-00000000000c','sub_fixture','active');"
+
+  /// The same rows for a legacy-chain database.
+  static var legacySQL: String { sql.replacingOccurrences(of: subscriptionsRow, with: "") }
+
   static let storageObjects = """
     INSERT INTO storage.objects (bucket_id, name) VALUES
      ('course-media', '20000000-0000-0000-0000-000000000001/cover.png'),

@@ -8,8 +8,9 @@
 #      run untimed before each timed run / after the last one).
 # A stage whose needs are not all in `cutover --help` is shown as "not built yet"; its
 # baselines are still measured, so the reference numbers are there when it lands.
-# A need is a subcommand (`import`), or `subcommand:word` when a flag or a mention of `word`
-# in `cutover subcommand --help` is what tells the feature is there.
+# A need is a subcommand (`import`); `subcommand:word` when `word` (a flag) in
+# `cutover subcommand --help` tells the feature is there; `manifest:key` when the export
+# stage's manifest.json holds a non-null `key` (the source parity digests: `parity`).
 #
 # Run order is the table's order; inside a row, the baselines run first and cutover last, so
 # what cutover leaves behind (the export directory, the imported target) is there for the
@@ -24,13 +25,15 @@ check-export      check-export              cutover_check_export     zstd_sha_fl
 migrate           migrate                   cutover_migrate          -
 import            migrate,import            cutover_import           pg_restore:1.2 bare_load:-
 verify            import,verify             cutover_verify           hash_floor:1.5
-export+digests    export:parity             cutover_export_digests   copy_hash_floor:1.3
+export+digests    manifest:parity           cutover_export_digests   copy_hash_floor:1.3
 end-to-end        export,migrate,import     cutover_end_to_end       pgcopydb_clone:1.3
 '
 
-# Read-only measurements get one untimed warm-up run (page cache and hint bits settle, as
-# they would on a production source): the others start from a fresh target every time.
-WARMUP_MEASUREMENTS="copy_floor hash_floor copy_hash_floor zstd_sha_floor cutover_check_export cutover_verify"
+# The source is VACUUMed and already read once when the run measures the dataset (page cache,
+# shared buffers and hint bits settled, as on a production source), so reads of it need no
+# warm-up. Verify reads a freshly imported target: one untimed warm-up run sets its hint bits,
+# and the timed runs compare steady state with hash_floor's steady state on the source.
+WARMUP_MEASUREMENTS="cutover_verify"
 
 JOBS=2   # parallelism everywhere: cutover --jobs, pg_dump/pg_restore -j, two streams, pgcopydb
 
@@ -97,6 +100,9 @@ cutover_verify() {
 hash_floor() { "$LIB/per-table" hash "$SOURCE_DB"; }
 
 # --- export with source parity digests ------------------------------------------------------
+# Built once the export's manifest.json records each table's source parity digest. If the
+# digests are computed by default, the export row above includes their work too: then make
+# its copy_floor a reference (copy_floor:-) and let this row carry the bar.
 prepare_cutover_export_digests() { rm -rf "$W/export-digests"; settle; }
 cutover_export_digests() {
   cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export-digests" --jobs "$JOBS"

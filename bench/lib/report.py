@@ -125,7 +125,8 @@ w(f"Dataset: {d['kind']} at scale {d['scale']:g} (seed {d['seed']}): **{mb(d['co
   f"filled in {d['fill_seconds']:g} s.")
 w(f"cutover subcommands found: {run['cutover_subcommands']}.")
 w("")
-w("Times are medians over the runs, (min–max) beside them; ratio = cutover median ÷ baseline median.")
+w("Times are medians over the runs, (min–max) beside them; ratio = cutover median ÷ baseline median. "
+  "Baselines of stages not built yet are measured all the same, for reference.")
 w("")
 w("| stage | cutover | baseline | baseline time | ratio | bar | |")
 w("|---|---|---|---|---|---|---|")
@@ -161,7 +162,8 @@ if bare_split:
       f"then indexes and constraints (pg_restore --section=post-data -j 2) {bare_split['post_data_median']:.1f} s.")
     w("")
 w(f"Wall time {run['wall_seconds'] / 60:.1f} min (release build {run['build_seconds']} s); "
-  f"peak disk used {mb(run['disk_peak_used_bytes'])}.")
+  f"free disk fell by at most {mb(run['disk_peak_used_bytes'])} during the run (sampled every 2 s; "
+  f"other processes on the disk count too).")
 w("")
 if failures or misses:
     w("**Result: " + ("bars missed" if misses else "") + (" and " if misses and failures else "")

@@ -123,6 +123,10 @@ w(f"Dataset: {d['kind']} at scale {d['scale']:g} (seed {d['seed']}): **{mb(d['co
   f"{d['rows']:,} rows in {d['tables']} tables; largest {d['largest_table']} "
   f"{mb(d['largest_table_bytes'])} ({100 * d['largest_table_bytes'] / max(d['copy_text_bytes'], 1):.0f} %); "
   f"filled in {d['fill_seconds']:g} s.")
+em = run.get("export_manifest") or {}
+if em:
+    w(f"The export covered {em['tables']} tables, {em['rows']:,} rows, {mb(em['copy_text_bytes'])} of COPY text "
+      f"(the floors read all {d['tables']} tables, {d['rows']:,} rows).")
 w(f"cutover subcommands found: {run['cutover_subcommands']}.")
 w("")
 w("Times are medians over the runs, (min–max) beside them; ratio = cutover median ÷ baseline median. "

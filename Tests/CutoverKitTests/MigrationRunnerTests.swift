@@ -133,7 +133,25 @@ struct MigrationRunnerTests {
     #expect(failure.exitStatus == .checkFailed)
     #expect(failure.description.contains("0002_table.sql"))
     #expect(!failure.description.contains("0001_schema.sql"))
+    #expect(failure.detail?.contains("when applied") == true)
     #expect(try await db.execute("SELECT to_regclass('app.u') IS NULL").scalar == "t")
+  }
+
+  @Test func `a later run by another role that may read the ledger skips everything`() async throws {
+    let db = try #require(TestDatabase.current)
+    let chain = try TestChain(["0001_schema.sql": "CREATE SCHEMA app;\nCREATE TABLE app.t (id int);"])
+    _ = try await MigrationRunner(chain: chain.directory).apply(to: try db.target, logger: logger)
+    let role = "migrate_reader_\(UUID().uuidString.prefix(8).lowercased())"
+    try await db.createRole(role, password: "reader-secret")
+    try await db.runScript(
+      """
+      GRANT USAGE ON SCHEMA supabase_migrations, cutover TO \(role);
+      GRANT SELECT ON ALL TABLES IN SCHEMA supabase_migrations, cutover TO \(role);
+      """)
+    let reader = try ConnectionTarget(db.url(user: role, password: "reader-secret"), role: "target")
+    let outcome = try await MigrationRunner(chain: chain.directory).apply(to: reader, logger: logger)
+    #expect(outcome.files.map(\.status) == [.skipped])
+    try await db.runScript("DROP OWNED BY \(role); DROP ROLE \(role);")
   }
 
   @Test func `a target holding app tables cutover did not create is refused with exit status 2`() async throws {

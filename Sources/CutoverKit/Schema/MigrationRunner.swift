@@ -190,6 +190,10 @@ private final class MigrationSession {
         message: "applied file(s) changed since they were applied: "
           + changed.map(\.fileName).joined(separator: ", "),
         file: first.path,
+        detail: changed.map { file in
+          "\(file.fileName): sha256 \(state.checksums[file.version]?.sha256 ?? "?") when applied, "
+            + "\(file.sha256) now"
+        }.joined(separator: "; "),
         nextStep: "restore the applied content (git) and put the change in a new file with a "
           + "later version; an applied migration is never edited")
     }

@@ -31,8 +31,8 @@ struct MigrateCommand: AsyncParsableCommand {
   @Flag(help: "First apply the Supabase stand-in (for a plain local PostgreSQL, not a Supabase project).")
   var localStandIn = false
 
-  @Option(help: "The stand-in's directory (with --local-stand-in).")
-  var standInDir = "supabase/local"
+  @Option(help: "The stand-in's directory, with --local-stand-in (default supabase/local).")
+  var standInDir: String?
 
   @Flag(help: "Run everything in one transaction and roll it back.")
   var dryRun = false
@@ -47,13 +47,16 @@ struct MigrateCommand: AsyncParsableCommand {
     if target == nil {
       throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL")
     }
+    if standInDir != nil && !localStandIn {
+      throw ValidationError("--stand-in-dir needs --local-stand-in")
+    }
   }
 
   func run() async throws {
     guard let target else { throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL") }
     let runner = MigrationRunner(
       chain: URL(fileURLWithPath: chain),
-      localStandIn: localStandIn ? URL(fileURLWithPath: standInDir) : nil)
+      localStandIn: localStandIn ? URL(fileURLWithPath: standInDir ?? "supabase/local") : nil)
     let outcome = try await runner.apply(
       to: try ConnectionTarget(target, role: "target"), dryRun: dryRun,
       logger: Logger(label: "cutover.migrate")

@@ -21,8 +21,7 @@ struct CreateCommand: AsyncParsableCommand {
     let builder = FixtureSchemaBuilder(
       standIn: standIn.isEmpty ? nil : URL(fileURLWithPath: standIn), chain: URL(fileURLWithPath: chain))
     let target = try connection.connectionTarget()
-    let files = try builder.files()
-    try await builder.apply(to: target, logger: Logger(label: "cutover.fixture"))
-    print("built the legacy fixture in \(target): \(files.count) files applied")
+    let files = try await builder.apply(to: target, logger: Logger(label: "cutover.fixture"))
+    print("built the legacy fixture in \(target): \(files) files applied")
   }
 }

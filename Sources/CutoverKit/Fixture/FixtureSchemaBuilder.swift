@@ -4,9 +4,8 @@ import Logging
 /// Builds the legacy fixture schema in a database: the Supabase stand-in, then the legacy
 /// chain, each directory's `*.sql` files in lexicographic order.
 ///
-/// Each file runs as one implicit transaction (`PQexec` of the whole file), as
-/// `Tests/…/LegacyFixture.swift` does. This is the one place to swap in `MigrationRunner`
-/// (which also records each file) once the legacy chain goes through it.
+/// The one place that decides how the fixture schema is built: through `MigrationRunner`,
+/// as an operator's `cutover migrate` would apply a chain.
 public struct FixtureSchemaBuilder: Sendable {
   /// The stand-in directory (`supabase/local`), or nil to skip it.
   public var standIn: URL?
@@ -43,24 +42,18 @@ public struct FixtureSchemaBuilder: Sendable {
     return files
   }
 
-  /// Applies every file to `target`.
+  /// Applies the stand-in and the chain to `target` through `MigrationRunner`, which runs
+  /// each file in its own transaction and records it in `supabase_migrations.schema_migrations`
+  /// as the Supabase CLI did on the legacy project.
   ///
-  /// - Throws: `FixtureError` for unreadable files, `PostgresError` naming the failing file.
-  public func apply(to target: ConnectionTarget, logger: Logger) async throws {
-    let scripts = try files().map { url -> (String, String) in
-      do {
-        return (url.path, try String(contentsOf: url, encoding: .utf8))
-      } catch {
-        throw FixtureError(code: .io, message: "cannot read \(url.path): \(error.localizedDescription)")
-      }
-    }
-    try await onDedicatedThread(named: "fixture-create") {
-      let connection = try PGConnection(target, applicationName: "cutover-fixture")
-      try connection.prepareLongRunningSession()
-      for (path, sql) in scripts {
-        logger.debug("applying", metadata: ["file": "\(path)"])
-        try connection.runScript(sql, doing: "applying \(path) to the \(target.role) \(target)")
-      }
-    }
+  /// - Returns: how many files were applied.
+  /// - Throws: `FixtureError` when a directory holds no `.sql` file, `MigrationError` or
+  ///   `PostgresError` naming the failing file.
+  @discardableResult
+  public func apply(to target: ConnectionTarget, logger: Logger) async throws -> Int {
+    let count = try files().count
+    let runner = MigrationRunner(chain: chain, localStandIn: standIn)
+    _ = try await runner.apply(to: target, dryRun: false, logger: logger)
+    return count
   }
 }

@@ -47,8 +47,8 @@ def seconds(m):
         return "—"
     if m == "failed":
         return "FAILED"
-    if m["min"] == m["max"]:
-        return f"{m['median']:.1f} s"
+    if len(m["times"]) == 1:
+        return f"{m['median']:.1f} s" + (" [1 run]" if run["runs"] > 1 else "")
     return f"{m['median']:.1f} s ({m['min']:.1f}–{m['max']:.1f})"
 
 
@@ -130,7 +130,7 @@ if em:
 w(f"cutover subcommands found: {run['cutover_subcommands']}.")
 w("")
 w("Times are medians over the runs, (min–max) beside them; ratio = cutover median ÷ baseline median. "
-  "Baselines of stages not built yet are measured all the same, for reference.")
+  "Baselines of stages not built yet are measured all the same, once, for reference.")
 w("")
 w("| stage | cutover | baseline | baseline time | ratio | bar | |")
 w("|---|---|---|---|---|---|---|")

@@ -56,6 +56,87 @@ struct FixtureGeneratorTests {
     }
   }
 
+  /// Checks every foreign key with a NOT EXISTS query: how many keys, and those with orphans.
+  static func orphans(_ db: TestDatabase, _ catalog: FixtureCatalog) async throws -> (Int, [String]) {
+    var checked = 0
+    var failing: [String] = []
+    for table in catalog.tables {
+      for key in table.foreignKeys {
+        let pairs = zip(key.columns, key.referencedColumns).map {
+          "p.\(QualifiedName.quote($1)) = c.\(QualifiedName.quote($0))"
+        }
+        let present = key.columns.map { "c.\(QualifiedName.quote($0)) IS NOT NULL" }
+        let orphans = try await db.execute(
+          """
+          SELECT count(*) FROM \(table.name.quoted) c
+          WHERE \(present.joined(separator: " AND "))
+            AND NOT EXISTS (SELECT 1 FROM \(key.referenced.quoted) p WHERE \(pairs.joined(separator: " AND ")))
+          """
+        ).scalar
+        if orphans != "0" { failing.append("\(table.name).\(key.name): \(orphans ?? "?")") }
+        checked += 1
+      }
+    }
+    return (checked, failing)
+  }
+
+  @Test func `a synthetic schema: composite keys, a cycle, a self-reference, bounded checks`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA fx;
+      CREATE TYPE fx.mood AS ENUM ('calm', 'busy', 'odd label', 'ü', '');
+      CREATE TABLE fx.accounts (
+        tenant int NOT NULL CHECK (tenant BETWEEN 1 AND 3),
+        id bigint NOT NULL,
+        name varchar(12) NOT NULL UNIQUE,
+        favourite_doc uuid,
+        PRIMARY KEY (tenant, id));
+      CREATE TABLE fx.docs (
+        id uuid PRIMARY KEY,
+        tenant int NOT NULL,
+        owner bigint NOT NULL,
+        parent uuid REFERENCES fx.docs (id),
+        mood fx.mood NOT NULL,
+        tags text[],
+        score numeric(5,2) CHECK (score >= 0 AND score <= 100),
+        body text CHECK (length(body) <= 5),
+        FOREIGN KEY (tenant, owner) REFERENCES fx.accounts (tenant, id));
+      ALTER TABLE fx.accounts ADD FOREIGN KEY (favourite_doc) REFERENCES fx.docs (id);
+      CREATE TABLE fx.pairs (
+        a uuid NOT NULL REFERENCES fx.docs, b uuid NOT NULL REFERENCES fx.docs, PRIMARY KEY (a, b));
+      """)
+    let generator = FixtureGenerator(target: try db.target, schemas: ["fx"], domains: .empty, rowsPerUnit: 3)
+    let plan = try await generator.plan(scale: 10, seed: 5)
+    #expect(plan.cycleEdges.count == 1, "\(plan.cycleEdges)")
+    let report = try await generator.fill(scale: 10, seed: 5, jobs: 2, truncate: false, logger: Logger(label: "test"))
+    #expect(report.tables.map(\.rows) == plan.tables.map(\.rows))
+    let catalog = try await db.withConnection { try CatalogReader(schemas: ["fx"]).read(from: $0) }
+    let (checked, orphans) = try await Self.orphans(db, catalog)
+    #expect(checked == 5)
+    #expect(orphans.isEmpty, "rows without a parent: \(orphans)")
+    let facts = try await db.execute(
+      """
+      SELECT (SELECT count(*) FROM fx.accounts WHERE favourite_doc IS NOT NULL),
+             (SELECT count(*) FROM fx.docs WHERE parent IS NOT NULL),
+             (SELECT count(*) FROM fx.docs WHERE parent IS NULL),
+             (SELECT count(DISTINCT mood) FROM fx.docs),
+             (SELECT count(*) FROM fx.pairs),
+             (SELECT count(*) FROM fx.accounts),
+             (SELECT max(length(body)) FROM fx.docs),
+             (SELECT bool_and(score BETWEEN 0 AND 100) FROM fx.docs)
+      """
+    ).rows.first
+    let values = try #require(facts)
+    #expect(values[0] != "0", "the cycle's nullable side is never set")
+    #expect(values[1] != "0" && values[2] != "0", "the self-reference is always or never set")
+    #expect(values[3] == "5")
+    #expect(values[4] == "40")
+    #expect(values[5] == "40")
+    #expect(values[6] == "5")
+    #expect(values[7] == "t")
+  }
+
   @Test func `two fills with the same seed give byte-identical COPY output, whatever the scheduling`()
     async throws
   {
@@ -96,24 +177,8 @@ struct FixtureGeneratorTests {
       #expect(count > 0, "\(table) is empty")
       #expect(count < 1000, "\(table) has \(count) rows at the smallest scale")
     }
-    var checked = 0
-    for table in catalog.tables {
-      for key in table.foreignKeys {
-        let pairs = zip(key.columns, key.referencedColumns).map {
-          "p.\(QualifiedName.quote($1)) = c.\(QualifiedName.quote($0))"
-        }
-        let present = key.columns.map { "c.\(QualifiedName.quote($0)) IS NOT NULL" }
-        let orphans = try await db.execute(
-          """
-          SELECT count(*) FROM \(table.name.quoted) c
-          WHERE \(present.joined(separator: " AND "))
-            AND NOT EXISTS (SELECT 1 FROM \(key.referenced.quoted) p WHERE \(pairs.joined(separator: " AND ")))
-          """
-        ).scalar
-        #expect(orphans == "0", "\(table.name).\(key.name): \(orphans ?? "?") rows without a parent")
-        checked += 1
-      }
-    }
+    let (checked, orphans) = try await Self.orphans(db, catalog)
+    #expect(orphans.isEmpty, "rows without a parent: \(orphans)")
     #expect(checked >= 80)
     // The profiles ↔ media_objects style cycles end with both sides filled: every foreign
     // key column that may be NULL also holds values.
@@ -263,6 +328,7 @@ struct CheckConstraintParserTests {
       (name: "a", definition: "CHECK (((payout_split_pct >= 0) AND (payout_split_pct <= 100)))"),
       (name: "b", definition: "CHECK (((capacity IS NULL) OR (capacity >= 0)))"),
       (name: "c", definition: "CHECK ((rating > 0))"),
+      (name: "g", definition: "CHECK (((score >= (0)::numeric) AND (score <= (100)::numeric)))"),
       (name: "d", definition: "CHECK ((length(title) <= 80))"),
       (name: "e", definition: "CHECK (((media_id IS NOT NULL) OR (storage_path IS NOT NULL)))"),
       (name: "f", definition: "CHECK ((lower(email) ~ '^[a-z]+$'::text))"),
@@ -271,6 +337,8 @@ struct CheckConstraintParserTests {
     #expect(result.restrictions["payout_split_pct"]?.maximum == 100)
     #expect(result.restrictions["capacity"]?.minimum == 0)
     #expect(result.restrictions["rating"]?.minimum == 1)
+    #expect(result.restrictions["score"]?.minimum == 0)
+    #expect(result.restrictions["score"]?.maximum == 100)
     #expect(result.restrictions["title"]?.maxLength == 80)
     #expect(result.notNullGroups == [["media_id", "storage_path"]])
     #expect(result.unparsed == ["f"])

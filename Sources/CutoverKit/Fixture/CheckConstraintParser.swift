@@ -32,7 +32,7 @@ public struct CheckConstraintParser: Sendable {
 
   private static let identifier = #"("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)"#
   private static let literal = #"'((?:[^']|'')*)'(?:::[A-Za-z_ ]+(?:\([0-9,]+\))?)?"#
-  private static let number = #"\(?'?(-?[0-9]+(?:\.[0-9]+)?)'?(?:::[A-Za-z_ ]+)?\)?"#
+  private static let number = #"\(?'?(-?[0-9]+(?:\.[0-9]+)?)'?\)?(?:::[A-Za-z_ ]+)?"#
 
   public init() {}
 

@@ -196,13 +196,18 @@ public struct FixturePlanner: Sendable {
     var uniqueColumns: Set<String> = []
     var group: [Int] = []
     for key in table.uniqueKeys {
-      let candidate = key.first { name in
+      // Prefer uuids, text and timestamps; an integer only when no check narrows it.
+      let candidates = key.filter { name in
         guard keyOfColumn[name] == nil, let column = table.column(name), !column.isGenerated else { return false }
         return domains.column(table.name, name) == nil && !variantColumns.contains(name)
           && checks.restrictions[name]?.allowedValues == nil && column.enumLabels.isEmpty && !column.isArray
           && ["uuid", "text", "varchar", "bpchar", "int2", "int4", "int8", "timestamptz", "timestamp"]
             .contains(column.baseType)
       }
+      let candidate =
+        candidates.first { !["int2", "int4", "int8"].contains(table.column($0)?.baseType ?? "") }
+        ?? candidates.first { checks.restrictions[$0]?.maximum == nil }
+        ?? candidates.first
       if let candidate {
         uniqueColumns.insert(candidate)
         continue
@@ -289,8 +294,19 @@ public struct FixturePlanner: Sendable {
         let minimum = max(typeMin, restriction?.minimum ?? typeMin)
         let maximum = min(typeMax, restriction?.maximum ?? typeMax)
         return .integer(minimum: unique ? max(minimum, 0) : minimum, maximum: maximum, unique: unique)
-      case "numeric": return .numeric(precision: column.numericPrecision, scale: column.numericScale ?? 0)
-      case "float4", "float8": return .float
+      case "numeric", "float4", "float8":
+        // A check bounds it: whole numbers inside both the check and the precision.
+        if restriction?.minimum != nil || restriction?.maximum != nil {
+          var limit = Int64.max
+          if let precision = column.numericPrecision, precision - (column.numericScale ?? 0) < 18 {
+            limit = (0..<(precision - (column.numericScale ?? 0))).reduce(Int64(1)) { value, _ in value * 10 } - 1
+          }
+          return .integer(
+            minimum: max(restriction?.minimum ?? -limit, -limit), maximum: min(restriction?.maximum ?? limit, limit),
+            unique: false)
+        }
+        if column.baseType != "numeric" { return .float }
+        return .numeric(precision: column.numericPrecision, scale: column.numericScale ?? 0)
       case "bool": return .boolean
       case "timestamptz": return .timestamp(withZone: true, unique: unique)
       case "timestamp": return .timestamp(withZone: false, unique: unique)

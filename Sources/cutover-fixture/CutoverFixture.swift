@@ -3,8 +3,10 @@ import CutoverKit
 import Foundation
 import Logging
 
-/// `cutover-fixture`: builds and fills legacy fixture databases for tests, rehearsals and
-/// benchmarks. Only parses arguments; the work is in CutoverKit's `Fixture/`.
+/// The `cutover-fixture` command: builds and fills legacy fixture databases.
+///
+/// For tests, rehearsals and benchmarks. Only parses arguments; the work is in CutoverKit's
+/// `Fixture/`.
 @main
 struct CutoverFixture: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -20,7 +22,8 @@ struct CutoverFixture: AsyncParsableCommand {
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)
       handler.logLevel =
-        ProcessInfo.processInfo.environment["CUTOVER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        ProcessInfo.processInfo.environment["CUTOVER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        ?? .warning
       return handler
     }
     do {

@@ -8,7 +8,8 @@ struct TargetOptions: ParsableArguments {
   var target: String?
 
   mutating func validate() throws {
-    target = target ?? ProcessInfo.processInfo.environment["TARGET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    target =
+      target ?? ProcessInfo.processInfo.environment["TARGET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     if target == nil { throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL") }
   }
 

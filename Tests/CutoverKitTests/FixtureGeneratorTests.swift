@@ -43,7 +43,8 @@ struct FixtureGeneratorTests {
           .map(QualifiedName.quote).joined(separator: ", ")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var length = 0
-        try connection.copyOut("COPY (SELECT * FROM \(table.name.quoted) ORDER BY \(order)) TO STDOUT") { bytes in
+        try connection.copyOut("COPY (SELECT * FROM \(table.name.quoted) ORDER BY \(order)) TO STDOUT") {
+          bytes in
           for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
@@ -109,7 +110,8 @@ struct FixtureGeneratorTests {
     let generator = FixtureGenerator(target: try db.target, schemas: ["fx"], domains: .empty, rowsPerUnit: 3)
     let plan = try await generator.plan(scale: 10, seed: 5)
     #expect(plan.cycleEdges.count == 1, "\(plan.cycleEdges)")
-    let report = try await generator.fill(scale: 10, seed: 5, jobs: 2, truncate: false, logger: Logger(label: "test"))
+    let report = try await generator.fill(
+      scale: 10, seed: 5, jobs: 2, truncate: false, logger: Logger(label: "test"))
     #expect(report.tables.map(\.rows) == plan.tables.map(\.rows))
     let catalog = try await db.withConnection { try CatalogReader(schemas: ["fx"]).read(from: $0) }
     let (checked, orphans) = try await Self.orphans(db, catalog)
@@ -170,7 +172,10 @@ struct FixtureGeneratorTests {
     #expect(report.tables.count == catalog.tables.count)
     let counts = try await db.withConnection { connection in
       try catalog.tables.map { table in
-        (table.name.description, Int(try connection.execute("SELECT count(*) FROM \(table.name.quoted)").scalar ?? "") ?? 0)
+        (
+          table.name.description,
+          Int(try connection.execute("SELECT count(*) FROM \(table.name.quoted)").scalar ?? "") ?? 0
+        )
       }
     }
     for (table, count) in counts {
@@ -234,8 +239,14 @@ struct FixtureGeneratorTests {
           probes += [
             ("jsonb nested", "bool_or(jsonb_path_exists(\(c)::jsonb, '$.**{3 to last}'))"),
             ("jsonb non-ASCII from escapes", "bool_or(\(c)::text ~ '[\\u0080-\\U0010FFFF]')"),
-            ("jsonb tiny number", "bool_or(jsonb_path_exists(\(c)::jsonb, '$.** ? (@.type() == \"number\" && @ != 0 && @ < 0.000001 && @ > -0.000001)'))"),
-            ("jsonb huge number", "bool_or(jsonb_path_exists(\(c)::jsonb, '$.** ? (@.type() == \"number\" && @ > 1e20)'))"),
+            (
+              "jsonb tiny number",
+              "bool_or(jsonb_path_exists(\(c)::jsonb, '$.** ? (@.type() == \"number\" && @ != 0 && @ < 0.000001 && @ > -0.000001)'))"
+            ),
+            (
+              "jsonb huge number",
+              "bool_or(jsonb_path_exists(\(c)::jsonb, '$.** ? (@.type() == \"number\" && @ > 1e20)'))"
+            ),
           ]
         case (_, true):
           probes.append(("array with NULL element", "bool_or(array_position(\(c), NULL) IS NOT NULL)"))
@@ -247,11 +258,19 @@ struct FixtureGeneratorTests {
             ("timestamp after year 9000", "bool_or(isfinite(\(c)) AND \(c) > '9000-01-01')"),
           ]
           if column.baseType != "date" {
-            probes.append(("timestamp microseconds", "bool_or(isfinite(\(c)) AND \(c) <> date_trunc('milliseconds', \(c)))"))
+            probes.append(
+              (
+                "timestamp microseconds",
+                "bool_or(isfinite(\(c)) AND \(c) <> date_trunc('milliseconds', \(c)))"
+              ))
           }
         case ("numeric", false):
           if let precision = column.numericPrecision, let scale = column.numericScale {
-            probes.append(("numeric at precision limit", "bool_or(abs(\(c)) = 10::numeric ^ \(precision - scale) - 10::numeric ^ (-\(scale)))"))
+            probes.append(
+              (
+                "numeric at precision limit",
+                "bool_or(abs(\(c)) = 10::numeric ^ \(precision - scale) - 10::numeric ^ (-\(scale)))"
+              ))
           } else {
             probes.append(("numeric of many digits", "bool_or(length(\(c)::text) > 40)"))
           }
@@ -262,15 +281,21 @@ struct FixtureGeneratorTests {
         }
       }
       guard !probes.isEmpty else { continue }
-      let row = try await db.execute(
-        "SELECT \(probes.map(\.sql).joined(separator: ", ")) FROM \(table.name.quoted)").rows.first ?? []
+      let row =
+        try await db.execute(
+          "SELECT \(probes.map(\.sql).joined(separator: ", ")) FROM \(table.name.quoted)"
+        ).rows.first ?? []
       for (index, probe) in probes.enumerated() {
         let value = index < row.count ? row[index] : nil
         if probe.kind.hasPrefix("enum:") {
           enumSeen[String(probe.kind.dropFirst(5)), default: []].formUnion(
             (value ?? "").split(separator: ",").map(String.init))
         } else if probe.kind.hasPrefix("null:") {
-          if value == "t" { nullableWithNull.insert(probe.kind) } else { missingNull.append(String(probe.kind.dropFirst(5))) }
+          if value == "t" {
+            nullableWithNull.insert(probe.kind)
+          } else {
+            missingNull.append(String(probe.kind.dropFirst(5)))
+          }
         } else if value == "t" {
           found[probe.kind, default: 0] += 1
         }
@@ -281,7 +306,8 @@ struct FixtureGeneratorTests {
       "text CJK", "text emoji", "text right-to-left", "text accents", "text ≥ 100 KB", "jsonb nested",
       "jsonb non-ASCII from escapes", "jsonb tiny number", "jsonb huge number", "array with NULL element",
       "empty array", "timestamp infinity", "timestamp before year 1000", "timestamp after year 9000",
-      "timestamp microseconds", "numeric at precision limit", "numeric of many digits", "integer negative or zero",
+      "timestamp microseconds", "numeric at precision limit", "numeric of many digits",
+      "integer negative or zero",
     ]
     for kind in kinds {
       #expect(found[kind, default: 0] > 0, "no value of kind \(kind)")
@@ -294,7 +320,8 @@ struct FixtureGeneratorTests {
     #expect(enumLabels.count >= 15)
     #expect(
       nullableWithNull.count * 10 >= nullable * 9,
-      "only \(nullableWithNull.count) of \(nullable) nullable columns hold a NULL; none in: \(missingNull.sorted())")
+      "only \(nullableWithNull.count) of \(nullable) nullable columns hold a NULL; none in: \(missingNull.sorted())"
+    )
   }
 
   @Test func `fill refuses tables that hold rows unless told to truncate`() async throws {
@@ -306,7 +333,8 @@ struct FixtureGeneratorTests {
     }
     #expect(error?.code == .notEmpty)
     #expect(error?.exitStatus == .usage)
-    let again = try await generator.fill(scale: 0.01, seed: 1, jobs: 1, truncate: true, logger: Logger(label: "test"))
+    let again = try await generator.fill(
+      scale: 0.01, seed: 1, jobs: 1, truncate: true, logger: Logger(label: "test"))
     #expect(again.totalRows > 0)
   }
 }
@@ -314,8 +342,14 @@ struct FixtureGeneratorTests {
 /// The CHECK forms the generator reads, as `pg_get_constraintdef` prints them.
 struct CheckConstraintParserTests {
   @Test(arguments: [
-    ("CHECK ((kind = ANY (ARRAY['video'::text, 'audio'::text, 'it''s'::text])))", "kind", ["video", "audio", "it's"]),
-    ("CHECK ((plan_interval = ANY (ARRAY['month'::text, 'year'::text])))", "plan_interval", ["month", "year"]),
+    (
+      "CHECK ((kind = ANY (ARRAY['video'::text, 'audio'::text, 'it''s'::text])))", "kind",
+      ["video", "audio", "it's"]
+    ),
+    (
+      "CHECK ((plan_interval = ANY (ARRAY['month'::text, 'year'::text])))", "plan_interval",
+      ["month", "year"]
+    ),
   ])
   func `lists of allowed values`(definition: String, column: String, values: [String]) {
     let result = CheckConstraintParser().parse([(name: "c", definition: definition)])

@@ -65,7 +65,10 @@ public struct CheckConstraintParser: Sendable {
     func unquote(_ raw: Substring?) -> String {
       String(raw ?? "").replacingOccurrences(of: "''", with: "'")
     }
-    consume(#"\(?"# + Self.identifier + #"(?:::text)?\)? = ANY \(\(?ARRAY\[((?:[^\]'"]|'(?:[^']|'')*')*)\](?:::[A-Za-z_ \[\]]+)?\)?\)"#) { match in
+    consume(
+      #"\(?"# + Self.identifier
+        + #"(?:::text)?\)? = ANY \(\(?ARRAY\[((?:[^\]'"]|'(?:[^']|'')*')*)\](?:::[A-Za-z_ \[\]]+)?\)?\)"#
+    ) { match in
       let column = name(match.output[1].substring)
       let list = String(match.output[2].substring ?? "")
       var values: [String] = []

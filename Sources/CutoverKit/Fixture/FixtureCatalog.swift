@@ -7,9 +7,9 @@ public struct FixtureCatalog: Sendable {
   /// One column of a table, in `attnum` order.
   public struct Column: Sendable, Hashable {
     public var name: String
-    /// `format_type` text, e.g. `character varying(255)`, `numeric(3,2)`, `app.order_status`.
+    /// The type as `format_type` prints it (`character varying(255)`, `numeric(3,2)`).
     public var typeName: String
-    /// The base type's name (`pg_type.typname`; for arrays the element's), e.g. `int4`, `text`.
+    /// The base type's name (`pg_type.typname`, for arrays the element's): `int4`, `text`.
     public var baseType: String
     /// True for array columns (`text[]`).
     public var isArray: Bool

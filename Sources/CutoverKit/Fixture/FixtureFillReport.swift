@@ -32,7 +32,8 @@ public struct FixtureFillReport: Sendable, Codable {
       "filled \(tables.count) tables: \(totalRows) rows, \(ByteCount(totalBytes)) of COPY text in "
         + String(format: "%.1f s", seconds))
     lines.append(
-      String(format: "rate: %.0f rows/s, %.1f MB/s (%.2f GB/min), seed %llu, scale %g, %d jobs",
+      String(
+        format: "rate: %.0f rows/s, %.1f MB/s (%.2f GB/min), seed %llu, scale %g, %d jobs",
         rowsPerSecond, mbPerSecond, gbPerMinute, seed, scale, jobs))
     return lines.joined(separator: "\n")
   }

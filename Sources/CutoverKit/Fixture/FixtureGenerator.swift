@@ -22,7 +22,10 @@ public struct FixtureGenerator: Sendable {
   /// The schemas a fill covers by default: the app and the auth tables it references.
   public static let defaultSchemas = ["app", "auth"]
 
-  public init(target: ConnectionTarget, schemas: [String] = defaultSchemas, domains: ValueDomains, rowsPerUnit: Int = 500_000) {
+  public init(
+    target: ConnectionTarget, schemas: [String] = defaultSchemas, domains: ValueDomains,
+    rowsPerUnit: Int = 500_000
+  ) {
     self.target = target
     self.schemas = schemas
     self.domains = domains
@@ -51,7 +54,8 @@ public struct FixtureGenerator: Sendable {
   /// - Throws: `FixtureError` when a table is not empty (exit 2), the role may not set
   ///   `session_replication_role` (exit 2), or the schema has what the generator cannot
   ///   fill; `PostgresError` for database failures (exit 3).
-  ///   - progress: called after each loaded range (from the task driving the workers).
+  ///   - progress: called after a loaded range at most every 3 seconds, and after the last
+  ///     (from the task driving the workers).
   public func fill(
     scale: Double, seed: UInt64, jobs: Int, truncate: Bool, logger: Logger,
     progress: (@Sendable (FixtureProgress) -> Void)? = nil
@@ -60,7 +64,9 @@ public struct FixtureGenerator: Sendable {
     let plan = try await self.plan(scale: scale, seed: seed)
     logger.debug(
       "fixture planned",
-      metadata: ["tables": "\(plan.tables.count)", "rows": "\(plan.totalRows)", "cycle_edges": "\(plan.cycleEdges)"])
+      metadata: [
+        "tables": "\(plan.tables.count)", "rows": "\(plan.totalRows)", "cycle_edges": "\(plan.cycleEdges)",
+      ])
     try await prepare(plan: plan, truncate: truncate)
 
     var units: [(table: Int, range: Range<Int>)] = []
@@ -73,23 +79,36 @@ public struct FixtureGenerator: Sendable {
       } while start < table.rows
     }
     // Longest units first keeps the workers busy to the end; ties keep the load order.
-    let ordered = units.enumerated().sorted { ($1.element.range.count, $0.offset) < ($0.element.range.count, $1.offset) }
-      .map(\.element)
+    let ordered = units.enumerated().sorted {
+      ($1.element.range.count, $0.offset) < ($0.element.range.count, $1.offset)
+    }
+    .map(\.element)
     var bytes = [Int64](repeating: 0, count: plan.tables.count)
     var rows = [Int](repeating: 0, count: plan.tables.count)
     try await withThrowingTaskGroup(of: (Int, Int, Int64).self) { group in
       var queue = ordered.makeIterator()
       for _ in 0..<max(jobs, 1) {
-        if let unit = queue.next() { group.addTask { try await load(unit.table, unit.range, plan: plan, logger: logger) } }
+        if let unit = queue.next() {
+          group.addTask { try await load(unit.table, unit.range, plan: plan, logger: logger) }
+        }
       }
+      var lastReport = Date.distantPast
+      var unitsDone = 0
       while let (table, count, size) = try await group.next() {
         rows[table] += count
         bytes[table] += size
-        progress?(
-          FixtureProgress(
-            table: plan.tables[table].name, rowsDone: rows.reduce(0, +), rowsTotal: plan.totalRows,
-            bytesDone: bytes.reduce(0, +), seconds: Date().timeIntervalSince(started)))
-        if let unit = queue.next() { group.addTask { try await load(unit.table, unit.range, plan: plan, logger: logger) } }
+        unitsDone += 1
+        // A plain line every few seconds, and the last one.
+        if let progress, unitsDone == ordered.count || Date().timeIntervalSince(lastReport) >= 3 {
+          lastReport = Date()
+          progress(
+            FixtureProgress(
+              table: plan.tables[table].name, rowsDone: rows.reduce(0, +), rowsTotal: plan.totalRows,
+              bytesDone: bytes.reduce(0, +), seconds: Date().timeIntervalSince(started)))
+        }
+        if let unit = queue.next() {
+          group.addTask { try await load(unit.table, unit.range, plan: plan, logger: logger) }
+        }
       }
     }
     try await finish(plan: plan)
@@ -114,14 +133,19 @@ public struct FixtureGenerator: Sendable {
         return
       }
       let filled = try names.filter { name in
-        try connection.execute("SELECT EXISTS (SELECT 1 FROM \(name.quoted))", doing: "checking \(name) is empty")
-          .scalar == "t"
+        try connection.execute(
+          "SELECT EXISTS (SELECT 1 FROM \(name.quoted))", doing: "checking \(name) is empty"
+        )
+        .scalar == "t"
       }
       guard filled.isEmpty else {
         throw FixtureError(
           code: .notEmpty,
-          message: "\(filled.count) tables of \(target) already hold rows: \(filled.prefix(5).map(\.description).joined(separator: ", "))",
-          hint: "fill an empty fixture (cutover-fixture create on a new database), or pass --truncate to empty them first")
+          message:
+            "\(filled.count) tables of \(target) already hold rows: \(filled.prefix(5).map(\.description).joined(separator: ", "))",
+          hint:
+            "fill an empty fixture (cutover-fixture create on a new database), or pass --truncate to empty them first"
+        )
       }
     }
   }
@@ -129,18 +153,22 @@ public struct FixtureGenerator: Sendable {
   /// Sets `session_replication_role = replica` (no FK or user triggers) and the timeouts.
   private static func replicaSession(_ connection: PGConnection) throws {
     do {
-      try connection.execute("SET session_replication_role = replica", doing: "disabling triggers for the fill")
+      try connection.execute(
+        "SET session_replication_role = replica", doing: "disabling triggers for the fill")
     } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
       throw FixtureError(
         code: .privilege,
-        message: "\(connection.target.user ?? "this role") may not set session_replication_role on \(connection.target)",
+        message:
+          "\(connection.target.user ?? "this role") may not set session_replication_role on \(connection.target)",
         hint: "fill as the cluster superuser (supabase_admin on a rehearsal cluster)")
     }
     try connection.prepareLongRunningSession()
   }
 
   /// Streams one range of one table through `COPY … FROM STDIN` on a connection of its own.
-  private func load(_ table: Int, _ range: Range<Int>, plan: FixturePlan, logger: Logger) async throws -> (Int, Int, Int64) {
+  private func load(_ table: Int, _ range: Range<Int>, plan: FixturePlan, logger: Logger) async throws -> (
+    Int, Int, Int64
+  ) {
     let target = self.target
     let tablePlan = plan.tables[table]
     guard !range.isEmpty else { return (table, 0, 0) }
@@ -150,7 +178,8 @@ public struct FixtureGenerator: Sendable {
       let writer = FixtureRowWriter(plan: plan)
       var encoder = CopyTextEncoder()
       let count = try connection.copyIn(
-        tablePlan.copyStatement, doing: "COPY \(tablePlan.name) FROM STDIN (rows \(range.lowerBound)..<\(range.upperBound))"
+        tablePlan.copyStatement,
+        doing: "COPY \(tablePlan.name) FROM STDIN (rows \(range.lowerBound)..<\(range.upperBound))"
       ) { copy in
         try writer.writeRows(table: table, range: range, encoder: &encoder) { try copy.write($0) }
         try encoder.flush { try copy.write($0) }

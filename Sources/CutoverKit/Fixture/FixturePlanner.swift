@@ -50,10 +50,13 @@ public struct FixturePlanner: Sendable {
       var count = max(domains.defaults.minimumRows, Int((perScale * scale).rounded(.up)))
       count = max(count, domain?.variants?.count ?? 0)
       for column in table.columns {
-        count = max(count, column.enumLabels.count, domains.column(table.name, column.name)?.values.count ?? 0)
+        count = max(
+          count, column.enumLabels.count, domains.column(table.name, column.name)?.values.count ?? 0)
       }
       let checks = CheckConstraintParser().parse(table.checks)
-      for restriction in checks.restrictions.values { count = max(count, restriction.allowedValues?.count ?? 0) }
+      for restriction in checks.restrictions.values {
+        count = max(count, restriction.allowedValues?.count ?? 0)
+      }
       return count
     }
     var plans: [FixturePlan.TablePlan] = []
@@ -72,7 +75,8 @@ public struct FixturePlanner: Sendable {
         var cap = Int.max
         if !groups[index].isEmpty {
           cap = groups[index].reduce(1) { product, key in
-            product.multipliedReportingOverflow(by: max(rows[plans[index].foreignKeys[key].parent], 1)).overflow
+            product.multipliedReportingOverflow(by: max(rows[plans[index].foreignKeys[key].parent], 1))
+              .overflow
               ? Int.max : product * max(rows[plans[index].foreignKeys[key].parent], 1)
           }
         }
@@ -114,7 +118,9 @@ public struct FixturePlanner: Sendable {
       }
       guard
         let pick = remaining.min(by: {
-          (parents[$0, default: []].subtracting(done).count, $0) < (parents[$1, default: []].subtracting(done).count, $1)
+          (parents[$0, default: []].subtracting(done).count, $0) < (
+            parents[$1, default: []].subtracting(done).count, $1
+          )
         })
       else { break }
       cycleEdges += edgeNames[pick, default: []].filter { !done.contains($0.0) }.map(\.1)
@@ -147,7 +153,9 @@ public struct FixturePlanner: Sendable {
           throw FixtureError(
             code: .unsupportedSchema,
             message: "\(table.name): the generator cannot read CHECK \(check.name) \(check.definition)",
-            hint: "list the allowed values of its column in the domains file (\"columns\": {\"\(table.name).COLUMN\": {\"values\": […]}})")
+            hint:
+              "list the allowed values of its column in the domains file (\"columns\": {\"\(table.name).COLUMN\": {\"values\": […]}})"
+          )
         }
       }
     }
@@ -156,13 +164,15 @@ public struct FixturePlanner: Sendable {
     var foreignKeys: [FixturePlan.ForeignKeyPlan] = []
     var outsideColumns: Set<String> = []
     for key in table.foreignKeys {
-      guard let parentIndex = indexOf[key.referenced], let parent = tables.first(where: { $0.name == key.referenced })
+      guard let parentIndex = indexOf[key.referenced],
+        let parent = tables.first(where: { $0.name == key.referenced })
       else {
         let nullable = key.columns.allSatisfy { name in table.column(name).map { !$0.notNull } ?? false }
         guard nullable else {
           throw FixtureError(
             code: .unsupportedSchema,
-            message: "\(table.name): foreign key \(key.name) references \(key.referenced), which is not being filled",
+            message:
+              "\(table.name): foreign key \(key.name) references \(key.referenced), which is not being filled",
             hint: "add schema \(key.referenced.schema) to --schemas")
         }
         outsideColumns.formUnion(key.columns)
@@ -173,7 +183,8 @@ public struct FixturePlanner: Sendable {
         guard let index = copied.firstIndex(of: name) else {
           throw FixtureError(
             code: .unsupportedSchema,
-            message: "\(table.name): foreign key \(key.name) references generated column \(key.referenced).\(name)")
+            message:
+              "\(table.name): foreign key \(key.name) references generated column \(key.referenced).\(name)")
         }
         return index
       }
@@ -186,7 +197,8 @@ public struct FixturePlanner: Sendable {
         FixturePlan.ForeignKeyPlan(
           parent: parentIndex, parentColumns: parentColumns, injectivePosition: nil,
           nullPercent: nullable ? domains.defaults.nullPercent : 0,
-          seed: DeterministicRandom.columnSeed(seed: seed, table: table.name.description, column: "fk:" + key.name)))
+          seed: DeterministicRandom.columnSeed(
+            seed: seed, table: table.name.description, column: "fk:" + key.name)))
       for (position, column) in key.columns.enumerated() where keyOfColumn[column] == nil {
         keyOfColumn[column] = (index, position)
       }
@@ -198,7 +210,9 @@ public struct FixturePlanner: Sendable {
     for key in table.uniqueKeys {
       // Prefer uuids, text and timestamps; an integer only when no check narrows it.
       let candidates = key.filter { name in
-        guard keyOfColumn[name] == nil, let column = table.column(name), !column.isGenerated else { return false }
+        guard keyOfColumn[name] == nil, let column = table.column(name), !column.isGenerated else {
+          return false
+        }
         return domains.column(table.name, name) == nil && !variantColumns.contains(name)
           && checks.restrictions[name]?.allowedValues == nil && column.enumLabels.isEmpty && !column.isArray
           && ["uuid", "text", "varchar", "bpchar", "int2", "int4", "int8", "timestamptz", "timestamp"]
@@ -224,10 +238,12 @@ public struct FixturePlanner: Sendable {
     var hugeGiven = false
     var columns: [FixturePlan.ColumnPlan] = []
     for column in table.columns where !column.isGenerated {
-      let seed = DeterministicRandom.columnSeed(seed: seed, table: table.name.description, column: column.name)
+      let seed = DeterministicRandom.columnSeed(
+        seed: seed, table: table.name.description, column: column.name)
       let isReferenced = referenced.contains("\(table.name).\(column.name)")
       var nullPercent =
-        column.notNull || forcedNotNull.contains(column.name) || isReferenced ? 0 : domains.defaults.nullPercent
+        column.notNull || forcedNotNull.contains(column.name) || isReferenced
+        ? 0 : domains.defaults.nullPercent
       let restriction = checks.restrictions[column.name]
       let offset = Int(seed % 1009)
       let rule: FixtureColumnRule
@@ -237,9 +253,10 @@ public struct FixturePlanner: Sendable {
         rule = .foreignKey(foreignKey: keyIndex, position: position)
         nullPercent = 0  // the key decides
       } else if variantColumns.contains(column.name) {
-        rule = .variant((domain?.variants ?? []).map { variant in
-          (variant[column.name] ?? nil).map(CopyTextEncoder.escaped)
-        })
+        rule = .variant(
+          (domain?.variants ?? []).map { variant in
+            (variant[column.name] ?? nil).map(CopyTextEncoder.escaped)
+          })
         nullPercent = 0
       } else if let values = domains.column(table.name, column.name)?.values {
         rule = .choices(values.map { $0.map(CopyTextEncoder.escaped) }, offset: offset)
@@ -258,9 +275,12 @@ public struct FixturePlanner: Sendable {
           column, table: table.name, restriction: restriction, unique: unique, huge: huge,
           indexed: table.indexedColumns.contains(column.name), pools: pools, nullable: nullPercent > 0)
       }
-      columns.append(FixturePlan.ColumnPlan(name: column.name, rule: rule, nullPercent: nullPercent, seed: seed))
+      columns.append(
+        FixturePlan.ColumnPlan(name: column.name, rule: rule, nullPercent: nullPercent, seed: seed))
     }
-    let sequences = table.columns.compactMap { column in column.ownedSequence.map { (sequence: $0, column: column.name) } }
+    let sequences = table.columns.compactMap { column in
+      column.ownedSequence.map { (sequence: $0, column: column.name) }
+    }
     let plan = FixturePlan.TablePlan(
       name: table.name, rows: rows, isHeavy: domain?.weight == "heavy", columns: columns,
       foreignKeys: foreignKeys, injectiveGroup: group, sequences: sequences)
@@ -285,7 +305,9 @@ public struct FixturePlanner: Sendable {
         var limit = [column.maxLength, restriction?.maxLength].compactMap { $0 }.min()
         if unique { limit = max(min(limit ?? 48, 48) - 12, 0) }
         if indexed { limit = min(limit ?? 200, 200) }
-        let pool = limit.map { limit in pools.textSource.map { CopyTextEncoder.escaped(FixtureValuePools.truncated($0, to: limit)) } }
+        let pool = limit.map { limit in
+          pools.textSource.map { CopyTextEncoder.escaped(FixtureValuePools.truncated($0, to: limit)) }
+        }
         return .text(pool: pool ?? pools.text, unique: unique, huge: huge)
       case "int2", "int4", "int8":
         let bits: Int64 = column.baseType == "int2" ? 15 : column.baseType == "int4" ? 31 : 63
@@ -299,10 +321,12 @@ public struct FixturePlanner: Sendable {
         if restriction?.minimum != nil || restriction?.maximum != nil {
           var limit = Int64.max
           if let precision = column.numericPrecision, precision - (column.numericScale ?? 0) < 18 {
-            limit = (0..<(precision - (column.numericScale ?? 0))).reduce(Int64(1)) { value, _ in value * 10 } - 1
+            limit =
+              (0..<(precision - (column.numericScale ?? 0))).reduce(Int64(1)) { value, _ in value * 10 } - 1
           }
           return .integer(
-            minimum: max(restriction?.minimum ?? -limit, -limit), maximum: min(restriction?.maximum ?? limit, limit),
+            minimum: max(restriction?.minimum ?? -limit, -limit),
+            maximum: min(restriction?.maximum ?? limit, limit),
             unique: false)
         }
         if column.baseType != "numeric" { return .float }
@@ -321,7 +345,9 @@ public struct FixturePlanner: Sendable {
       throw FixtureError(
         code: .unsupportedSchema,
         message: "\(table).\(column.name): the generator has no values for NOT NULL type \(column.typeName)",
-        hint: "list values for it in the domains file (\"columns\": {\"\(table).\(column.name)\": {\"values\": […]}})")
+        hint:
+          "list values for it in the domains file (\"columns\": {\"\(table).\(column.name)\": {\"values\": […]}})"
+      )
     }
     return .null
   }

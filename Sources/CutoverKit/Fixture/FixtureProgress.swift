@@ -12,6 +12,7 @@ public struct FixtureProgress: Sendable {
   public var line: String {
     let percent = rowsTotal > 0 ? rowsDone * 100 / rowsTotal : 100
     let rate = seconds > 0 ? Int(Double(rowsDone) / seconds) : 0
-    return "rows \(rowsDone)/\(rowsTotal) (\(percent)%), \(ByteCount(bytesDone)), \(Int(seconds)) s, \(rate) rows/s — \(table) range done"
+    return
+      "rows \(rowsDone)/\(rowsTotal) (\(percent)%), \(ByteCount(bytesDone)), \(Int(seconds)) s, \(rate) rows/s — \(table) range done"
   }
 }

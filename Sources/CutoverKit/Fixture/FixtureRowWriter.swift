@@ -21,10 +21,14 @@ struct FixtureRowWriter: Sendable {
     "0", "10", "3.14159",
     "-99999999999999999999.9999", "0.5", "1e-20", "1000000000000000000000000000000000000000",
   ].map { Array($0.utf8) }
-  private static let floats = ["0", "-0", "NaN", "Infinity", "-Infinity", "1e-310", "1.7976931348623157e308", "3.14"]
-    .map { Array($0.utf8) }
-  private static let specialDates = ["infinity", "-infinity", "0044-03-15", "9999-12-31", "0001-01-01 BC", "2000-02-29"]
-    .map { Array($0.utf8) }
+  private static let floats = [
+    "0", "-0", "NaN", "Infinity", "-Infinity", "1e-310", "1.7976931348623157e308", "3.14",
+  ]
+  .map { Array($0.utf8) }
+  private static let specialDates = [
+    "infinity", "-infinity", "0044-03-15", "9999-12-31", "0001-01-01 BC", "2000-02-29",
+  ]
+  .map { Array($0.utf8) }
 
   /// Writes rows `range` of table `table` through `encoder`, handing full buffers to `flush`.
   func writeRows(
@@ -166,7 +170,8 @@ struct FixtureRowWriter: Sendable {
       encoder.append(byte: random.chance(percent: 50) ? 0x74 : 0x66)
     case .timestamp(let withZone, let unique):
       if unique {
-        writeTimestamp(seconds: 1_609_459_200 + Int64(row), micros: (row &* 7919) % 1_000_000, encoder: &encoder)
+        writeTimestamp(
+          seconds: 1_609_459_200 + Int64(row), micros: (row &* 7919) % 1_000_000, encoder: &encoder)
       } else if random.chance(percent: 8) {
         let specials = withZone ? Self.specialZonedStamps : Self.specialStamps
         try encoder.append(raw: specials[random.next(below: specials.count)], flush: flush)
@@ -192,9 +197,11 @@ struct FixtureRowWriter: Sendable {
     case .json:
       try encoder.append(raw: plan.pools.json[random.next(below: plan.pools.json.count)], flush: flush)
     case .textArray:
-      try encoder.append(raw: plan.pools.textArrays[random.next(below: plan.pools.textArrays.count)], flush: flush)
+      try encoder.append(
+        raw: plan.pools.textArrays[random.next(below: plan.pools.textArrays.count)], flush: flush)
     case .integerArray:
-      try encoder.append(raw: plan.pools.integerArrays[random.next(below: plan.pools.integerArrays.count)], flush: flush)
+      try encoder.append(
+        raw: plan.pools.integerArrays[random.next(below: plan.pools.integerArrays.count)], flush: flush)
     case .inet:
       try encoder.append(raw: plan.pools.inet[random.next(below: plan.pools.inet.count)], flush: flush)
     case .foreignKey, .choices, .variant, .null:
@@ -232,7 +239,9 @@ struct FixtureRowWriter: Sendable {
         encoder.append(byte: 0x30)
       } else {
         let count = 1 + random.next(below: integerDigits)
-        digits(count) { index in index == 0 ? 0x31 + UInt8(random.next(below: 9)) : 0x30 + UInt8(random.next(below: 10)) }
+        digits(count) { index in
+          index == 0 ? 0x31 + UInt8(random.next(below: 9)) : 0x30 + UInt8(random.next(below: 10))
+        }
       }
       if scale > 0 {
         encoder.append(byte: 0x2E)

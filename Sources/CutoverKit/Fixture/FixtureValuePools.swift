@@ -36,8 +36,9 @@ struct FixtureValuePools: Sendable {
     var source = fragments
     while source.count < 256 {
       let parts = 2 + random.next(below: 3)
-      source.append((0..<parts).map { _ in fragments[1 + random.next(below: fragments.count - 1)] }
-        .joined(separator: random.chance(percent: 50) ? " " : ""))
+      source.append(
+        (0..<parts).map { _ in fragments[1 + random.next(below: fragments.count - 1)] }
+          .joined(separator: random.chance(percent: 50) ? " " : ""))
     }
     textSource = source
     text = source.map(CopyTextEncoder.escaped)
@@ -66,8 +67,10 @@ struct FixtureValuePools: Sendable {
     textArrays = arrays.map(CopyTextEncoder.escaped)
     integerArrays = ["{}", "{NULL}", "{1,NULL,-2147483648,2147483647}", "{0}", "{7,8,9}"]
       .map(CopyTextEncoder.escaped)
-    inet = ["127.0.0.1", "10.0.0.0/8", "::1", "2001:db8::ff00:42:8329", "192.168.255.255",
-      "fe80::1/64", "0.0.0.0"].map(CopyTextEncoder.escaped)
+    inet = [
+      "127.0.0.1", "10.0.0.0/8", "::1", "2001:db8::ff00:42:8329", "192.168.255.255",
+      "fe80::1/64", "0.0.0.0",
+    ].map(CopyTextEncoder.escaped)
 
     var big = ""
     var index = 0
@@ -89,7 +92,8 @@ struct FixtureValuePools: Sendable {
 
   /// One array element, double-quoted with `"` and `\` escaped (array literal syntax).
   static func arrayElement(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      + "\""
   }
 
   /// A JSON string literal of `text`, some characters as `\u` escapes.
@@ -123,13 +127,15 @@ struct FixtureValuePools: Sendable {
     case 0:
       let count = random.next(below: 5)
       let members = (0..<count).map { index -> String in
-        let key = jsonString(source[random.next(below: source.count)] + "\(index)", escapeNonASCII: random.chance(percent: 50))
+        let key = jsonString(
+          source[random.next(below: source.count)] + "\(index)", escapeNonASCII: random.chance(percent: 50))
         return key + ": " + randomDocument(depth: depth + 1, random: &random, source: source)
       }
       return "{" + members.joined(separator: ", ") + "}"
     case 1:
       let count = random.next(below: 5)
-      return "[" + (0..<count).map { _ in randomDocument(depth: depth + 1, random: &random, source: source) }
+      return "["
+        + (0..<count).map { _ in randomDocument(depth: depth + 1, random: &random, source: source) }
         .joined(separator: ", ") + "]"
     case 2:
       return jsonString(source[random.next(below: source.count)], escapeNonASCII: random.chance(percent: 50))
@@ -138,7 +144,9 @@ struct FixtureValuePools: Sendable {
       let exponent = random.next(below: 60) - 30
       return "\(mantissa)e\(exponent)"
     case 4:
-      return ["0", "-1", "3.141592653589793", "1e-300", "9007199254740993", "-0.5", "100000000000000000000000"][random.next(below: 7)]
+      return [
+        "0", "-1", "3.141592653589793", "1e-300", "9007199254740993", "-0.5", "100000000000000000000000",
+      ][random.next(below: 7)]
     default:
       return ["true", "false", "null"][random.next(below: 3)]
     }

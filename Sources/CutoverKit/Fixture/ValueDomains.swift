@@ -59,8 +59,10 @@ public struct ValueDomains: Sendable, Decodable {
       data = try Data(contentsOf: url)
     } catch {
       throw FixtureError(
-        code: .configuration, message: "cannot read the value domains file \(url.path): \(error.localizedDescription)",
-        hint: "pass --domains PATH (default supabase/fixture/domains.json, relative to the working directory)")
+        code: .configuration,
+        message: "cannot read the value domains file \(url.path): \(error.localizedDescription)",
+        hint: "pass --domains PATH (default supabase/fixture/domains.json, relative to the working directory)"
+      )
     }
     do {
       return try JSONDecoder().decode(ValueDomains.self, from: data)

@@ -335,6 +335,20 @@ struct MigrationRunnerTests {
     #expect(again.files.allSatisfy { $0.status == .skipped })
   }
 
+  @Test func `the legacy chain also goes through the runner statement by statement`() async throws {
+    let db = try #require(TestDatabase.current)
+    let chain = RepositoryPaths.root.appendingPathComponent("supabase/migrations")
+    let outcome = try await MigrationRunner(
+      chain: chain, localStandIn: RepositoryPaths.root.appendingPathComponent("supabase/local")
+    ).apply(to: try db.target, logger: logger)
+    #expect(outcome.files.allSatisfy { $0.status == .applied }, "\(outcome.text)")
+    let files = try MigrationChain(directory: chain).files
+    let recorded = try await db.execute(
+      "SELECT version, coalesce(array_length(statements, 1), 0) AS n FROM supabase_migrations.schema_migrations ORDER BY version")
+    #expect(recorded.column("version") == files.map(\.version))
+    #expect(recorded.column("n") == files.map { String($0.statements.count) })
+  }
+
   @Test func `the stand-in is refused on a database that already has an auth schema`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.execute("CREATE SCHEMA auth")

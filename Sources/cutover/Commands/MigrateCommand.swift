@@ -16,10 +16,17 @@ struct MigrateCommand: AsyncParsableCommand {
       a second run resumes at the first file not applied. One progress line per file goes \
       to standard error.
 
+      App tables cutover did not create: tables, views and foreign tables outside PostgreSQL's \
+      and Supabase's own schemas (auth, storage, extensions, realtime, … and the ledgers'), \
+      not part of an extension, on a target whose cutover.migration_checksums records no \
+      file. --local-stand-in records the stand-in files in cutover.stand_in_files, never in \
+      schema_migrations. --dry-run stops trying files at the first one that cannot run in a \
+      transaction.
+
       Exit 1 when an applied file changed since it was applied; 2 when the target holds app \
-      tables cutover did not create, or --local-stand-in meets an existing auth schema; 3 \
-      when the server rejects a statement (reported with file, line, SQLSTATE and hint) or \
-      cannot be reached.
+      tables cutover did not create, or --local-stand-in meets an auth schema cutover did \
+      not make; 3 when the server rejects a statement (reported with file, line, SQLSTATE \
+      and hint) or cannot be reached.
       """)
 
   @Option(help: "Target database URL or conninfo (default $TARGET_DATABASE_URL).")

@@ -163,6 +163,7 @@ struct FixtureRowWriter: Sendable {
         try encoder.append(raw: Self.plainNumerics[pick], flush: flush)
         return
       }
+      try encoder.ensureRoom(precision + 16, flush: flush)  // numeric allows 1000 digits
       writeNumeric(precision: precision, scale: scale, random: &random, encoder: &encoder)
     case .float:
       try encoder.append(raw: Self.floats[random.next(below: Self.floats.count)], flush: flush)

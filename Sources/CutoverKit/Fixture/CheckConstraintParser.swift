@@ -36,6 +36,15 @@ public struct CheckConstraintParser: Sendable {
 
   public init() {}
 
+  /// Compiles one of the parser's own constant patterns; a failure is a bug here.
+  private static func compile(_ pattern: String) -> Regex<AnyRegexOutput> {
+    do {
+      return try Regex(pattern)
+    } catch {
+      preconditionFailure("CheckConstraintParser pattern does not compile: \(pattern): \(error)")
+    }
+  }
+
   /// Parses every check of a table.
   public func parse(_ checks: [(name: String, definition: String)]) -> Result {
     var result = Result()
@@ -51,7 +60,7 @@ public struct CheckConstraintParser: Sendable {
     var notNullAtoms: [String] = []
     let hasOr = definition.contains(" OR ")
     func consume(_ pattern: String, _ body: (Regex<AnyRegexOutput>.Match) -> Void) {
-      guard let regex = try? Regex(pattern) else { return }
+      let regex = Self.compile(pattern)
       for match in rest.matches(of: regex) { body(match) }
       rest = rest.replacing(regex, with: " ")
     }
@@ -72,8 +81,8 @@ public struct CheckConstraintParser: Sendable {
       let column = name(match.output[1].substring)
       let list = String(match.output[2].substring ?? "")
       var values: [String] = []
-      if let element = try? Regex(Self.literal) {
-        for item in list.matches(of: element) { values.append(unquote(item.output[1].substring)) }
+      for item in list.matches(of: Self.compile(Self.literal)) {
+        values.append(unquote(item.output[1].substring))
       }
       result.restrictions[column, default: Restriction()].allowedValues = values
     }

@@ -34,10 +34,19 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    .target(
+      name: "CutoverCommandLine",
+      dependencies: [
+        "CutoverKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     .executableTarget(
       name: "cutover",
       dependencies: [
         "CutoverKit",
+        "CutoverCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -46,6 +55,7 @@ let package = Package(
       name: "cutover-fixture",
       dependencies: [
         "CutoverKit",
+        "CutoverCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -1,7 +1,6 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
-import Foundation
-import Logging
 
 /// The `cutover-fixture` command: builds and fills legacy fixture databases.
 ///
@@ -17,30 +16,8 @@ struct CutoverFixture: AsyncParsableCommand {
     subcommands: [CreateCommand.self, FillCommand.self]
   )
 
-  /// Maps every error to one exit code, as `cutover` does.
+  /// Maps every error to one exit code, as DESIGN.md lists them.
   static func main() async {
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel =
-        ProcessInfo.processInfo.environment["CUTOVER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-        ?? .warning
-      return handler
-    }
-    do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-    } catch let failure as any CutoverFailure {
-      FileHandle.standardError.write(Data("cutover-fixture: \(failure.description)\n".utf8))
-      exit(withError: ExitCode(failure.exitStatus.rawValue))
-    } catch let error where exitCode(for: error) == .validationFailure {
-      FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
-      exit(withError: ExitCode(ExitStatus.usage.rawValue))
-    } catch {
-      exit(withError: error)
-    }
+    await runMappingExitStatus(toolName: "cutover-fixture")
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
 import Foundation
 import Logging
@@ -9,13 +10,17 @@ struct CreateCommand: AsyncParsableCommand {
     commandName: "create",
     abstract: "Builds the legacy fixture schema (stand-in, then legacy chain) in an existing empty database.")
 
-  @OptionGroup var connection: TargetOptions
+  @OptionGroup var connection: TargetOption
 
   @Option(help: "The Supabase stand-in directory, applied first ('' to skip).")
   var standIn = "supabase/local"
 
   @Option(help: "The legacy migration chain directory.")
   var chain = "supabase/migrations"
+
+  func validate() throws {
+    try connection.requireGiven()
+  }
 
   func run() async throws {
     let builder = FixtureSchemaBuilder(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
 import Foundation
 import Logging
@@ -14,7 +15,7 @@ struct FillCommand: AsyncParsableCommand {
       file give the same bytes.
       """)
 
-  @OptionGroup var connection: TargetOptions
+  @OptionGroup var connection: TargetOption
 
   @Option(help: "Rows multiplier (1: a few rows per table; 100000: tens of millions).")
   var scale: Double = 1
@@ -44,6 +45,7 @@ struct FillCommand: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
+    try connection.requireGiven()
     guard scale > 0, scale.isFinite else { throw ValidationError("--scale must be a positive number") }
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     guard rowsPerUnit >= 1 else { throw ValidationError("--rows-per-unit must be at least 1") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
 import Foundation
 import Logging
@@ -9,7 +10,8 @@ struct DoctorCommand: AsyncParsableCommand {
     abstract: "Checks both connections and what the cutover needs of them.",
     discussion: "Exit 1 when a check fails, 3 when a server cannot be reached.")
 
-  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var source: SourceOption
+  @OptionGroup var target: TargetOption
 
   @Option(help: "Comma-separated schemas the export must read.")
   var schemas = Doctor.defaultSchemas.joined(separator: ",")
@@ -21,7 +23,7 @@ struct DoctorCommand: AsyncParsableCommand {
   var json = false
 
   mutating func validate() throws {
-    if connection.source == nil && connection.target == nil {
+    if source.source == nil && target.target == nil {
       throw ValidationError(
         "nothing to check: pass --source and/or --target (or set SOURCE_DATABASE_URL / TARGET_DATABASE_URL)")
     }
@@ -29,8 +31,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
   func run() async throws {
     let doctor = Doctor(
-      source: try connection.sourceTarget(required: false),
-      target: try connection.targetTarget(required: false),
+      source: try source.connectionTargetIfGiven(),
+      target: try target.connectionTargetIfGiven(),
       schemas: schemas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
       exportDirectory: exportDir)
     let report = await doctor.run(logger: Logger(label: "cutover.doctor"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
 import Foundation
 import Logging
@@ -14,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
       another database's export, 3 when the source or the disk fails.
       """)
 
-  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var source: SourceOption
   @OptionGroup var directory: ExportDirectoryOptions
 
   @Option(name: .shortAndLong, help: "Parallel COPY connections.")
@@ -42,18 +43,17 @@ struct ExportCommand: AsyncParsableCommand {
   var json = false
 
   mutating func validate() throws {
-    if connection.source == nil {
-      throw ValidationError("no source: pass --source or set SOURCE_DATABASE_URL")
-    }
+    try source.requireGiven()
     if Self.bytes(chunkSize) == nil {
       throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
     }
   }
 
   func run() async throws {
-    guard let source = try connection.sourceTarget(required: true), let chunkBytes = Self.bytes(chunkSize)
-    else { throw ValidationError("no source: pass --source or set SOURCE_DATABASE_URL") }
-    var options = ExportOptions(source: source, directory: directory.url)
+    guard let chunkBytes = Self.bytes(chunkSize) else {
+      throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
+    }
+    var options = ExportOptions(source: try source.connectionTarget(), directory: directory.url)
     options.jobs = jobs
     options.chunkSize = chunkBytes
     options.level = level

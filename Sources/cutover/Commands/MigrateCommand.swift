@@ -1,4 +1,5 @@
 import ArgumentParser
+import CutoverCommandLine
 import CutoverKit
 import Foundation
 import Logging
@@ -29,8 +30,7 @@ struct MigrateCommand: AsyncParsableCommand {
       and hint) or cannot be reached.
       """)
 
-  @Option(help: "Target database URL or conninfo (default $TARGET_DATABASE_URL).")
-  var target: String?
+  @OptionGroup var target: TargetOption
 
   @Option(help: "The migration chain's directory.")
   var chain = "supabase/migrations_v2"
@@ -48,24 +48,18 @@ struct MigrateCommand: AsyncParsableCommand {
   var json = false
 
   mutating func validate() throws {
-    target = target ?? ProcessInfo.processInfo.environment["TARGET_DATABASE_URL"].flatMap {
-      $0.isEmpty ? nil : $0
-    }
-    if target == nil {
-      throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL")
-    }
+    try target.requireGiven()
     if standInDir != nil && !localStandIn {
       throw ValidationError("--stand-in-dir needs --local-stand-in")
     }
   }
 
   func run() async throws {
-    guard let target else { throw ValidationError("no target: pass --target or set TARGET_DATABASE_URL") }
     let runner = MigrationRunner(
       chain: URL(fileURLWithPath: chain),
       localStandIn: localStandIn ? URL(fileURLWithPath: standInDir ?? "supabase/local") : nil)
     let outcome = try await runner.apply(
-      to: try ConnectionTarget(target, role: "target"), dryRun: dryRun,
+      to: try target.connectionTarget(), dryRun: dryRun,
       logger: Logger(label: "cutover.migrate")
     ) { progress in
       FileHandle.standardError.write(Data("\(progress.line)\n".utf8))

@@ -11,13 +11,7 @@ extension PGConnection {
     _ sql: String, doing: String? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void
   ) throws -> Int {
     let doing = doing ?? Self.summary(of: sql)
-    let start = try check(PQexec(handle, sql), doing: doing)
-    guard start.status == PGRES_COPY_OUT else {
-      if start.status == PGRES_FATAL_ERROR { throw start.error(doing: doing, redact: target.redact) }
-      throw PostgresError(
-        code: .unexpectedResult, message: "the statement did not start a COPY TO STDOUT",
-        doing: doing)
-    }
+    try startCopy(sql, expecting: PGRES_COPY_OUT, direction: "TO STDOUT", doing: doing)
     var bodyError: (any Error)?
     while true {
       var buffer: UnsafeMutablePointer<CChar>?
@@ -57,13 +51,7 @@ extension PGConnection {
     _ sql: String, doing: String? = nil, _ feed: (inout CopyInWriter) throws -> Void
   ) throws -> Int {
     let doing = doing ?? Self.summary(of: sql)
-    let start = try check(PQexec(handle, sql), doing: doing)
-    guard start.status == PGRES_COPY_IN else {
-      if start.status == PGRES_FATAL_ERROR { throw start.error(doing: doing, redact: target.redact) }
-      throw PostgresError(
-        code: .unexpectedResult, message: "the statement did not start a COPY FROM STDIN",
-        doing: doing)
-    }
+    try startCopy(sql, expecting: PGRES_COPY_IN, direction: "FROM STDIN", doing: doing)
     var writer = CopyInWriter(connection: self, doing: doing)
     do {
       try feed(&writer)
@@ -74,6 +62,19 @@ extension PGConnection {
     }
     guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(doing: doing) }
     return try finishCommand(doing: doing, tolerateCancel: false)
+  }
+
+  /// Sends a COPY statement and checks that the server entered the expected copy mode.
+  private func startCopy(
+    _ sql: String, expecting mode: ExecStatusType, direction: String, doing: String
+  ) throws {
+    let start = try check(PQexec(handle, sql), doing: doing)
+    guard start.status == mode else {
+      if start.status == PGRES_FATAL_ERROR { throw start.error(doing: doing, redact: target.redact) }
+      throw PostgresError(
+        code: .unexpectedResult, message: "the statement did not start a COPY \(direction)",
+        doing: doing)
+    }
   }
 
   /// Reads results until libpq has none left; throws the first error among them.

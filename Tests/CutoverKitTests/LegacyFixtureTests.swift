@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The legacy fixture (`supabase/local` + `supabase/migrations`) against the production facts
-/// in `shared/schema/legacy.json`, and the stand-in against what Supabase does.
+/// in `supabase/schema/legacy.json`, and the stand-in against what Supabase does.
 @Suite(.postgres, .timeLimit(.minutes(5)))
 struct LegacyFixtureTests {
   @Test func `the fixture's catalogs match every fact in legacy.json`() async throws {
@@ -263,13 +263,13 @@ struct LegacySchema: Decodable, Sendable {
     return decoder
   }
 
-  /// `<package root>/../shared/schema/legacy.json` (CI lays shared/ beside the clone).
+  /// `<package root>/supabase/schema/legacy.json`, the committed copy of the legacy schema's facts.
   static func production() throws -> LegacySchema {
     let file = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent()  // CutoverKitTests
       .deletingLastPathComponent()  // Tests
       .deletingLastPathComponent()  // package root
-      .appendingPathComponent("../shared/schema/legacy.json")
+      .appendingPathComponent("supabase/schema/legacy.json")
       .standardizedFileURL
     return try decoder.decode(LegacySchema.self, from: try Data(contentsOf: file))
   }

@@ -18,21 +18,53 @@ extension AsyncParsableCommand {
         ?? .warning
       return handler
     }
+    var interrupts: InterruptSignals?
     do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
+      let command = CommandBox(try parseAsRoot())
+      let task = Task { try await command.run() }
+      interrupts = InterruptSignals(toolName: toolName) { task.cancel() }
+      try await task.value
     } catch let failure as any CutoverFailure {
       FileHandle.standardError.write(Data("\(toolName): \(failure.description)\n".utf8))
+      // Interrupted: the conventional 128 + signal, after the stage said what it left.
+      if let signal = interrupts?.signalNumber { exit(withError: ExitCode(128 + signal)) }
       exit(withError: ExitCode(failure.exitStatus.rawValue))
     } catch let error where exitCode(for: error) == .validationFailure {
       FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
       exit(withError: ExitCode(ExitStatus.usage.rawValue))
-    } catch {
+    } catch let error where error is CancellationError {
+      FileHandle.standardError.write(Data("\(toolName): interrupted before it changed anything\n".utf8))
+      exit(withError: ExitCode(128 + (interrupts?.signalNumber ?? SIGINT)))
+    } catch let error where isArgumentParserOwn(error) {
       exit(withError: error)
+    } catch {
+      // Neither cutover's own nor the argument parser's: a database or I/O failure
+      // cutover did not wrap (DESIGN.md: 3), never 1, which means "a check found a problem".
+      FileHandle.standardError.write(Data("\(toolName): \(error.localizedDescription)\n".utf8))
+      exit(withError: ExitCode(ExitStatus.ioFailure.rawValue))
+    }
+  }
+
+  /// Help, `--version`, `ExitCode` and parse errors: argument-parser prints and exits.
+  private static func isArgumentParserOwn(_ error: any Error) -> Bool {
+    error is ExitCode || error is CleanExit || exitCode(for: error) != .failure
+  }
+}
+
+/// The parsed command, handed from the main task to the one task that runs it and never
+/// touched by anything else — so it may cross into that task although argument-parser's
+/// command types are not `Sendable`.
+private final class CommandBox: @unchecked Sendable {
+  private var command: any ParsableCommand
+
+  init(_ command: any ParsableCommand) { self.command = command }
+
+  func run() async throws {
+    if var asyncCommand = command as? any AsyncParsableCommand {
+      try await asyncCommand.run()
+      command = asyncCommand
+    } else {
+      try command.run()
     }
   }
 }

@@ -38,8 +38,10 @@ struct ExportCheckerTests {
       CREATE TABLE app.small (id int);
       INSERT INTO app.small VALUES (1), (2);
       """)
-    let good = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-check-good-\(UUID().uuidString.prefix(8))")
-    let other = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-check-other-\(UUID().uuidString.prefix(8))")
+    let good = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-check-good-\(UUID().uuidString.prefix(8))")
+    let other = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-check-other-\(UUID().uuidString.prefix(8))")
     defer {
       try? FileManager.default.removeItem(at: good)
       try? FileManager.default.removeItem(at: other)
@@ -106,7 +108,8 @@ struct ExportCheckerTests {
   }
 
   @Test func `rows of the wrong shape are malformed`() async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-check-shape-\(UUID().uuidString.prefix(8))")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-check-shape-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let table = QualifiedName(schema: "app", name: "t")
@@ -121,9 +124,13 @@ struct ExportCheckerTests {
         .init(
           name: table, columns: [.init(name: "id", type: "integer"), .init(name: "v", type: "text")],
           rows: 2, bytes: sealed.bytes, compressedBytes: sealed.compressedBytes,
-          chunks: [.init(sealed)], copyQuery: "COPY …", seconds: 0, parity: nil)
+          chunks: [sealed], copyQuery: "COPY …", seconds: 0, parity: nil)
       ])
     try manifest.write(directory: directory)
+    let journal = try Journal(directory: directory)
+    try journal.append(ExportJournalRecord.ExportStarted(source: manifest.source, tables: [table]))
+    try journal.append(ChunkSealed(table: table, chunk: sealed))
+    try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
     let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
     #expect(report.firstProblem?.kind == .malformed, "\(report.text)")
     #expect(report.firstProblem?.detail.contains("row 2 has 3 fields") == true, "\(report.text)")
@@ -137,23 +144,24 @@ struct ExportCheckerTests {
   }
 
   @Test func `the journal repairs a torn line and keeps other stages' record kinds`() async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-journal-\(UUID().uuidString.prefix(8))")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-journal-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let table = QualifiedName(schema: "app", name: "t")
-    let journal = try ExportJournal(directory: directory)
-    try await journal.append(ImportTableLoaded(table: table, rows: 3))
+    let journal = try Journal(directory: directory)
+    try journal.append(ImportTableLoaded(table: table, rows: 3))
     // A crash in the middle of an append leaves a line without its newline.
     let handle = try FileHandle(forWritingTo: journal.url)
     try handle.seekToEnd()
     try handle.write(contentsOf: Data("{\"at\":\"2026-11-25T00:00:00Z\",\"kind\":\"chunk_se".utf8))
     try handle.close()
-    let reopened = try ExportJournal(directory: directory)
-    try await reopened.append(ImportTableLoaded(table: table, rows: 4))
-    let entries = try ExportJournal.read(directory: directory)
+    let reopened = try Journal(directory: directory)
+    try reopened.append(ImportTableLoaded(table: table, rows: 4))
+    let entries = try Journal.read(directory: directory)
     #expect(entries.map(\.kind) == ["import_table_loaded", "import_table_loaded"])
     #expect(try entries.compactMap { try $0.decode(ImportTableLoaded.self) }.map(\.rows) == [3, 4])
-    #expect(try entries.compactMap { try $0.decode(SealedChunk.self) }.isEmpty)
+    #expect(try entries.compactMap { try $0.decode(ChunkSealed.self) }.isEmpty)
     let state = try ExportJournalState(entries: entries)
     #expect(state.started == nil)
     let mode = try FileManager.default.attributesOfItem(atPath: journal.url.path)[.posixPermissions] as? Int
@@ -165,15 +173,18 @@ struct ExportCheckerTests {
   {
     let db = try #require(TestDatabase.current)
     try await db.runScript(
-      "CREATE SCHEMA app; CREATE TABLE app.t (id int, v text); INSERT INTO app.t SELECT g, repeat('v', 30) FROM generate_series(1, 3000) g;")
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-check-cli-\(UUID().uuidString.prefix(8))")
+      "CREATE SCHEMA app; CREATE TABLE app.t (id int, v text); INSERT INTO app.t SELECT g, repeat('v', 30) FROM generate_series(1, 3000) g;"
+    )
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-check-cli-\(UUID().uuidString.prefix(8))")
     defer { try? FileManager.default.removeItem(at: directory) }
     let manifest = try await Self.export(db.url, into: directory)
     let chunk = try #require(manifest.tables.first?.chunks.last)
     try FileManager.default.removeItem(at: directory.appendingPathComponent(chunk.file))
     let result = try ExportCLI.run(["check-export", "--export-dir", directory.path])
     #expect(result.status == 1, "\(result.output)")
-    #expect(result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
+    #expect(
+      result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
     let json = try ExportCLI.run(["check-export", "--export-dir", directory.path, "--json"])
     #expect(json.status == 1)
     #expect(json.output.contains("\"kind\" : \"missing\""), "\(json.output)")

@@ -25,7 +25,9 @@ struct ZstdCodecTests {
     try input.withUnsafeBytes { all in
       while offset < all.count {
         let end = min(offset + step, all.count)
-        try encoder.compress(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { output.append(contentsOf: $0) }
+        try encoder.compress(UnsafeRawBufferPointer(rebasing: all[offset..<end])) {
+          output.append(contentsOf: $0)
+        }
         offset = end
         step = step * 7 + 13
       }
@@ -41,7 +43,9 @@ struct ZstdCodecTests {
       var offset = 0
       while offset < all.count {
         let end = min(offset + 65_536, all.count)
-        try decoder.decompress(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { output.append(contentsOf: $0) }
+        try decoder.decompress(UnsafeRawBufferPointer(rebasing: all[offset..<end])) {
+          output.append(contentsOf: $0)
+        }
         offset = end
       }
     }
@@ -78,7 +82,9 @@ struct ZstdCodecTests {
   func `truncated input fails as truncated and names the file`(cut: Int) throws {
     let compressed = try Self.compress(Self.sample(300_000))
     let truncated = Array(compressed.dropLast(cut))
-    let error = try #require(throws: ChunkError.self) { try Self.decompress(truncated, file: "/x/app.t.000001.copy.zst") }
+    let error = try #require(throws: ChunkError.self) {
+      try Self.decompress(truncated, file: "/x/app.t.000001.copy.zst")
+    }
     #expect(error.code == .truncated)
     #expect(error.description.contains("/x/app.t.000001.copy.zst"))
     #expect(error.exitStatus == .checkFailed)
@@ -115,7 +121,7 @@ struct ZstdCodecTests {
       directory: directory, table: QualifiedName(schema: "app", name: "we.ird/name"), index: 3,
       encoder: encoder)
     try input.withUnsafeBytes { try writer.append($0) }
-    var journaled: SealedChunk?
+    var journaled: ChunkRecord?
     let sealed = try writer.seal { record in
       #expect(!FileManager.default.fileExists(atPath: writer.url.path))
       journaled = record

@@ -21,18 +21,6 @@ public struct ChunkReader: Sendable {
     case whileReading
   }
 
-  /// What a complete read found.
-  public struct Summary: Sendable, Equatable {
-    /// Newline-terminated rows in the decompressed text.
-    public var rows: Int64
-    /// Decompressed bytes.
-    public var bytes: Int64
-    /// Bytes of the file.
-    public var compressedBytes: Int64
-    /// Lower-case hex SHA-256 of the file.
-    public var sha256: String
-  }
-
   /// The chunk file.
   public let url: URL
   /// The SHA-256 the manifest records, lower-case hex; `nil` skips the comparison.
@@ -40,19 +28,36 @@ public struct ChunkReader: Sendable {
   /// When the digest is verified.
   public let verification: Verification
 
-  public init(url: URL, expectedSHA256: String?, verification: Verification = .beforeReading) {
+  /// The chunk's position in its table, copied into the record a read returns.
+  public let index: Int
+
+  /// A reader of any chunk file; `index` only labels the record it returns.
+  public init(
+    url: URL, expectedSHA256: String?, index: Int = 0, verification: Verification = .beforeReading
+  ) {
     self.url = url
     self.expectedSHA256 = expectedSHA256?.lowercased()
+    self.index = index
     self.verification = verification
   }
 
+  /// A reader of `chunk` in `directory`, checked against the chunk's recorded SHA-256.
+  public init(directory: URL, chunk: ChunkRecord, verification: Verification = .beforeReading) {
+    self.init(
+      url: directory.appendingPathComponent(chunk.file), expectedSHA256: chunk.sha256,
+      index: chunk.index, verification: verification)
+  }
+
   /// Streams the decompressed bytes to `body`; buffers are reused, valid only in the call.
+  ///
+  /// Returns the chunk as read (rows, bytes, file size and SHA-256 measured): compare it
+  /// with the recorded one.
   ///
   /// Blocks (`read`, `ZSTD_decompressStream`): run it on a dedicated thread.
   /// - Throws: `ChunkError` — `.missing`, `.io`, `.truncated`, `.corrupt`,
   ///   `.digestMismatch` (with `actualSHA256`) — or whatever `body` throws.
   @discardableResult
-  public func forEachBuffer(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Summary {
+  public func forEachBuffer(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> ChunkRecord {
     if verification == .beforeReading, let expectedSHA256 {
       let (digest, _) = try Self.sha256(of: url)
       guard digest == expectedSHA256 else { throw mismatch(digest) }
@@ -72,7 +77,9 @@ public struct ChunkReader: Sendable {
     try decoder.finish()
     let digest = HexDigest.string(hasher.finalize())
     if let expectedSHA256, digest != expectedSHA256 { throw mismatch(digest) }
-    return Summary(rows: rows, bytes: bytes, compressedBytes: compressedBytes, sha256: digest)
+    return ChunkRecord(
+      index: index, file: url.lastPathComponent, rows: rows, bytes: bytes,
+      compressedBytes: compressedBytes, sha256: digest)
   }
 
   private func mismatch(_ actual: String) -> ChunkError {

@@ -72,14 +72,14 @@ public final class ChunkWriter {
   /// did not happen is found as `.partial` with the journaled digest.
   /// - Throws: `ChunkError` `.io`; whatever `beforeRename` throws (the file is discarded).
   @discardableResult
-  public func seal(beforeRename: (SealedChunk) throws -> Void = { _ in }) throws -> SealedChunk {
+  public func seal(beforeRename: (ChunkRecord) throws -> Void = { _ in }) throws -> ChunkRecord {
     precondition(state == .open, "seal twice")
     do {
       try encoder.finishFrame { try writeCompressed($0) }
       guard fsync(fd) == 0 else { throw ChunkError.io("syncing the chunk", file: partialPath, errno: errno) }
       let digest = HexDigest.string(hasher.finalize())
-      let record = SealedChunk(
-        table: table, index: index, file: url.lastPathComponent, rows: rows, bytes: bytes,
+      let record = ChunkRecord(
+        index: index, file: url.lastPathComponent, rows: rows, bytes: bytes,
         compressedBytes: compressedBytes, sha256: digest)
       close(fd)
       fd = -1

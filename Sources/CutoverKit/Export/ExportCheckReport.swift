@@ -22,6 +22,31 @@ public struct ExportCheckReport: Codable, Sendable {
       case malformed
       /// The export never finished (journal but no manifest).
       case unfinished
+      /// `manifest.json` is missing though the journal records a finished export.
+      case manifestMissing
+      /// `manifest.json` does not decode.
+      case manifestDamaged
+      /// The manifest and the journal's records of the export disagree (a table or chunk
+      /// dropped from, or changed in, one of them).
+      case manifestMismatch
+      /// A journal line is not a record cutover wrote.
+      case journalDamaged
+
+      /// What the operator does about a problem of this kind.
+      public var nextStep: String {
+        switch self {
+        case .unfinished:
+          "run the same `cutover export` again into the same --export-dir (it starts over, or resumes in the same snapshot), then check again"
+        case .manifestMissing:
+          "run the same `cutover export` again into the same --export-dir: it re-hashes every journaled chunk and writes manifest.json again without exporting"
+        case .extra:
+          "move the extra files out of the export directory (an export directory holds only what cutover wrote), then check again"
+        case .manifestDamaged, .manifestMismatch, .journalDamaged:
+          "the manifest or journal was edited or damaged: restore the directory from a good copy, or export again into a new --export-dir"
+        case .missing, .truncated, .corrupt, .foreign, .misplaced, .count, .malformed:
+          "restore the named files from a good copy of the export, or export again into a new --export-dir"
+        }
+      }
     }
 
     public var kind: Kind
@@ -71,8 +96,11 @@ public struct ExportCheckReport: Codable, Sendable {
       lines.append("all problems:")
       lines += problems.map { "  \($0.line)" }
     }
-    lines.append(
-      "next: restore the named files from a good copy of the export, or export again into a new directory")
+    var steps: [String] = []
+    for problem in problems where !steps.contains(problem.kind.nextStep) {
+      steps.append(problem.kind.nextStep)
+    }
+    lines += steps.map { "next: \($0)" }
     return lines.joined(separator: "\n")
   }
 }

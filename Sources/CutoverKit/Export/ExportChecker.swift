@@ -22,7 +22,7 @@ public struct ExportChecker: Sendable {
     var order: Int
     var table: QualifiedName
     var columns: Int
-    var chunk: ExportManifest.Chunk
+    var chunk: ChunkRecord
   }
 
   private struct Outcome: Sendable {
@@ -37,31 +37,45 @@ public struct ExportChecker: Sendable {
   /// - Throws: `ExportError` when the directory is not an export (exit 2) or an export is
   ///   still running in it; `ChunkError` `.io` when a file cannot be read (exit 3).
   public func run(logger: Logger) async throws -> ExportCheckReport {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    else {
-      throw ExportError(
-        .notAnExport, "no export directory at \(directory.path)",
-        nextStep: "pass the --export-dir that `cutover export` wrote")
-    }
     let lock = try ExportDirectory.lock(directory, shared: true)
     var report = ExportCheckReport(
       directory: directory.path, tables: 0, chunks: 0, rows: 0, bytes: 0, compressedBytes: 0,
       problems: [])
-    guard let manifest = try ExportManifest.read(directory: directory) else {
-      let state = try ExportJournalState(directory: directory)
-      guard state.started != nil else {
-        throw ExportError(
-          .notAnExport, "\(directory.path) holds no cutover export (no \(ExportManifest.fileName))",
-          nextStep: "pass the --export-dir that `cutover export` wrote")
-      }
-      report.problems.append(
-        .init(
-          kind: .unfinished, table: nil, chunk: nil, file: ExportManifest.fileName,
-          detail: "the export never finished: the journal has no export_finished record"))
+    func fail(_ kind: ExportCheckReport.Problem.Kind, _ file: String, _ detail: String) -> ExportCheckReport {
+      report.problems.append(.init(kind: kind, table: nil, chunk: nil, file: file, detail: detail))
       return report
     }
+    let state: ExportJournalState
+    do {
+      state = try ExportJournalState(directory: directory)
+    } catch let error as JournalError {
+      return fail(.journalDamaged, Journal.fileName, "line \(error.line) \(error.reason)")
+    }
+    let manifest: ExportManifest
+    do {
+      guard let read = try ExportManifest.read(directory: directory) else {
+        guard state.started != nil else {
+          throw ExportError(
+            .notAnExport,
+            "\(directory.path) holds no cutover export (no \(ExportManifest.fileName), no journal)",
+            nextStep: "pass the --export-dir that `cutover export` wrote")
+        }
+        if let finished = state.finished {
+          return fail(
+            .manifestMissing, ExportManifest.fileName,
+            "the journal records a finished export (at \(finished.finishedAt)) but manifest.json is missing: deleted, or writing it failed (a full disk?)"
+          )
+        }
+        return fail(
+          .unfinished, ExportManifest.fileName,
+          "the export never finished: the journal has no export_finished record (interrupted, or still running)"
+        )
+      }
+      manifest = read
+    } catch let error as ExportError where error.code == .damagedManifest {
+      return fail(.manifestDamaged, ExportManifest.fileName, error.message)
+    }
+    report.problems += Self.compare(manifest, with: state)
     report.tables = manifest.tables.count
     var items: [Item] = []
     var shas: [String: (QualifiedName, Int)] = [:]
@@ -116,6 +130,58 @@ public struct ExportChecker: Sendable {
     return report
   }
 
+  /// The manifest against the journal's records of the same export: the tables it planned
+  /// and every sealed chunk. A hand-edited manifest that drops a table, or a table's last
+  /// chunk with its file, passes every chunk check; it does not pass this one.
+  static func compare(_ manifest: ExportManifest, with state: ExportJournalState) -> [ExportCheckReport
+    .Problem]
+  {
+    func problem(_ table: QualifiedName?, _ chunk: Int?, _ detail: String) -> ExportCheckReport.Problem {
+      .init(
+        kind: .manifestMismatch, table: table?.description, chunk: chunk, file: ExportManifest.fileName,
+        detail: detail)
+    }
+    guard let started = state.started, state.finished != nil else {
+      return [problem(nil, nil, "the journal records no finished export, yet there is a manifest")]
+    }
+    guard started.source.snapshot == manifest.source.snapshot else {
+      return [
+        problem(
+          nil, nil,
+          "the manifest is of snapshot \(manifest.source.snapshot), the journal of \(started.source.snapshot)"
+        )
+      ]
+    }
+    var problems: [ExportCheckReport.Problem] = []
+    let listed = Dictionary(manifest.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    for name in started.tables {
+      guard let table = listed[name] else {
+        problems.append(
+          problem(name, nil, "the journal records \(name) as exported; the manifest does not list it"))
+        continue
+      }
+      let journaled = state.chunks[name] ?? []
+      for chunk in journaled where !table.chunks.contains(chunk) {
+        problems.append(
+          problem(
+            name, chunk.index,
+            "the journal records chunk \(chunk.index) (\(chunk.file), \(chunk.rows) rows, SHA-256 \(chunk.sha256)); the manifest does not list it as such"
+          ))
+      }
+      for chunk in table.chunks where !journaled.contains(chunk) {
+        problems.append(
+          problem(
+            name, chunk.index,
+            "the manifest lists chunk \(chunk.index) (\(chunk.file)) that the journal never sealed"))
+      }
+    }
+    for table in manifest.tables where !started.tables.contains(table.name) {
+      problems.append(
+        problem(table.name, nil, "the manifest lists \(table.name), which the export never planned"))
+    }
+    return problems
+  }
+
   private static func check(_ item: Item, in directory: URL, shas: [String: (QualifiedName, Int)])
     async throws -> Outcome
   {
@@ -130,9 +196,9 @@ public struct ExportChecker: Sendable {
         return outcome
       }
       var scanner = CopyTextScanner(columns: item.columns)
-      let summary: ChunkReader.Summary
+      let summary: ChunkRecord
       do {
-        summary = try ChunkReader(url: url, expectedSHA256: chunk.sha256, verification: .whileReading)
+        summary = try ChunkReader(directory: directory, chunk: chunk, verification: .whileReading)
           .forEachBuffer { scanner.scan($0) }
       } catch let error as ChunkError {
         switch error.code {
@@ -150,7 +216,8 @@ public struct ExportChecker: Sendable {
           }
           return problem(
             .foreign,
-            "a whole zstd chunk, but its SHA-256 \(actual) is no chunk of this export (manifest: \(chunk.sha256)): it belongs to another export")
+            "a whole zstd chunk, but its SHA-256 \(actual) is no chunk of this export (manifest: \(chunk.sha256)): it belongs to another export"
+          )
         default: throw error
         }
       }
@@ -160,7 +227,8 @@ public struct ExportChecker: Sendable {
       if summary.rows != chunk.rows || summary.bytes != chunk.bytes {
         return problem(
           .count,
-          "holds \(summary.rows) rows / \(summary.bytes) bytes, the manifest says \(chunk.rows) / \(chunk.bytes)")
+          "holds \(summary.rows) rows / \(summary.bytes) bytes, the manifest says \(chunk.rows) / \(chunk.bytes)"
+        )
       }
       scanner.finish()
       if let shape = scanner.problem { return problem(.malformed, shape) }

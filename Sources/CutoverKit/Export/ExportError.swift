@@ -2,12 +2,15 @@
 /// busy directory, or a failure of the source or the disk.
 ///
 /// Names what failed, where, and the next step. Exit 2 for usage and configuration
-/// (unknown tables, another database's export), 3 for database and I/O failures.
+/// (unknown tables, an empty selection, a directory it must not touch, a directory another
+/// cutover process holds), 1 for a damaged manifest (a check found a problem), 3 for
+/// database and I/O failures.
 public struct ExportError: CutoverFailure, Sendable {
   /// What kind of failure this is; a struct over a private enum so codes can grow.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String, Sendable {
-      case usage, unknownTables, foreignExport, existingExport, busy, notAnExport, io, source,
+      case usage, unknownTables, emptySelection, foreignExport, existingExport, busy, notAnExport,
+        unrecognizedDirectory, damagedManifest, locked, changedDuringStart, io, source,
         inconsistent, cancelled
     }
     private let base: Base
@@ -17,6 +20,8 @@ public struct ExportError: CutoverFailure, Sendable {
     public static let usage = Code(.usage)
     /// `--tables`/`--exclude` name tables the source does not have.
     public static let unknownTables = Code(.unknownTables)
+    /// The selection (default, `--tables`, `--exclude`) leaves no table to export.
+    public static let emptySelection = Code(.emptySelection)
     /// The directory holds an export of another database.
     public static let foreignExport = Code(.foreignExport)
     /// The directory holds a finished export of this database.
@@ -25,6 +30,15 @@ public struct ExportError: CutoverFailure, Sendable {
     public static let busy = Code(.busy)
     /// The directory holds no cutover export (no manifest, no journal).
     public static let notAnExport = Code(.notAnExport)
+    /// The directory holds files cutover cannot tell for its own export (a damaged journal
+    /// or manifest, chunk files without a journal): refused rather than deleted.
+    public static let unrecognizedDirectory = Code(.unrecognizedDirectory)
+    /// `manifest.json` does not decode as a manifest.
+    public static let damagedManifest = Code(.damagedManifest)
+    /// A table could not be locked within the lock timeout.
+    public static let locked = Code(.locked)
+    /// A table was rewritten or truncated between the snapshot and its lock.
+    public static let changedDuringStart = Code(.changedDuringStart)
     /// The export directory cannot be created, written or read.
     public static let io = Code(.io)
     /// The source answered something the export cannot use.
@@ -51,7 +65,10 @@ public struct ExportError: CutoverFailure, Sendable {
 
   public var exitStatus: ExitStatus {
     switch code {
-    case .usage, .unknownTables, .foreignExport, .existingExport, .busy, .notAnExport: .usage
+    case .usage, .unknownTables, .emptySelection, .foreignExport, .existingExport, .busy, .notAnExport,
+      .unrecognizedDirectory:
+      .usage
+    case .damagedManifest: .checkFailed
     default: .ioFailure
     }
   }

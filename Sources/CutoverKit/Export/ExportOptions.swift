@@ -19,6 +19,8 @@ public struct ExportOptions: Sendable {
   /// Read in this already-exported snapshot instead of taking a new one; its owner must
   /// keep it open. With the snapshot of an unfinished export, that export resumes per chunk.
   public var snapshot: String?
+  /// Seconds to wait for each table's `ACCESS SHARE` lock before refusing to start.
+  public var lockTimeout: Int = 30
   /// Called once the snapshot is taken, before any table is read (tests compare with it).
   public var afterSnapshot: (@Sendable (String) async throws -> Void)?
 
@@ -30,13 +32,20 @@ public struct ExportOptions: Sendable {
   /// Checks what needs no I/O. - Throws: `ExportError` (`.usage`).
   public func validate() throws {
     guard (1...64).contains(jobs) else {
-      throw ExportError(.usage, "--jobs \(jobs) is out of range", nextStep: "use 1 to 64 (about one per core)")
+      throw ExportError(
+        .usage, "--jobs \(jobs) is out of range", nextStep: "use 1 to 64 (about one per core)")
     }
     guard chunkSize >= 4096 && chunkSize <= 1 << 34 else {
-      throw ExportError(.usage, "--chunk-size \(chunkSize) is out of range", nextStep: "use 4KiB to 16GiB (default 64MiB)")
+      throw ExportError(
+        .usage, "--chunk-size \(chunkSize) is out of range", nextStep: "use 4KiB to 16GiB (default 64MiB)")
     }
     guard (1...19).contains(level) else {
       throw ExportError(.usage, "--level \(level) is out of range", nextStep: "use 1 to 19 (default 3)")
+    }
+    guard (1...86_400).contains(lockTimeout) else {
+      throw ExportError(
+        .usage, "--lock-timeout \(lockTimeout) is out of range",
+        nextStep: "use 1 to 86400 seconds (default 30)")
     }
     try selection.validate()
   }

@@ -77,6 +77,17 @@ public final class ExportProgress: Sendable {
     draw(force: false)
   }
 
+  /// Says something the operator must know even when progress is quiet (an earlier attempt
+  /// removed, a manifest rebuilt), as its own line (ending a live line first).
+  func notice(_ text: String) {
+    let endLive = state.withLock { state -> Bool in
+      defer { state.drewLive = false }
+      return state.drewLive
+    }
+    if case .live = style, endLive { sink("\n") }
+    sink("export: \(text)\n")
+  }
+
   /// Draws a last time and ends the live line.
   func end() {
     draw(force: true)
@@ -100,7 +111,8 @@ public final class ExportProgress: Sendable {
         let line = ([lines.total] + lines.active).joined(separator: " │ ")
         return "\r\u{1B}[K" + String(line.prefix(max(width - 1, 20)))
       }
-      return (lines.active.map { "export: " + $0 } + ["export: " + lines.total]).joined(separator: "\n") + "\n"
+      return (lines.active.map { "export: " + $0 } + ["export: " + lines.total]).joined(separator: "\n")
+        + "\n"
     }
     if let text { sink(text) }
   }

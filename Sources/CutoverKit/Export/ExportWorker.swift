@@ -13,10 +13,12 @@ struct ExportWorker: Sendable {
   var snapshot: String
   var queue: TableQueue
   /// Chunks kept from an earlier attempt on the same snapshot, per unfinished table.
-  var kept: [QualifiedName: [SealedChunk]]
-  var journal: ExportJournal
+  var kept: [QualifiedName: [ChunkRecord]]
+  var journal: Journal
   var progress: ExportProgress
   var stop: StopSignal
+  /// Cancels this worker's statement when the export is cancelled.
+  var cancellation: QueryCancellation
   var zstdWorkers: Int32
   var logger: Logger
 
@@ -26,6 +28,10 @@ struct ExportWorker: Sendable {
   /// Exports tables until the queue is empty or a stop is asked for.
   func run() throws -> [QualifiedName] {
     let connection = try PGConnection(options.source, applicationName: "cutover export \(number)")
+    return try cancellation.watching(connection) { try run(on: connection) }
+  }
+
+  private func run(on connection: PGConnection) throws -> [QualifiedName] {
     try connection.prepareLongRunningSession()
     try connection.execute("SET row_security = off", doing: "turning row security off (export)")
     // Same snapshot, same physical order: a resumed table can skip its kept rows.
@@ -38,7 +44,9 @@ struct ExportWorker: Sendable {
       do {
         try export(plan, keeping: kept, on: connection, encoder: encoder)
       } catch is ResumeMismatch {
-        logger.debug("resumed rows did not match the kept chunks; exporting the table again", metadata: ["table": "\(plan.name)"])
+        logger.debug(
+          "resumed rows did not match the kept chunks; exporting the table again",
+          metadata: ["table": "\(plan.name)"])
         // The fresh attempt renames its own chunks over these names; unlinking first only
         // keeps a shorter table from leaving stale chunks behind.
         for chunk in kept { unlink(options.directory.appendingPathComponent(chunk.file).path) }
@@ -53,17 +61,14 @@ struct ExportWorker: Sendable {
   }
 
   private func export(
-    _ plan: TablePlan, keeping kept: [SealedChunk], on connection: PGConnection, encoder: ZstdEncoder
+    _ plan: TablePlan, keeping kept: [ChunkRecord], on connection: PGConnection, encoder: ZstdEncoder
   ) throws {
     let start = Date()
     let query = plan.copyQuery
-    let journal = self.journal
-    try AsyncBridge.wait {
-      try await journal.append(
-        ExportJournalRecord.TableStarted(
-          table: plan.name, columns: plan.columns, copyQuery: query,
-          estimatedRows: plan.estimatedRows, resumedAfterChunk: kept.last?.index ?? 0))
-    }
+    try journal.append(
+      ExportJournalRecord.TableStarted(
+        table: plan.name, columns: plan.columns, copyQuery: query,
+        estimatedRows: plan.estimatedRows, resumedAfterChunk: kept.last?.index ?? 0))
     let skipRows = kept.reduce(Int64(0)) { $0 + $1.rows }
     let skipBytes = kept.reduce(Int64(0)) { $0 + $1.bytes }
     var skippedRows: Int64 = 0
@@ -78,7 +83,7 @@ struct ExportWorker: Sendable {
 
     func seal(_ chunk: ChunkWriter) throws {
       let record = try chunk.seal { record in
-        try AsyncBridge.wait { try await journal.append(record) }
+        try journal.append(ChunkSealed(table: plan.name, chunk: record))
       }
       sealed.append(record)
       logger.debug(
@@ -130,7 +135,7 @@ struct ExportWorker: Sendable {
       table: plan.name, rows: rows, bytes: sealed.reduce(0) { $0 + $1.bytes },
       compressedBytes: sealed.reduce(0) { $0 + $1.compressedBytes }, chunks: sealed.count,
       seconds: Date().timeIntervalSince(start))
-    try AsyncBridge.wait { try await journal.append(finished) }
+    try journal.append(finished)
     progress.finished(plan.name)
   }
 }

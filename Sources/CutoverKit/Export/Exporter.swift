@@ -3,17 +3,21 @@ import Logging
 
 /// `cutover export`: every chosen table, in one exported snapshot, into chunk files.
 ///
-/// One holder connection exports a snapshot (`REPEATABLE READ READ ONLY`) and keeps it
-/// open; `jobs` worker connections import it and take tables from a queue, largest first,
-/// each streamed with `COPY (SELECT <columns> FROM <table>) TO STDOUT` into zstd chunks of
-/// about `chunkSize` COPY text bytes. Each sealed chunk is journaled before its rename;
-/// `manifest.json` is written from the journal at the end.
+/// One holder connection exports a snapshot (`REPEATABLE READ READ ONLY`), locks every
+/// chosen table `ACCESS SHARE` in it (`TableLocks`) and keeps both for the whole export;
+/// `jobs` worker connections import the snapshot and take tables from a queue, largest
+/// first, each streamed with `COPY (SELECT <columns> FROM [ONLY] <table>) TO STDOUT` into
+/// zstd chunks of about `chunkSize` COPY text bytes. Each sealed chunk is journaled before
+/// its rename; `manifest.json` is written from the journal at the end.
 ///
-/// The directory: created 0700 and locked. It may hold another database's export only
-/// with `force`, nor a finished export of this one. An unfinished export of the same
-/// source resumes per chunk when run again in the same snapshot (`ExportOptions.snapshot`);
-/// otherwise — the usual case, since a snapshot dies with the process that exported it —
-/// its files are removed and the export starts over.
+/// The directory (`ExportDirectory`, 0700, locked) is judged from everything in it
+/// (`prepare`): a finished export of another database, or of this one, needs `force`;
+/// files that are not cutover's, a damaged journal or manifest, or chunk files without a
+/// journal are refused (the last two replaced with `force`); an unfinished export of the
+/// same source resumes per chunk in the same snapshot (`ExportOptions.snapshot`) and is
+/// otherwise removed — said on the progress stream — before starting over. Cancelling the
+/// task (Ctrl-C) cancels the server's statements, removes `.partial` files and keeps the
+/// sealed chunks and the journal.
 public struct Exporter: Sendable {
   public var options: ExportOptions
 
@@ -29,61 +33,91 @@ public struct Exporter: Sendable {
 
   /// Runs the export.
   /// - Parameter progress: where progress goes (`.quiet` when `nil`).
-  /// - Throws: `ExportError`, `PostgresError`, `ChunkError` — each a `CutoverFailure`.
+  /// - Throws: `ExportError`, `PostgresError`, `ChunkError`, `JournalError` — each a
+  ///   `CutoverFailure`.
   public func run(logger: Logger, progress: ExportProgress? = nil) async throws -> ExportSummary {
     let began = Date()
     try options.validate()
     let progress = progress ?? ExportProgress(style: .quiet, sink: { _ in })
     let directory = try ExportDirectory.lock(options.directory)
     let selection = options.selection
-    let (holder, inspection) = try await SnapshotHolder.open(
-      target: options.source, existingSnapshot: options.snapshot
-    ) { connection, snapshot in
-      Inspection(
-        source: try Self.identify(connection, snapshot: snapshot, started: began),
-        plans: try selection.plan(on: connection))
-    }
+    let lockTimeout = options.lockTimeout
     do {
-      let summary = try await export(
-        inspection, directory: directory, began: began, logger: logger, progress: progress)
-      await holder.release()
-      return summary
+      return try await withQueryCancellation { cancellation in
+        try await SnapshotHolder.withSnapshot(
+          target: options.source, existingSnapshot: options.snapshot, cancellation: cancellation,
+          inspect: { connection, snapshot in
+            let source = try Self.identify(connection, snapshot: snapshot, started: began)
+            let plans = try selection.plan(on: connection)
+            try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
+            return Inspection(source: source, plans: plans)
+          },
+          body: { inspection in
+            try await export(
+              inspection, directory: directory, cancellation: cancellation, began: began,
+              logger: logger, progress: progress)
+          })
+      }
     } catch {
-      await holder.release()
-      throw error
+      // Nothing written yet (a refused directory, an unreachable source): leave no trace.
+      if (try? directory.fileNames())?.allSatisfy({ $0 == ExportDirectory.lockFileName }) ?? false {
+        directory.abandon()
+      }
+      throw Self.explain(error, directory: directory)
     }
   }
 
   private func export(
-    _ inspection: Inspection, directory: ExportDirectory, began: Date, logger: Logger,
-    progress: ExportProgress
+    _ inspection: Inspection, directory: ExportDirectory, cancellation: QueryCancellation,
+    began: Date, logger: Logger, progress: ExportProgress
   ) async throws -> ExportSummary {
     let source = inspection.source
     let plans = inspection.plans
-    let kept = try prepare(directory, for: source, plans: plans, logger: logger)
+    let options = self.options
+    let preparation = try await onDedicatedThread(named: "export-prepare") {
+      try DirectoryPreparation(options: options, directory: directory, progress: progress, logger: logger)
+        .prepare(for: source, plans: plans)
+    }
     logger.debug(
       "export planned",
-      metadata: [
-        "snapshot": "\(source.snapshot)", "tables": "\(plans.count)",
-        "resuming": "\(kept != nil)",
-      ])
+      metadata: ["snapshot": "\(source.snapshot)", "tables": "\(plans.count)"])
+    if case .rebuilt(let manifest) = preparation {
+      return ExportSummary(
+        manifest: manifest, directory: directory.url, source: options.source,
+        seconds: Date().timeIntervalSince(began))
+    }
     if let afterSnapshot = options.afterSnapshot { try await afterSnapshot(source.snapshot) }
-    let journal = try ExportJournal(directory: directory.url)
-    try await journal.append(
-      ExportJournalRecord.ExportStarted(source: source, tables: plans.map(\.name)))
-    let state = kept ?? Resume(finished: [], chunks: [:])
+    let journal = try Journal(directory: directory.url)
+    try journal.append(ExportJournalRecord.ExportStarted(source: source, tables: plans.map(\.name)))
+    let state: DirectoryPreparation.Resume
+    if case .resume(let kept) = preparation { state = kept } else { state = .init(finished: [], chunks: [:]) }
     let todo = plans.filter { !state.finished.contains($0.name) }
     progress.planned(plans)
     for plan in plans where state.finished.contains(plan.name) {
       progress.finished(plan.name)
     }
-    try await runWorkers(
-      todo, snapshot: source.snapshot, kept: state.chunks, journal: journal, progress: progress,
-      logger: logger)
+    do {
+      try await runWorkers(
+        todo, snapshot: source.snapshot, kept: state.chunks, journal: journal,
+        cancellation: cancellation, progress: progress, logger: logger)
+    } catch {
+      progress.end()
+      // A worker's open chunk is discarded as its writer goes; sweep what a failure between
+      // two calls could leave, so nothing unfinished stays in the directory.
+      try? await onDedicatedThread(named: "export-sweep") {
+        for name in try directory.fileNames() where name.hasSuffix(ChunkFileName.partialSuffix) {
+          try directory.remove(name)
+        }
+      }
+      throw error
+    }
     progress.end()
-    try await journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
-    let manifest = try ExportJournalState(directory: directory.url).manifest()
-    try manifest.write(directory: directory.url)
+    try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
+    let manifest = try await onDedicatedThread(named: "export-manifest") {
+      let manifest = try ExportJournalState(directory: directory.url).manifest()
+      try manifest.write(directory: directory.url)
+      return manifest
+    }
     logger.debug("manifest written", metadata: ["tables": "\(manifest.tables.count)"])
     return ExportSummary(
       manifest: manifest, directory: directory.url, source: options.source,
@@ -92,8 +126,8 @@ public struct Exporter: Sendable {
 
   /// The worker pool: never more than `jobs` threads; the first real failure stops all.
   private func runWorkers(
-    _ plans: [TablePlan], snapshot: String, kept: [QualifiedName: [SealedChunk]],
-    journal: ExportJournal, progress: ExportProgress, logger: Logger
+    _ plans: [TablePlan], snapshot: String, kept: [QualifiedName: [ChunkRecord]],
+    journal: Journal, cancellation: QueryCancellation, progress: ExportProgress, logger: Logger
   ) async throws {
     guard !plans.isEmpty else { return }
     let queue = TableQueue(plans)
@@ -107,8 +141,8 @@ public struct Exporter: Sendable {
         for number in 1...workers {
           let worker = ExportWorker(
             number: number, options: options, snapshot: snapshot, queue: queue, kept: kept,
-            journal: journal, progress: progress, stop: stop, zstdWorkers: zstdWorkers,
-            logger: logger)
+            journal: journal, progress: progress, stop: stop, cancellation: cancellation,
+            zstdWorkers: zstdWorkers, logger: logger)
           group.addTask {
             _ = try await onDedicatedThread(named: "export-\(number)") {
               do {
@@ -124,8 +158,9 @@ public struct Exporter: Sendable {
         while let result = await group.nextResult() {
           if case .failure(let error) = result { failures.append(error) }
         }
-        // A worker that stopped because another failed reports `.cancelled`: show the cause.
-        let cause = failures.first { ($0 as? ExportError)?.code != .cancelled } ?? failures.first
+        // A worker that stopped because another failed reports `.cancelled` (or the server's
+        // "canceling statement" after our cancel request): show the cause.
+        let cause = failures.first { !Self.isStop($0) } ?? failures.first
         if let cause { throw cause }
       }
     } onCancel: {
@@ -133,148 +168,49 @@ public struct Exporter: Sendable {
     }
   }
 
+  /// Whether `error` is only the echo of a stop: ours, or the server's answer to our cancel.
+  private static func isStop(_ error: any Error) -> Bool {
+    if let error = error as? ExportError { return error.code == .cancelled }
+    if let error = error as? PostgresError { return error.sqlState == SQLState.queryCanceled }
+    return false
+  }
+
+  /// An interruption said as what it left and what a rerun does; other errors unchanged.
+  private static func explain(_ error: any Error, directory: ExportDirectory) -> any Error {
+    guard Task.isCancelled, isStop(error) else { return error }
+    let sealed = (try? directory.fileNames().filter(ChunkFileName.isChunkFile).count) ?? 0
+    return ExportError(
+      .cancelled,
+      "the export was interrupted: the server's statements were cancelled, no unfinished (.partial) file is left, and \(sealed) sealed chunk file(s) and the journal in \(directory.url.path) are intact (`cutover check-export` reads them as unfinished)",
+      nextStep:
+        "run the same `cutover export` again: it takes a new snapshot, says so, and starts over in this directory (chunks resume only within their own snapshot, which ended with this process)"
+    )
+  }
+
   /// Reads who the source is, inside the snapshot.
   private static func identify(_ connection: PGConnection, snapshot: String, started: Date) throws
     -> ExportManifest.Source
   {
-    let rows = try connection.execute(
+    let row = try connection.execute(
       """
-      SELECT current_setting('server_version'), current_setting('server_version_num'),
-             current_database(),
+      SELECT current_setting('server_version') AS version,
+             current_setting('server_version_num')::int AS version_number,
+             current_database() AS database,
              (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()
-                   ELSE pg_current_wal_lsn() END)::text,
-             has_function_privilege('pg_control_system()', 'EXECUTE')
-      """, doing: "reading the source's identity")
-    guard let row = rows.rows.first, row.count == 5 else {
-      throw ExportError(.source, "the source did not describe itself")
-    }
+                   ELSE pg_current_wal_lsn() END)::text AS lsn,
+             has_function_privilege('pg_control_system()', 'EXECUTE') AS may_read_control
+      """, doing: "reading the source's identity"
+    ).one()
     var systemIdentifier: String?
-    if row[4] == "t" {
+    if try row.bool("may_read_control") {
       systemIdentifier = try connection.execute(
-        "SELECT system_identifier::text FROM pg_control_system()",
+        "SELECT system_identifier::text AS id FROM pg_control_system()",
         doing: "reading the source's system identifier"
-      ).scalar
+      ).one().string("id")
     }
     return ExportManifest.Source(
-      serverVersion: row[0] ?? "?", serverVersionNumber: Int(row[1] ?? "") ?? 0,
-      systemIdentifier: systemIdentifier, database: row[2] ?? "?", snapshot: snapshot,
-      walLSN: row[3] ?? "?", startedAt: started)
-  }
-
-  /// What an earlier attempt in the same snapshot left to keep.
-  private struct Resume {
-    var finished: Set<QualifiedName>
-    var chunks: [QualifiedName: [SealedChunk]]
-  }
-
-  /// Decides what to do with what the directory holds; returns what to keep, `nil` for a
-  /// fresh start (after removing an earlier attempt's files).
-  private func prepare(
-    _ directory: ExportDirectory, for source: ExportManifest.Source, plans: [TablePlan],
-    logger: Logger
-  ) throws -> Resume? {
-    let path = directory.url.path
-    let names = try directory.fileNames()
-    if let manifest = try ExportManifest.read(directory: directory.url) {
-      if !manifest.source.isSameDatabase(as: source) && !options.force {
-        throw ExportError(
-          .foreignExport,
-          "\(path) holds an export of \(manifest.source.identity), not of the source \(source.identity)",
-          nextStep: "choose another --export-dir, or pass --force to replace that export")
-      }
-      if !options.force {
-        throw ExportError(
-          .existingExport,
-          "\(path) already holds a finished export of \(source.identity) (snapshot \(manifest.source.snapshot), finished \(manifest.source.finishedAt.map { "\($0)" } ?? "?"))",
-          nextStep: "choose another --export-dir, or pass --force to replace it")
-      }
-      try clean(directory, names: names)
-      return nil
-    }
-    let state = try ExportJournalState(directory: directory.url)
-    if let started = state.started {
-      if !started.source.isSameDatabase(as: source) && !options.force {
-        throw ExportError(
-          .foreignExport,
-          "\(path) holds an unfinished export of \(started.source.identity), not of the source \(source.identity)",
-          nextStep: "choose another --export-dir, or pass --force to replace it")
-      }
-      if started.source.snapshot == source.snapshot && started.source.isSameDatabase(as: source)
-        && started.tables == plans.map(\.name)
-      {
-        return try resumable(directory, state: state, logger: logger)
-      }
-      logger.info(
-        "removing an unfinished export of the same source taken in another snapshot; starting over",
-        metadata: ["directory": "\(path)", "snapshot": "\(started.source.snapshot)"])
-      try clean(directory, names: names)
-      return nil
-    }
-    let foreign = names.filter { !ExportDirectory.ownFiles.contains($0) && !ChunkFileName.isChunkFile($0) }
-    if !foreign.isEmpty && !options.force {
-      throw ExportError(
-        .notAnExport,
-        "\(path) is not empty and holds no cutover export (\(foreign.prefix(5).joined(separator: ", "))\(foreign.count > 5 ? ", …" : ""))",
-        nextStep: "choose an empty or new --export-dir, or pass --force to export beside those files")
-    }
-    try clean(directory, names: names)
-    return nil
-  }
-
-  /// Removes the manifest first (so nothing looks finished), then chunks, then the journal.
-  private func clean(_ directory: ExportDirectory, names: [String]) throws {
-    try directory.remove(ExportManifest.fileName)
-    for name in names where ChunkFileName.isChunkFile(name) || name.hasSuffix(ChunkFileName.partialSuffix) {
-      try directory.remove(name)
-    }
-    try directory.remove(ExportJournal.fileName)
-    try DurableFile.syncDirectory(directory.url)
-  }
-
-  /// Keeps finished tables and, per unfinished table, its leading chunks whose files are
-  /// intact (a journaled chunk left as `.partial` is renamed into place); removes the rest.
-  private func resumable(
-    _ directory: ExportDirectory, state: ExportJournalState, logger: Logger
-  ) throws -> Resume {
-    var keep = Set<String>()
-    var chunks: [QualifiedName: [SealedChunk]] = [:]
-    var finished = Set<QualifiedName>()
-    for (table, list) in state.chunks {
-      var intact: [SealedChunk] = []
-      for chunk in list {
-        let url = directory.url.appendingPathComponent(chunk.file)
-        let partial = URL(fileURLWithPath: url.path + ChunkFileName.partialSuffix)
-        // A file that cannot be read is simply not intact: the chunk is exported again.
-        if (try? ChunkReader.sha256(of: url).sha256) == chunk.sha256 {
-          intact.append(chunk)
-        } else if (try? ChunkReader.sha256(of: partial).sha256) == chunk.sha256,
-          rename(partial.path, url.path) == 0
-        {
-          intact.append(chunk)
-        } else {
-          break
-        }
-      }
-      if state.finishedTables[table] != nil && intact.count == list.count {
-        finished.insert(table)
-      } else {
-        chunks[table] = intact
-      }
-      keep.formUnion(intact.map(\.file))
-    }
-    for table in state.finishedTables.keys where state.chunks[table] == nil { finished.insert(table) }
-    for name in try directory.fileNames()
-    where (ChunkFileName.isChunkFile(name) || name.hasSuffix(ChunkFileName.partialSuffix))
-      && !keep.contains(name)
-    {
-      try directory.remove(name)
-    }
-    logger.info(
-      "resuming an unfinished export in the same snapshot",
-      metadata: [
-        "finishedTables": "\(finished.count)",
-        "keptChunks": "\(chunks.values.reduce(0) { $0 + $1.count })",
-      ])
-    return Resume(finished: finished, chunks: chunks)
+      serverVersion: try row.string("version"), serverVersionNumber: try row.int("version_number"),
+      systemIdentifier: systemIdentifier, database: try row.string("database"), snapshot: snapshot,
+      walLSN: try row.string("lsn"), startedAt: started)
   }
 }

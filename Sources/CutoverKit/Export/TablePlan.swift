@@ -5,23 +5,39 @@ public struct TablePlan: Sendable, Equatable {
   public var columns: [ExportManifest.Column]
   /// `pg_class.reltuples` (0 when never analyzed).
   public var estimatedRows: Int64
-  /// `pg_relation_size`, used to order the work largest first.
+  /// `pg_relation_size` (of every partition, for a partitioned table), to order the work
+  /// largest first.
   public var estimatedBytes: Int64
+  /// A partitioned table: read through its parent, which returns every partition's rows
+  /// once (the partitions themselves are not planned).
+  public var isPartitioned: Bool
 
   public init(
-    name: QualifiedName, columns: [ExportManifest.Column], estimatedRows: Int64, estimatedBytes: Int64
+    name: QualifiedName, columns: [ExportManifest.Column], estimatedRows: Int64, estimatedBytes: Int64,
+    isPartitioned: Bool = false
   ) {
     self.name = name
     self.columns = columns
     self.estimatedRows = estimatedRows
     self.estimatedBytes = estimatedBytes
+    self.isPartitioned = isPartitioned
   }
 
-  /// `COPY (SELECT <quoted columns> FROM <quoted table>) TO STDOUT`, text format.
+  /// `FROM ONLY <table>` for an ordinary table, `FROM <table>` for a partitioned one.
+  ///
+  /// An inheritance parent without `ONLY` would return its children's rows too, and the
+  /// children are exported as tables of their own: the rows would be there twice. A
+  /// partitioned table holds no rows itself, so it is read whole. Parity counts and digests
+  /// read the same relation (`relationReference`), so they cannot agree with a wrong export.
+  public var relationReference: String {
+    isPartitioned ? name.quoted : "ONLY \(name.quoted)"
+  }
+
+  /// `COPY (SELECT <quoted columns> FROM [ONLY] <quoted table>) TO STDOUT`, text format.
   ///
   /// An explicit column list pins the column order and leaves generated columns out.
   public var copyQuery: String {
     let list = columns.map { QualifiedName.quote($0.name) }.joined(separator: ", ")
-    return "COPY (SELECT \(list) FROM \(name.quoted)) TO STDOUT"
+    return "COPY (SELECT \(list) FROM \(relationReference)) TO STDOUT"
   }
 }

@@ -10,9 +10,12 @@ struct ExportCommand: AsyncParsableCommand {
     commandName: "export",
     abstract: "Exports the source's tables in one snapshot to zstd chunk files with a manifest.",
     discussion: """
-      Default tables: every table of schema app, the auth tables that hold user state and \
-      storage.buckets/storage.objects. Exit 2 for unknown tables or a directory holding \
-      another database's export, 3 when the source or the disk fails.
+      Default tables: every table outside the platform's schemas (app, public and any other \
+      application schema; not tables that belong to an extension), the auth tables that hold \
+      user state and storage.buckets/storage.objects. Every table is locked ACCESS SHARE for \
+      the whole export, so DDL that would rewrite it waits. Exit 2 for unknown tables, an \
+      empty selection or a directory it must not touch, 3 when the source or the disk fails, \
+      130 when interrupted (sealed chunks and the journal are kept).
       """)
 
   @OptionGroup var source: SourceOption
@@ -33,10 +36,19 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Leave these tables out (comma-separated schema.table).", valueName: "tables"))
   var exclude: [String] = []
 
-  @Option(help: "Read in this exported snapshot (kept open by its owner) instead of taking one; resumes an unfinished export taken in it.")
+  @Option(
+    help:
+      "Read in this exported snapshot (kept open by its owner) instead of taking one; resumes an unfinished export taken in it."
+  )
   var snapshot: String?
 
-  @Flag(help: "Replace an export of another database, or a finished export, in the directory.")
+  @Option(help: "Seconds to wait for each table's ACCESS SHARE lock before refusing to start.")
+  var lockTimeout = 30
+
+  @Flag(
+    help:
+      "Replace an export of another database, a finished export, or a directory cutover cannot recognize (never files that are not cutover's)."
+  )
   var force = false
 
   @Flag(help: "Print the summary as JSON.")
@@ -59,6 +71,7 @@ struct ExportCommand: AsyncParsableCommand {
     options.level = level
     options.selection = ExportTableSelection(only: Self.list(tables), exclude: Self.list(exclude))
     options.force = force
+    options.lockTimeout = lockTimeout
     options.snapshot = snapshot
     let progress = ExportProgress(style: ExportProgress.style(forTerminalOn: 2)) { text in
       FileHandle.standardError.write(Data(text.utf8))

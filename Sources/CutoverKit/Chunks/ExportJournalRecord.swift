@@ -8,6 +8,11 @@ public enum ExportJournalRecord {
     public var source: ExportManifest.Source
     /// The planned tables, in order.
     public var tables: [QualifiedName]
+
+    public init(source: ExportManifest.Source, tables: [QualifiedName]) {
+      self.source = source
+      self.tables = tables
+    }
   }
 
   /// A table's COPY began (again, when `resumedAfterChunk` is 0 after an earlier attempt:
@@ -38,5 +43,7 @@ public enum ExportJournalRecord {
   public struct ExportFinished: JournalPayload, Equatable {
     public static var kind: String { "export_finished" }
     public var finishedAt: Date
+
+    public init(finishedAt: Date) { self.finishedAt = finishedAt }
   }
 }

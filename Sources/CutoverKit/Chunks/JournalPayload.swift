@@ -7,8 +7,3 @@ public protocol JournalPayload: Codable, Sendable {
   /// The record kind written in the journal, unique across stages.
   static var kind: String { get }
 }
-
-extension SealedChunk: JournalPayload {
-  /// A chunk was completely written and synced; journaled before its rename.
-  public static var kind: String { "chunk_sealed" }
-}

@@ -30,16 +30,16 @@ public struct JournalEntry: Sendable {
   }
 
   /// The payload, when this entry is of `type`'s kind; `nil` for other kinds.
-  /// - Throws: `ExportError` (`.inconsistent`) when the kind matches but the payload does not decode.
+  /// - Throws: `JournalError` naming the line when the kind matches but the payload does not
+  ///   decode.
   public func decode<Payload: JournalPayload>(_ type: Payload.Type) throws -> Payload? {
     guard kind == Payload.kind else { return nil }
     do {
       return try Self.decoder.decode(Envelope<Payload>.self, from: line).payload
     } catch {
-      throw ExportError(
-        .inconsistent,
-        "journal line \(lineNumber) (\(kind)) does not decode: \(error)",
-        nextStep: "the journal was edited or written by another cutover version; start a new export")
+      throw JournalError(
+        file: Journal.fileName, line: lineNumber,
+        reason: "(\(kind)) does not decode: \(DecodingProblem.describe(error))")
     }
   }
 

@@ -12,7 +12,7 @@ public struct ExportJournalState: Sendable {
   /// The latest `table_started` record per table.
   public private(set) var tables: [QualifiedName: ExportJournalRecord.TableStarted] = [:]
   /// The sealed chunks per table, in index order.
-  public private(set) var chunks: [QualifiedName: [SealedChunk]] = [:]
+  public private(set) var chunks: [QualifiedName: [ChunkRecord]] = [:]
   /// The tables whose export finished.
   public private(set) var finishedTables: [QualifiedName: ExportJournalRecord.TableFinished] = [:]
   /// The `export_finished` record, when the export is complete.
@@ -20,10 +20,11 @@ public struct ExportJournalState: Sendable {
 
   /// Folds the journal of `directory`.
   public init(directory: URL) throws {
-    try self.init(entries: ExportJournal.read(directory: directory))
+    try self.init(entries: Journal.read(directory: directory))
   }
 
   /// Folds `entries` in order; kinds of other stages are skipped.
+  /// - Throws: `JournalError` when a record of the export's kinds does not decode.
   public init(entries: [JournalEntry]) throws {
     for entry in entries {
       if let record = try entry.decode(ExportJournalRecord.ExportStarted.self) {
@@ -32,9 +33,9 @@ public struct ExportJournalState: Sendable {
         tables[record.table] = record
         chunks[record.table] = (chunks[record.table] ?? []).filter { $0.index <= record.resumedAfterChunk }
         finishedTables[record.table] = nil
-      } else if let record = try entry.decode(SealedChunk.self) {
-        var list = (chunks[record.table] ?? []).filter { $0.index < record.index }
-        list.append(record)
+      } else if let record = try entry.decode(ChunkSealed.self) {
+        var list = (chunks[record.table] ?? []).filter { $0.index < record.chunk.index }
+        list.append(record.chunk)
         chunks[record.table] = list
       } else if let record = try entry.decode(ExportJournalRecord.TableFinished.self) {
         finishedTables[record.table] = record
@@ -58,7 +59,7 @@ public struct ExportJournalState: Sendable {
       guard let table = self.tables[name], let done = finishedTables[name] else {
         throw ExportError(.inconsistent, "the journal records no finished export of \(name)")
       }
-      let chunks = (self.chunks[name] ?? []).map(ExportManifest.Chunk.init)
+      let chunks = self.chunks[name] ?? []
       let rows = chunks.reduce(0) { $0 + $1.rows }
       let bytes = chunks.reduce(0) { $0 + $1.bytes }
       let compressed = chunks.reduce(0) { $0 + $1.compressedBytes }

@@ -85,30 +85,6 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     }
   }
 
-  /// One chunk file of a table.
-  public struct Chunk: Codable, Sendable, Equatable {
-    /// 1-based position within the table.
-    public var index: Int
-    /// File name in the export directory.
-    public var file: String
-    public var rows: Int64
-    /// Uncompressed COPY text bytes.
-    public var bytes: Int64
-    /// File size.
-    public var compressedBytes: Int64
-    /// Lower-case hex SHA-256 of the file.
-    public var sha256: String
-
-    public init(_ sealed: SealedChunk) {
-      index = sealed.index
-      file = sealed.file
-      rows = sealed.rows
-      bytes = sealed.bytes
-      compressedBytes = sealed.compressedBytes
-      sha256 = sealed.sha256
-    }
-  }
-
   /// The source-side parity digest of a table, filled by the parity stage.
   public struct Parity: Codable, Sendable, Equatable {
     /// How `digest` was computed (e.g. `"sum-hashtextextended-v1"`).
@@ -135,7 +111,7 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     public var bytes: Int64
     public var compressedBytes: Int64
     /// The chunks in order; none for an empty table.
-    public var chunks: [Chunk]
+    public var chunks: [ChunkRecord]
     /// The exact statement the rows were read with.
     public var copyQuery: String
     /// Seconds the table took to export.
@@ -145,7 +121,7 @@ public struct ExportManifest: Codable, Sendable, Equatable {
 
     public init(
       name: QualifiedName, columns: [Column], rows: Int64, bytes: Int64, compressedBytes: Int64,
-      chunks: [Chunk], copyQuery: String, seconds: Double, parity: Parity? = nil
+      chunks: [ChunkRecord], copyQuery: String, seconds: Double, parity: Parity? = nil
     ) {
       self.name = name
       self.columns = columns
@@ -164,13 +140,21 @@ public struct ExportManifest: Codable, Sendable, Equatable {
   public static func read(directory: URL) throws -> ExportManifest? {
     let url = directory.appendingPathComponent(fileName)
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-    let manifest: ExportManifest
+    let data: Data
     do {
-      manifest = try JournalEntry.decoder.decode(ExportManifest.self, from: Data(contentsOf: url))
+      data = try Data(contentsOf: url)
     } catch {
       throw ExportError(
-        .io, "\(url.path) is not a readable manifest: \(error)",
-        nextStep: "restore the export directory from a good copy, or export again")
+        .io, "cannot read \(url.path): \(error.localizedDescription)",
+        nextStep: "check the export directory's permissions and disk")
+    }
+    let manifest: ExportManifest
+    do {
+      manifest = try JournalEntry.decoder.decode(ExportManifest.self, from: data)
+    } catch {
+      throw ExportError(
+        .damagedManifest, "\(url.path) is not a manifest cutover wrote: \(DecodingProblem.describe(error))",
+        nextStep: "restore the export directory from a good copy, or export again into a new --export-dir")
     }
     guard manifest.version == currentVersion else {
       throw ExportError(

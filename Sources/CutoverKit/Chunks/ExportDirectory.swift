@@ -1,0 +1,166 @@
+import Foundation
+
+/// An export directory, created with mode 0700 and locked against a second export.
+///
+/// The lock is `flock(LOCK_EX)` on `export.lock` (which records the holder's pid), released
+/// when the process ends however it ends, so a crash never leaves a stale lock.
+public final class ExportDirectory: Sendable {
+  /// The lock file's name.
+  public static let lockFileName = "export.lock"
+  /// Files of the export itself (besides chunks); anything else at the top level is extra.
+  public static let ownFiles: Set<String> = [
+    ExportManifest.fileName, Journal.fileName, lockFileName,
+  ]
+
+  /// The directory.
+  public let url: URL
+  private let lockFD: Int32
+  /// What `lock` created, so a command that fails before writing anything leaves no trace.
+  private let created: (directories: [URL], lockFile: Bool)
+
+  private init(url: URL, lockFD: Int32, created: (directories: [URL], lockFile: Bool)) {
+    self.url = url
+    self.lockFD = lockFD
+    self.created = created
+  }
+
+  deinit { if lockFD >= 0 { close(lockFD) } }
+
+  /// Creates the directory (mode 0700, parents as needed) and takes its lock.
+  ///
+  /// An existing directory is tightened to 0700: it will hold users' data.
+  /// - Throws: `ExportError` `.usage` (exit 2) when the path or one of its parents is a file,
+  ///   `.io` (exit 3) when it cannot be created or written, `.busy` (exit 2) when another
+  ///   cutover process holds the lock.
+  public static func lock(_ url: URL, shared: Bool = false) throws -> ExportDirectory {
+    let path = url.path
+    var createdDirectories: [URL] = []
+    if !shared {
+      createdDirectories = try createDirectories(url)
+      _ = chmod(path, 0o700)
+    } else {
+      try requireDirectory(url)
+    }
+    let lockPath = url.appendingPathComponent(lockFileName).path
+    let existed = access(lockPath, F_OK) == 0
+    let fd = open(lockPath, (shared ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      let code = errno
+      if shared && code == ENOENT {
+        // Nothing ever exported here; a reader needs no lock file.
+        return ExportDirectory(url: url, lockFD: -1, created: ([], false))
+      }
+      throw ExportError(
+        .io, "cannot write in the export directory \(path): \(String(cString: strerror(code)))",
+        nextStep: "choose a directory you can write, or fix its permissions")
+    }
+    guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
+      let code = errno
+      var holder = ""
+      // The pid is only a courtesy in the message; an unreadable lock file just omits it.
+      if let text = try? String(contentsOfFile: lockPath, encoding: .utf8),
+        !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      {
+        holder = " (pid \(text.trimmingCharacters(in: .whitespacesAndNewlines)))"
+      }
+      close(fd)
+      guard code == EWOULDBLOCK else {
+        throw ExportError(.io, "cannot lock \(lockPath): \(String(cString: strerror(code)))")
+      }
+      throw ExportError(
+        .busy, "another cutover process\(holder) is using \(path)",
+        nextStep: "wait for it to finish, or stop it, then run the command again")
+    }
+    if !shared {
+      _ = ftruncate(fd, 0)
+      let pid = "\(getpid())\n"
+      _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+    return ExportDirectory(url: url, lockFD: fd, created: (createdDirectories, !existed))
+  }
+
+  /// Undoes what `lock` created — the lock file, then the directories if they are empty —
+  /// for a command that failed before it wrote anything (a refused directory, a source that
+  /// cannot be reached), so no half-made export directory is left looking used.
+  public func abandon() {
+    if created.lockFile { unlink(url.appendingPathComponent(Self.lockFileName).path) }
+    for directory in created.directories.reversed() { rmdir(directory.path) }
+  }
+
+  /// Creates `url` and missing parents (0700), naming a parent that is a file.
+  /// - Returns: the directories it created, outermost first.
+  private static func createDirectories(_ url: URL) throws -> [URL] {
+    var missing: [URL] = []
+    var cursor = url.standardizedFileURL
+    while true {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: cursor.path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else {
+          throw ExportError(
+            .usage,
+            cursor == url.standardizedFileURL
+              ? "the export directory \(cursor.path) is a file, not a directory"
+              : "cannot create the export directory \(url.path): \(cursor.path) is a file, not a directory",
+            nextStep: "pass an --export-dir that is a directory or does not exist yet")
+        }
+        break
+      }
+      missing.append(cursor)
+      let parent = cursor.deletingLastPathComponent()
+      if parent.path == cursor.path { break }
+      cursor = parent
+    }
+    var created: [URL] = []
+    for directory in missing.reversed() {
+      guard mkdir(directory.path, 0o700) == 0 || errno == EEXIST else {
+        let code = errno
+        for made in created.reversed() { rmdir(made.path) }
+        throw ExportError(
+          .io, "cannot create the export directory \(directory.path): \(String(cString: strerror(code)))",
+          nextStep: code == EACCES || code == EROFS
+            ? "choose a directory you can write" : "check the disk and the path, then run the command again")
+      }
+      created.append(directory)
+    }
+    return created
+  }
+
+  /// Refuses a path that is not an existing directory (readers create nothing).
+  private static func requireDirectory(_ url: URL) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      throw ExportError(
+        .notAnExport, "no export directory at \(url.path)",
+        nextStep: "pass the --export-dir that `cutover export` wrote")
+    }
+    guard isDirectory.boolValue else {
+      throw ExportError(
+        .usage, "the export directory \(url.path) is a file, not a directory",
+        nextStep: "pass the --export-dir that `cutover export` wrote")
+    }
+  }
+
+  /// Names of the regular files at the top level of the directory.
+  public func fileNames() throws -> [String] {
+    do {
+      return try FileManager.default.contentsOfDirectory(atPath: url.path).filter { name in
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(
+          atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory)
+          && !isDirectory.boolValue
+      }.sorted()
+    } catch {
+      throw ExportError(
+        .io, "cannot list \(url.path): \(error.localizedDescription)",
+        nextStep: "check the export directory's permissions")
+    }
+  }
+
+  /// Removes one file of the export. - Throws: `ExportError` `.io`.
+  func remove(_ name: String) throws {
+    let path = url.appendingPathComponent(name).path
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw ExportError(.io, "cannot remove \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/// The `ACCESS SHARE` locks an export holds on every table it reads, for its whole length.
+///
+/// A snapshot alone does not protect a table: a rewrite committed after the snapshot
+/// (`ALTER TABLE … TYPE`, `TRUNCATE`, `VACUUM FULL`, `CLUSTER`) gives the table a new file
+/// whose rows the old snapshot cannot see, so the export would read it empty and succeed.
+/// As pg_dump does, the export locks each table in the snapshot's transaction before any
+/// row is read, so such DDL waits for the export; and a table rewritten between the
+/// snapshot and its lock is refused, not exported empty.
+enum TableLocks {
+  /// Locks every planned table (`LOCK TABLE [ONLY] … IN ACCESS SHARE MODE`), waiting at most
+  /// `timeout` seconds for each, then checks that none was rewritten since the snapshot.
+  /// - Throws: `ExportError` `.locked` naming the table that could not be locked in time,
+  ///   `.changedDuringStart` naming rewritten tables; `PostgresError` otherwise.
+  static func lock(_ plans: [TablePlan], on connection: PGConnection, timeout: Int) throws {
+    try connection.execute(
+      "SET LOCAL lock_timeout = \(try connection.quoteLiteral("\(timeout)s"))",
+      doing: "setting lock_timeout for the export's table locks")
+    for plan in plans {
+      do {
+        try connection.execute(
+          "LOCK TABLE \(plan.relationReference) IN ACCESS SHARE MODE",
+          doing: "locking \(plan.name) for the export")
+      } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
+        throw ExportError(
+          .locked,
+          "could not lock \(plan.name) within \(timeout) s: another session holds a conflicting lock (an ALTER TABLE, TRUNCATE, VACUUM FULL or similar running or waiting on it)",
+          nextStep:
+            "find it with `SELECT pid, query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<waiting pid>))`, let it finish or end it, then run the export again (or raise --lock-timeout)"
+        )
+      }
+    }
+    try connection.execute("SET LOCAL lock_timeout = 0", doing: "resetting lock_timeout")
+    try refuseRewritten(plans, on: connection)
+  }
+
+  /// The snapshot's `pg_class.relfilenode` against the file the table has now
+  /// (`pg_relation_filenode` reads the current catalog): they differ for a table rewritten
+  /// or truncated after the snapshot was taken.
+  private static func refuseRewritten(_ plans: [TablePlan], on connection: PGConnection) throws {
+    let names = plans.map(\.name.quoted)
+    guard !names.isEmpty else { return }
+    let rows = try connection.execute(
+      """
+      WITH RECURSIVE planned(oid) AS (
+        SELECT p.name::regclass::oid FROM unnest($1::text[]) AS p(name)
+        UNION ALL
+        SELECT i.inhrelid FROM pg_inherits i JOIN planned ON i.inhparent = planned.oid
+        JOIN pg_class parent ON parent.oid = planned.oid AND parent.relkind = 'p'
+      )
+      SELECT c.oid::regclass::text AS name
+      FROM planned JOIN pg_class c ON c.oid = planned.oid
+      WHERE c.relkind = 'r' AND c.relfilenode IS DISTINCT FROM pg_relation_filenode(c.oid)
+      """,
+      [PostgresArray.literal(names)], doing: "checking that no table was rewritten since the snapshot")
+    let rewritten = try rows.map { try $0.string("name") }
+    guard rewritten.isEmpty else {
+      throw ExportError(
+        .changedDuringStart,
+        "rewritten or truncated after the export's snapshot was taken: \(rewritten.joined(separator: ", ")) — the snapshot would see them empty",
+        nextStep:
+          "run the export again (it takes a new snapshot); stop schema changes on the source during the export"
+      )
+    }
+  }
+}

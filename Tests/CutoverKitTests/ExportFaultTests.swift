@@ -1,0 +1,388 @@
+import CutoverKit
+import Foundation
+import Logging
+import Testing
+
+/// The export under faults and hostile input (issue 12): concurrent DDL, inheritance, empty
+/// selections, damaged directories, interruption, and what check-export trusts. Each test
+/// failed before its fix.
+@Suite(.postgres, .timeLimit(.minutes(3)))
+struct ExportFaultTests {
+  static let logger = Logger(label: "test.export-faults", factory: { _ in SwiftLogNoOpLogHandler() })
+
+  static func options(_ db: TestDatabase, _ directory: URL) throws -> ExportOptions {
+    ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+  }
+
+  /// Exports and returns the manifest written.
+  static func export(_ options: ExportOptions) async throws -> ExportManifest {
+    _ = try await Exporter(options: options).run(logger: logger)
+    return try #require(try ExportManifest.read(directory: options.directory))
+  }
+
+  /// Runs `body` on its own connection to `db`, on a thread of its own.
+  static func session<T: Sendable>(
+    _ db: TestDatabase, _ body: @escaping @Sendable (PGConnection) throws -> T
+  ) async throws -> T {
+    let url = db.url
+    return try await onDedicatedThread(named: "test-session") {
+      try body(try PGConnection(try ConnectionTarget(url, role: "test")))
+    }
+  }
+
+  // MARK: 1. Locks
+
+  @Test func `the export locks its tables: a rewrite waits instead of emptying the export`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.bin (id int PRIMARY KEY); INSERT INTO app.bin VALUES (1), (2), (3);"
+    )
+    let directory = ExporterTests.scratchDirectory("locks")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var options = try Self.options(db, directory)
+    options.afterSnapshot = { _ in
+      // While the export runs, a table rewrite cannot get its lock.
+      let outcome = try await Self.session(db) { connection -> String? in
+        try connection.execute("SET lock_timeout = '500ms'")
+        do {
+          try connection.execute("ALTER TABLE app.bin ALTER COLUMN id TYPE bigint")
+          return nil
+        } catch let error as PostgresError {
+          return error.sqlState
+        }
+      }
+      #expect(outcome == SQLState.lockNotAvailable)
+    }
+    let manifest = try await Self.export(options)
+    #expect(manifest.tables.first { $0.name.name == "bin" }?.rows == 3)
+  }
+
+  @Test func `a table rewritten between the snapshot and its lock is refused, not exported empty`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.bin (id int PRIMARY KEY); INSERT INTO app.bin VALUES (1), (2), (3);"
+    )
+    let directory = ExporterTests.scratchDirectory("rewrite")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = db.url
+    // A snapshot held open by the test, then a TRUNCATE committed after it.
+    let holder = SnapshotSession()
+    let snapshot = try await holder.open(url)
+    try await db.runScript("TRUNCATE app.bin")
+    var options = try Self.options(db, directory)
+    options.snapshot = snapshot
+    let error = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    holder.close()
+    #expect(error?.code == .changedDuringStart)
+    #expect(error?.description.contains("app.bin") == true, "\(String(describing: error))")
+    #expect(try ExportManifest.read(directory: directory) == nil)
+  }
+
+  @Test func `a table another session holds locked is named, and no export lock file is left`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.busy (id int); CREATE TABLE app.free (id int);")
+    let directory = ExporterTests.scratchDirectory("busy")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let locker = SnapshotSession()
+    try await locker.hold(db.url, "LOCK TABLE app.busy IN ACCESS EXCLUSIVE MODE")
+    var options = try Self.options(db, directory)
+    options.lockTimeout = 1
+    let error = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    locker.close()
+    #expect(error?.code == .locked)
+    #expect(error?.description.contains("app.busy") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("next:") == true)
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.path), "the export left \(directory.path) behind")
+  }
+
+  // MARK: 2. Inheritance and partitions
+
+  @Test func `an inheritance parent is read ONLY; a partitioned table once through its parent`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.inh_parent (id int, note text);
+      CREATE TABLE app.inh_child (extra int) INHERITS (app.inh_parent);
+      INSERT INTO app.inh_parent VALUES (1, 'p'), (2, 'p');
+      INSERT INTO app.inh_child VALUES (3, 'c', 0), (4, 'c', 0), (5, 'c', 0);
+      CREATE TABLE app.measured (at date NOT NULL, v int) PARTITION BY RANGE (at);
+      CREATE TABLE app.measured_2025 PARTITION OF app.measured FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      CREATE TABLE app.measured_2026 PARTITION OF app.measured FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      INSERT INTO app.measured VALUES ('2025-05-01', 1), ('2026-05-01', 2), ('2026-06-01', 3);
+      """)
+    let directory = ExporterTests.scratchDirectory("inheritance")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let manifest = try await Self.export(try Self.options(db, directory))
+    let rows = Dictionary(uniqueKeysWithValues: manifest.tables.map { ($0.name.name, $0.rows) })
+    #expect(rows["inh_parent"] == 2)
+    #expect(rows["inh_child"] == 3)
+    #expect(rows["measured"] == 3)
+    #expect(rows["measured_2025"] == nil && rows["measured_2026"] == nil)
+    #expect(manifest.tables.first { $0.name.name == "inh_parent" }?.copyQuery.contains("FROM ONLY") == true)
+  }
+
+  // MARK: 3. Empty selections
+
+  @Test func `an empty selection is a usage error naming what was looked for`() async throws {
+    let db = try #require(TestDatabase.current)
+    let directory = ExporterTests.scratchDirectory("empty")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let nothing = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: try Self.options(db, directory)).run(logger: Self.logger)
+    }
+    #expect(nothing?.code == .emptySelection)
+    #expect(nothing?.exitStatus == .usage)
+    #expect(nothing?.description.contains(db.name) == true, "\(String(describing: nothing))")
+    #expect(!FileManager.default.fileExists(atPath: directory.path))
+
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
+    var options = try Self.options(db, directory)
+    options.selection = ExportTableSelection(only: ["app.t"], exclude: ["app.t"])
+    let excluded = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    #expect(excluded?.code == .emptySelection)
+    #expect(excluded?.description.contains("--exclude app.t") == true)
+  }
+
+  // MARK: 4. What a directory holds
+
+  @Test(arguments: ["garbled first line", "empty journal beside chunks", "chunks without a journal"])
+  func `a directory cutover cannot recognize is refused, not emptied`(damage: String) async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.t (id int); INSERT INTO app.t SELECT generate_series(1, 100);")
+    let directory = ExporterTests.scratchDirectory("unrecognized")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var first = try Self.options(db, directory)
+    first.chunkSize = 4096
+    _ = try await Exporter(options: first).run(logger: Self.logger)
+    try FileManager.default.removeItem(at: directory.appendingPathComponent(ExportManifest.fileName))
+    let journal = directory.appendingPathComponent(Journal.fileName)
+    switch damage {
+    case "garbled first line":
+      var text = try String(contentsOf: journal, encoding: .utf8)
+      text.replaceSubrange(text.startIndex..<text.index(text.startIndex, offsetBy: 10), with: "#garbled##")
+      try text.write(to: journal, atomically: false, encoding: .utf8)
+    case "empty journal beside chunks":
+      try Data().write(to: journal)
+    default:
+      try FileManager.default.removeItem(at: journal)
+    }
+    let chunks = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+      $0.hasSuffix(".zst")
+    }
+    #expect(!chunks.isEmpty)
+    // Another database, into the same directory.
+    let other = try await TestDatabase.create(label: "other")
+    try await other.runScript("CREATE SCHEMA app; CREATE TABLE app.u (id int);")
+    let refused = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: try Self.options(other, directory)).run(logger: Self.logger)
+    }
+    try await other.drop()
+    #expect(refused?.code == .unrecognizedDirectory, "\(String(describing: refused))")
+    #expect(refused?.exitStatus == .usage)
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+      $0.hasSuffix(".zst")
+    }
+    #expect(left.sorted() == chunks.sorted(), "chunks were deleted")
+  }
+
+  @Test func `a failed connection leaves no directory or lock file behind`() async throws {
+    let db = try #require(TestDatabase.current)
+    let directory = ExporterTests.scratchDirectory("noconnect")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let wrong = db.url(user: "supabase_admin", password: "not-the-password")
+    let options = ExportOptions(source: try ConnectionTarget(wrong, role: "source"), directory: directory)
+    await #expect(throws: PostgresError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    #expect(!FileManager.default.fileExists(atPath: directory.path))
+  }
+
+  // MARK: 6 and 8. What check-export says and trusts
+
+  @Test func `a missing manifest of a finished export is said as such, and export rebuilds it`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.t (id int); INSERT INTO app.t SELECT generate_series(1, 100);")
+    let directory = ExporterTests.scratchDirectory("rebuild")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let options = try Self.options(db, directory)
+    let original = try await Self.export(options)
+    try FileManager.default.removeItem(at: directory.appendingPathComponent(ExportManifest.fileName))
+    let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
+    #expect(report.firstProblem?.kind == .manifestMissing, "\(report.text)")
+    #expect(!report.text.contains("no export_finished record"), "\(report.text)")
+    #expect(report.text.contains("same --export-dir"), "\(report.text)")
+    let rebuilt = try await Self.export(options)
+    #expect(rebuilt == original)
+    #expect(try await ExportChecker(directory: directory).run(logger: Self.logger).problems.isEmpty)
+  }
+
+  @Test func `a damaged manifest is a check failure in words, not a decoder's dump`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
+    let directory = ExporterTests.scratchDirectory("damaged-manifest")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    _ = try await Exporter(options: try Self.options(db, directory)).run(logger: Self.logger)
+    let file = directory.appendingPathComponent(ExportManifest.fileName)
+    let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+      of: "\"rows\" : 0", with: "\"rows\" : \"zero\"")
+    try text.write(to: file, atomically: false, encoding: .utf8)
+    let result = try ExportCLI.run(["check-export", "--export-dir", directory.path])
+    #expect(result.status == 1, "\(result.output)")
+    #expect(result.output.contains("rows"), "\(result.output)")
+    #expect(
+      !result.output.contains("DecodingError") && !result.output.contains("codingPath"), "\(result.output)")
+  }
+
+  @Test(arguments: ["drop a table", "drop a table's last chunk and its file"])
+  func `check-export cross-checks the manifest with the journal`(edit: String) async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app; CREATE TABLE app.a (id int); CREATE TABLE app.b (id int, pad text);
+      INSERT INTO app.a SELECT generate_series(1, 10);
+      INSERT INTO app.b SELECT g, repeat('x', 200) FROM generate_series(1, 2000) g;
+      """)
+    let directory = ExporterTests.scratchDirectory("crosscheck")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var options = try Self.options(db, directory)
+    options.chunkSize = 64 << 10
+    var manifest = try await Self.export(options)
+    if edit == "drop a table" {
+      manifest.tables.removeAll { $0.name.name == "a" }
+    } else {
+      let index = try #require(manifest.tables.firstIndex { $0.name.name == "b" })
+      let last = try #require(manifest.tables[index].chunks.last)
+      manifest.tables[index].chunks.removeLast()
+      manifest.tables[index].rows -= last.rows
+      manifest.tables[index].bytes -= last.bytes
+      try FileManager.default.removeItem(at: directory.appendingPathComponent(last.file))
+    }
+    try manifest.write(directory: directory)
+    let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
+    #expect(report.problems.contains { $0.kind == .manifestMismatch }, "\(report.text)")
+    #expect(report.exitStatus == .checkFailed)
+  }
+
+  // MARK: 5. Ctrl-C
+
+  @Test func `SIGINT stops an export promptly, cancels the server's COPY and leaves no partial file`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.big (id int, pad text);
+      INSERT INTO app.big SELECT g, md5(g::text) || repeat(md5((g * 7)::text), 6) FROM generate_series(1, 400000) g;
+      """)
+    let directory = ExporterTests.scratchDirectory("sigint")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let process = Process()
+    process.executableURL = try CutoverBinary.url
+    process.arguments = [
+      "export", "--source", db.url, "--export-dir", directory.path, "--jobs", "1", "--level", "19",
+      "--chunk-size", "256KiB",
+    ]
+    var environment = ProcessInfo.processInfo.environment
+    environment["SOURCE_DATABASE_URL"] = nil
+    process.environment = environment
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // Wait for the first sealed chunk, then press Ctrl-C.
+    let started = Date()
+    while Date().timeIntervalSince(started) < 60 {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+      if names.contains(where: { $0.hasSuffix(".copy.zst") }) { break }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    let interrupted = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    let seconds = Date().timeIntervalSince(interrupted)
+    let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 130, "\(output)")
+    #expect(seconds < 15, "took \(seconds) s to stop")
+    #expect(output.contains("interrupted"), "\(output)")
+    #expect(output.contains("next:"), "\(output)")
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
+    #expect(names.contains { $0.hasSuffix(".copy.zst") })
+    // The journal reads, and check-export calls it unfinished.
+    let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
+    #expect(report.firstProblem?.kind == .unfinished, "\(report.text)")
+    // No export backend is left running on the server (the cancel reaches it at once; the
+    // backend itself may take a moment to notice the closed connection and go).
+    var running: [String] = []
+    for _ in 0..<50 {
+      running = try await db.execute(
+        """
+        SELECT application_name || ': ' || state || ': ' || left(query, 60) AS what FROM pg_stat_activity
+        WHERE application_name LIKE 'cutover export%' AND state = 'active'
+        """
+      ).map { try $0.string("what") }
+      if running.isEmpty { break }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(running.isEmpty, "\(running)")
+  }
+}
+
+/// A test's own session that holds a transaction open (a snapshot, or a lock) until closed.
+final class SnapshotSession: Sendable {
+  private let release = DispatchSemaphore(value: 0)
+
+  /// Opens a repeatable-read transaction and returns its exported snapshot.
+  func open(_ url: String) async throws -> String {
+    try await start(url) { connection in try connection.exportSnapshot() }
+  }
+
+  /// Opens a transaction and runs `statement` in it (e.g. a `LOCK TABLE`).
+  func hold(_ url: String, _ statement: String) async throws {
+    _ = try await start(url) { connection in
+      try connection.execute("BEGIN")
+      try connection.execute(statement)
+      return ""
+    }
+  }
+
+  func close() { release.signal() }
+
+  private func start(_ url: String, _ body: @escaping @Sendable (PGConnection) throws -> String) async throws
+    -> String
+  {
+    let release = self.release
+    return try await withCheckedThrowingContinuation { continuation in
+      let thread = Thread {
+        do {
+          let connection = try PGConnection(try ConnectionTarget(url, role: "test"))
+          continuation.resume(returning: try body(connection))
+          release.wait()
+        } catch {
+          continuation.resume(throwing: error)
+        }
+      }
+      thread.start()
+    }
+  }
+}

@@ -163,127 +163,303 @@ struct V2ChainTests {
       ])
   }
 
-  // MARK: quiz grading
+  // MARK: quiz grading (backend_contracts.md, app.grade_quiz_and_issue_certificate)
 
-  @Test func `grading passes, fails and issues exactly one certificate`() async throws {
+  /// q1 single (1), q2 multi ([0,2]), q3 boolean (true), q4 boolean (false), q5 single (0).
+  static func quizAnswers(_ q1: String, _ q2: String, _ q3: String, _ q4: String, _ q5: String) -> String {
+    #"{"\#(V2Fixture.q1)":\#(q1),"\#(V2Fixture.q2)":\#(q2),"\#(V2Fixture.q3)":\#(q3),"\#(V2Fixture.q4)":\#(q4),"\#(V2Fixture.q5)":\#(q5)}"#
+  }
+  static let allRight = quizAnswers("1", "[0,2]", "true", "false", "0")
+
+  @Test(arguments: QuizCaller.allCases)
+  func `grading passes, fails and re-passes, issuing one certificate`(caller: QuizCaller) async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildV2ChainForTest()
     try await db.runScript(V2Fixture.sql)
-    // q1 single (1), q2 multi ([0,2]), q3 boolean (true), q4 boolean (false), q5 single (0); pass 80
-    let answers: [(label: String, json: String)] = [
-      (
-        "fail 3/5",
-        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,1],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":true,"\#(V2Fixture.q5)":0}"#
-      ),
-      (
-        "pass 4/5",
-        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[2,0],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":1}"#
-      ),
-      (
-        "pass 5/5 again",
-        #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,2],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":0}"#
-      ),
-      ("fail, nothing answered", "{}"),
+    let answers = [
+      Self.quizAnswers("1", "[0,1]", "true", "true", "0"),  // 3/5
+      Self.quizAnswers("1", "[2,0]", "true", "false", "1"),  // 4/5
+      Self.allRight,  // 5/5 again
+      "{}",  // nothing answered
     ]
-    let outcomes = try await db.withConnection { connection in
-      try answers.map { answer in
-        // the backend's call, one request each, committed
-        try connection.execute("BEGIN")
-        try connection.execute(
-          "SELECT set_config('request.jwt.claims', $1, true)",
-          [#"{"sub":"\#(V2Fixture.student)","role":"authenticated"}"#])
-        try connection.execute("SET LOCAL ROLE authenticated")
-        let row = try connection.execute(
-          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)", [V2Fixture.quiz, answer.json])
-        try connection.execute("COMMIT")
-        return row
+    let (session, outcomes) = try await db.withBackendConnection { connection in
+      // the backend's connection: the owner role, and no JWT claims anywhere in it
+      let session = try connection.execute(
+        "SELECT current_user::text, (auth.uid() IS NULL)::text, (auth.role() IS NULL)::text"
+      ).rows
+      let outcomes = try answers.map {
+        try connection.grade(quiz: V2Fixture.quiz, user: V2Fixture.student, answers: $0, as: caller)
       }
+      return (session, outcomes)
     }
-    let shape = outcomes.map { row in
-      ["passed", "score", "correct_count", "question_count", "certificate_issued"].map {
-        row.column($0).first ?? nil
-      }
-    }
+    #expect(session == [["postgres", "true", "true"]])
+    let shape = outcomes.map { $0.rows.first.map { Array($0.dropLast()) } }
     #expect(
       shape == [
-        ["f", "60", "3", "5", "f"],
-        ["t", "80", "4", "5", "t"],
-        ["t", "100", "5", "5", "f"],
-        ["f", "0", "0", "5", "f"],
+        ["f", "60%", "3", "5", "80"], ["t", "80%", "4", "5", "80"], ["t", "100%", "5", "5", "80"],
+        ["f", "0%", "0", "5", "80"],
       ])
+    #expect(outcomes.allSatisfy { $0.columns == QuizCaller.columns && $0.rows.count == 1 })
     let certificateIDs = outcomes.map { $0.column("certificate_id").first ?? nil }
     let issued = try #require(certificateIDs[1])
-    #expect(certificateIDs == [nil, issued, issued, issued])
+    #expect(certificateIDs == [nil, issued, issued, nil])
     let certificates = try await db.execute(
-      "SELECT id::text, course_id::text, status, (issued_at IS NOT NULL)::text FROM app.certificates WHERE user_id = $1",
-      [V2Fixture.student])
-    #expect(certificates.rows == [[issued, V2Fixture.course1, "verified", "true"]])
+      """
+      SELECT id::text, course_id::text, title, status, (issued_at > now() - interval '1 minute')::text,
+             (metadata = '{"score_percent": 80, "correct_count": 4, "question_count": 5, "pass_score": 80}')::text
+        FROM app.certificates WHERE user_id = $1
+      """, [V2Fixture.student])
+    #expect(certificates.rows == [[issued, V2Fixture.course1, "Course One", "verified", "true", "true"]])
   }
 
-  @Test func `two passes at the same time issue one certificate`() async throws {
+  @Test(arguments: QuizCaller.allCases)
+  func `a quiz that does not exist returns one failing row`(caller: QuizCaller) async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildV2ChainForTest()
     try await db.runScript(V2Fixture.sql)
-    let allRight =
-      #"{"\#(V2Fixture.q1)":1,"\#(V2Fixture.q2)":[0,2],"\#(V2Fixture.q3)":true,"\#(V2Fixture.q4)":false,"\#(V2Fixture.q5)":0}"#
-    let claims = #"{"sub":"\#(V2Fixture.student)","role":"authenticated"}"#
+    let missing = "23000000-0000-0000-0000-0000000000ff"
+    let outcome = try await db.withBackendConnection {
+      try $0.grade(quiz: missing, user: V2Fixture.student, answers: Self.allRight, as: caller)
+    }
+    #expect(outcome.columns == QuizCaller.columns)
+    #expect(outcome.rows == [["f", "0%", "0", "0", "0", nil]])
+    let certificates = try await db.execute("SELECT count(*) FROM app.certificates")
+    #expect(certificates.scalar == "1")  // the fixture's pending one only
+  }
+
+  @Test(arguments: QuizCaller.allCases)
+  func `no entitlement check: a user without access to the course passes`(caller: QuizCaller) async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    let entitled = try await db.execute(
+      "SELECT app.can_access_course($1, $2)::text", [V2Fixture.course1, V2Fixture.outsider])
+    #expect(entitled.scalar == "false")
+    let outcome = try await db.withBackendConnection {
+      try $0.grade(quiz: V2Fixture.quiz, user: V2Fixture.outsider, answers: Self.allRight, as: caller)
+    }
+    #expect(outcome.column("passed") == ["t"])
+    let certificate = try #require(outcome.column("certificate_id").first ?? nil)
+    let owner = try await db.execute(
+      "SELECT user_id::text, course_id::text FROM app.certificates WHERE id = $1", [certificate])
+    #expect(owner.rows == [[V2Fixture.outsider, V2Fixture.course1]])
+  }
+
+  @Test(arguments: QuizCaller.allCases)
+  func `a pass reuses the user's existing certificate for the course`(caller: QuizCaller) async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    // the fixture's outsider holds a pending certificate for course 3; a quiz of course 3
+    let quiz = "23000000-0000-0000-0000-000000000003"
+    try await db.execute(
+      "INSERT INTO app.course_quizzes (id, course_id, title) VALUES ($1, $2, 'Q3')",
+      [quiz, V2Fixture.course3])
+    try await db.execute(
+      "INSERT INTO app.quiz_questions (quiz_id, kind, prompt, correct) VALUES ($1, 'single', 'p', '0')",
+      [quiz])
+    let existing = try #require(
+      try await db.execute("SELECT id::text FROM app.certificates WHERE user_id = $1", [V2Fixture.outsider])
+        .scalar)
+    let outcome = try await db.withBackendConnection {
+      try $0.grade(quiz: quiz, user: V2Fixture.outsider, answers: #"{"\#(UUID())": 1}"#, as: caller)
+    }
+    #expect(outcome.rows.first.map { Array($0.dropLast()) } == ["f", "0%", "0", "1", "80"])
+    let passedID = try await db.withBackendConnection { connection in
+      let question = try connection.execute(
+        "SELECT id::text FROM app.quiz_questions WHERE quiz_id = $1", [quiz])
+      let id = try #require(question.scalar)
+      return try connection.grade(
+        quiz: quiz, user: V2Fixture.outsider, answers: #"{"\#(id)": 0}"#, as: caller
+      )
+      .column("certificate_id").first ?? nil
+    }
+    #expect(passedID == existing)
+    let certificates = try await db.execute(
+      "SELECT id::text, status FROM app.certificates WHERE user_id = $1", [V2Fixture.outsider])
+    #expect(certificates.rows == [[existing, "pending"]])
+  }
+
+  @Test(arguments: QuizCaller.allCases)
+  func `two passes at the same time issue one certificate`(caller: QuizCaller) async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
     // The first request grades and holds its transaction open for 2 s; the second starts
     // 0.5 s later, so it grades while the first has issued but not committed.
     @Sendable func pass(after delay: String, holding hold: String) async throws -> String? {
-      try await db.withConnection { connection in
+      try await db.withBackendConnection { connection in
         try connection.execute("SELECT pg_sleep($1::float8)", [delay])
-        try connection.execute("BEGIN")
-        try connection.execute("SELECT set_config('request.jwt.claims', $1, true)", [claims])
-        try connection.execute("SET LOCAL ROLE authenticated")
-        let row = try connection.execute(
-          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)", [V2Fixture.quiz, allRight])
-        try connection.execute("SELECT pg_sleep($1::float8)", [hold])
-        try connection.execute("COMMIT")
-        return row.column("certificate_issued").first ?? nil
+        let row = try connection.grade(
+          quiz: V2Fixture.quiz, user: V2Fixture.student, answers: Self.allRight, as: caller, holding: hold)
+        return row.column("certificate_id").first ?? nil
       }
     }
     async let first = pass(after: "0", holding: "2")
     async let second = pass(after: "0.5", holding: "0")
-    let issued = try await [first, second]
-    #expect(issued == ["t", "f"])
+    let ids = try await [first, second]
+    #expect(ids[0] != nil && ids[0] == ids[1])
     let certificates = try await db.execute(
       "SELECT count(*) FROM app.certificates WHERE user_id = $1", [V2Fixture.student])
     #expect(certificates.scalar == "1")
   }
 
-  @Test func `grading refuses callers without claims, not entitled, or anon`() async throws {
+  @Test func `the caller decides whom it grades`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildV2ChainForTest()
     try await db.runScript(V2Fixture.sql)
-    let call = "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)"
-    let states = try await db.withConnection { connection in
-      [
-        try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) {
-          try $0.sqlState(of: call, [V2Fixture.quiz, "{}"])
-        },
-        try connection.asRequest(role: "authenticated", sub: nil) {
-          try $0.sqlState(of: call, [V2Fixture.quiz, "{}"])
-        },
-        try connection.asRequest(role: "anon", sub: nil) {
-          try $0.sqlState(of: call, [V2Fixture.quiz, "{}"])
-        },
-        try connection.asRequest(role: "authenticated", sub: V2Fixture.student) {
-          try $0.sqlState(of: call, [V2Fixture.quiz, "[1, 2]"])
-        },
-      ]
+    let three = "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2, $3::jsonb)"
+    let two = "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)"
+    let (quiz, student, outsider, answers) = (
+      V2Fixture.quiz, V2Fixture.student, V2Fixture.outsider, Self.allRight
+    )
+
+    // A direct connection without claims: p_user_id, which it needs; the two-argument form
+    // names the three-argument one.
+    let (direct, twoWithoutClaims) = try await db.withBackendConnection { connection in
+      try connection.execute("BEGIN")
+      let outcome = (
+        try connection.sqlState(of: three, [quiz, nil, answers]),
+        try connection.failure(of: two, [quiz, answers])
+      )
+      try connection.execute("ROLLBACK")
+      return outcome
     }
-    #expect(states == ["42501", "42501", "42501", "22023"])
+    #expect(direct == "22004")
+    #expect(twoWithoutClaims?.sqlState == "42501")
+    #expect(
+      twoWithoutClaims?.message.contains(
+        "app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_user_id uuid, p_answers jsonb)") == true,
+      "\(String(describing: twoWithoutClaims))")
+
+    // Whom each call graded (the owner of the certificate it returned), or its SQLSTATE.
+    @Sendable func graded(
+      role: String, sub: String?, jwtRole: String? = nil, _ sql: String, _ parameters: [String?]
+    ) async throws -> String {
+      try await db.withConnection { connection in
+        try connection.asRequest(role: role, sub: sub, jwtRole: jwtRole) { connection in
+          try connection.execute("SAVEPOINT call")
+          let certificate: String?
+          do {
+            certificate = try connection.execute(sql, parameters).column("certificate_id").first ?? nil
+          } catch let error as PostgresError {
+            try connection.execute("ROLLBACK TO SAVEPOINT call")
+            return error.sqlState ?? "?"
+          }
+          try connection.execute("RESET ROLE")
+          let owner = try connection.execute(
+            "SELECT user_id::text FROM app.certificates WHERE id = $1", [certificate])
+          return owner.scalar ?? "no certificate"
+        }
+      }
+    }
+    // a signed-in user: auth.uid(), their own id or NULL; anyone else's id is refused
+    #expect(
+      try await graded(role: "authenticated", sub: student, three, [quiz, student, answers]) == student)
+    #expect(try await graded(role: "authenticated", sub: student, three, [quiz, nil, answers]) == student)
+    #expect(
+      try await graded(role: "authenticated", sub: student, three, [quiz, outsider, answers]) == "42501")
+    #expect(try await graded(role: "authenticated", sub: outsider, two, [quiz, answers]) == outsider)
+    // a JWT role without a user
+    #expect(try await graded(role: "authenticated", sub: nil, three, [quiz, student, answers]) == "42501")
+    #expect(try await graded(role: "authenticated", sub: nil, two, [quiz, answers]) == "42501")
+    // service_role: p_user_id, else auth.uid()
+    #expect(
+      try await graded(role: "service_role", sub: student, three, [quiz, outsider, answers]) == outsider)
+    #expect(try await graded(role: "service_role", sub: student, three, [quiz, nil, answers]) == student)
+    #expect(try await graded(role: "service_role", sub: student, two, [quiz, answers]) == student)
+    #expect(try await graded(role: "service_role", sub: nil, three, [quiz, nil, answers]) == "22004")
+    // anon may call neither form
+    #expect(try await graded(role: "anon", sub: nil, three, [quiz, student, answers]) == "42501")
+    #expect(try await graded(role: "anon", sub: nil, two, [quiz, answers]) == "42501")
+    // every request above was rolled back
     let certificates = try await db.execute("SELECT count(*) FROM app.certificates")
-    #expect(certificates.scalar == "1")  // the fixture's pending one only
+    #expect(certificates.scalar == "1")
+  }
+
+  @Test func `score is the rounded percentage as text, passed at the quiz's pass_score`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    // quiz 2 of course 2, created as the backend does (pass_score left to its default)
+    let quiz = "23000000-0000-0000-0000-000000000002"
+    let questions = [
+      "24000000-0000-0000-0000-000000000021", "24000000-0000-0000-0000-000000000022",
+      "24000000-0000-0000-0000-000000000023",
+    ]
+    try await db.execute(
+      "INSERT INTO app.course_quizzes (id, course_id, title) VALUES ($1, '20000000-0000-0000-0000-000000000002', 'Q2')",
+      [quiz])
+    for (position, id) in questions.enumerated() {
+      try await db.execute(
+        "INSERT INTO app.quiz_questions (id, quiz_id, position, kind, prompt, correct) VALUES ($1, $2, $3, 'single', 'p', '0')",
+        [id, quiz, String(3 - position)])
+    }
+    let twoOfThree = #"{"\#(questions[0])": 0, "\#(questions[1])": 0, "\#(questions[2])": 1}"#
+    let oneOfThree = #"{"\#(questions[0])": 0}"#
+    let grade: @Sendable (String?) async throws -> [String?] = { answers in
+      try await db.withBackendConnection { connection in
+        let row = try connection.execute(
+          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2, $3::jsonb)",
+          [quiz, V2Fixture.outsider, answers])
+        return Array((row.rows.first ?? []).prefix(5))
+      }
+    }
+    #expect(try await grade(twoOfThree) == ["f", "67%", "2", "3", "80"])  // the default pass_score
+    #expect(try await grade(oneOfThree) == ["f", "33%", "1", "3", "80"])
+    try await db.execute("UPDATE app.course_quizzes SET pass_score = 68 WHERE id = $1", [quiz])
+    #expect(try await grade(twoOfThree) == ["f", "67%", "2", "3", "68"])
+    try await db.execute("UPDATE app.course_quizzes SET pass_score = 67 WHERE id = $1", [quiz])
+    #expect(try await grade(twoOfThree) == ["t", "67%", "2", "3", "67"])
+    // answers that are not a JSON object answer nothing
+    #expect(try await grade("[0, 0, 0]") == ["f", "0%", "0", "3", "67"])
+    #expect(try await grade(nil) == ["f", "0%", "0", "3", "67"])
+    // only the quiz's own questions count: quiz 1 still has 5
+    let quiz1 = try await db.withBackendConnection {
+      try $0.grade(quiz: V2Fixture.quiz, user: V2Fixture.student, answers: "{}", as: .backend)
+    }
+    #expect(quiz1.column("question_count") == ["5"])
+
+    // Not possible in v2's tables, but the contract says what then: a NULL pass_score
+    // counts as 0, a course without a title gives the certificate 'Course certificate'.
+    try await db.runScript(
+      """
+      ALTER TABLE app.course_quizzes ALTER COLUMN pass_score DROP NOT NULL;
+      ALTER TABLE app.courses ALTER COLUMN title DROP NOT NULL;
+      DELETE FROM app.certificates WHERE course_id = '20000000-0000-0000-0000-000000000002';
+      UPDATE app.course_quizzes SET pass_score = NULL WHERE id = '\(quiz)';
+      UPDATE app.courses SET title = NULL WHERE id = '20000000-0000-0000-0000-000000000002';
+      """)
+    #expect(try await grade("{}") == ["t", "0%", "0", "3", "0"])
+    let certificate = try await db.execute(
+      "SELECT title, metadata ->> 'pass_score' FROM app.certificates WHERE user_id = $1 AND course_id = '20000000-0000-0000-0000-000000000002'",
+      [V2Fixture.outsider])
+    #expect(certificate.rows == [["Course certificate", "0"]])
   }
 
   @Test(arguments: [
-    ("single", "1", "1", true), ("single", "1", #""1""#, true), ("single", "1", "2", false),
-    ("single", "1", "[1, 2]", false), ("multi", "[0, 2]", "[2, 0]", true),
+    // single: the one index in correct; numbers and digit strings alike
+    ("single", "1", "1", true), ("single", "1", #""1""#, true), ("single", "1", "1.0", true),
+    ("single", "1", "[1]", true), ("single", "1", "2", false), ("single", "1", "[1, 2]", false),
+    ("single", "1", #""one""#, false), ("single", "1", "-1", false), ("single", "1", "99999999999", false),
+    ("single", #""1""#, "1", true),
+    // multi: the same set of indexes, order and duplicates ignored (production never matches)
+    ("multi", "[0, 2]", "[2, 0]", true), ("multi", "[0, 2]", "[0, 2, 2]", true),
+    ("multi", "[0, 2]", #"["0", "2"]"#, true), ("multi", "[0, 2]", #""0,2""#, true),
+    ("multi", "[0, 2]", #""[2, 0]""#, true), ("multi", "0,2", "[0, 2]", true),
     ("multi", "[0, 2]", "[0]", false), ("multi", "[0, 2]", "[0, 1, 2]", false),
-    ("multi", "[]", "[]", true), ("multi", "[]", "[0]", false),
-    ("boolean", "true", "true", true), ("boolean", "false", #""false""#, true),
-    ("boolean", "false", "true", false), ("boolean", "true", "null", false),
+    ("multi", "[0, 2]", #""0 and 2""#, false), ("multi", "[]", "[]", true), ("multi", "[]", "[0]", false),
+    ("multi", "[1]", "1", true),
+    // boolean: read leniently, true/t/1/yes are true
+    ("boolean", "true", "true", true), ("boolean", "true", #""t""#, true), ("boolean", "true", "1", true),
+    ("boolean", "true", #""yes""#, true), ("boolean", "true", #""YES""#, true),
+    ("boolean", "true", #""1""#, true),
+    ("boolean", "false", "false", true), ("boolean", "false", #""false""#, true),
+    ("boolean", "false", #""no""#, true),
+    ("boolean", "false", "0", true), ("boolean", "yes", "true", true), ("boolean", "t", "true", true),
+    ("boolean", "false", "true", false), ("boolean", "true", #""no""#, false),
+    ("boolean", "true", "0", false),
+    ("boolean", "true", "null", false), ("boolean", "false", "[]", false),
   ])
   func `each answer kind is graded by its shape`(kind: String, correct: String, answer: String, right: Bool)
     async throws
@@ -679,6 +855,7 @@ struct V2ChainTests {
     "function app.course_is_free_intro(p_course_id uuid): unexpected",
     "function app.course_is_published(p_course_id uuid): unexpected",
     "function app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_answers jsonb): unexpected",
+    "function app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_user_id uuid, p_answers jsonb): unexpected",
     "function app.has_active_membership(p_user_id uuid): unexpected",
     "function app.is_admin(p_user uuid): returns boolean security definer true, expected returns boolean security definer false",
     "function app.is_seminar_attendee(p_seminar_id uuid): returns boolean security definer true, expected returns boolean security definer false",
@@ -768,6 +945,48 @@ extension TestDatabase {
   }
 }
 
+extension TestDatabase {
+  /// Runs `body` on a connection made the way the backend makes its own: logged in as
+  /// `postgres` (the owner role of a Supabase project, an ordinary role on the stand-in),
+  /// with no JWT claims.
+  ///
+  /// Roles are cluster-wide, so `postgres` gets the cluster's password once, under the lock
+  /// the stand-in's role file takes (`supabase/local/0001_roles.sql`).
+  fileprivate func withBackendConnection<T: Sendable>(
+    _ body: @escaping @Sendable (PGConnection) throws -> T
+  ) async throws -> T {
+    let password = self.password
+    try await withConnection { connection in
+      try connection.execute("BEGIN")
+      try connection.execute("LOCK TABLE pg_catalog.pg_authid IN SHARE ROW EXCLUSIVE MODE")
+      let unset = try connection.execute(
+        "SELECT (rolpassword IS NULL)::text FROM pg_catalog.pg_authid WHERE rolname = 'postgres'")
+      if unset.scalar == "true" {
+        try connection.execute("ALTER ROLE postgres PASSWORD \(try connection.quoteLiteral(password))")
+      }
+      try connection.execute("COMMIT")
+    }
+    let url = self.url(user: "postgres", password: password)
+    return try await onDedicatedThread(named: "backend-\(name)") {
+      try body(try PGConnection(try ConnectionTarget(url, role: "backend")))
+    }
+  }
+}
+
+/// The two ways the grading function is called (backend_contracts.md).
+enum QuizCaller: String, CaseIterable, Sendable {
+  /// The backend: a plain connection without JWT claims, the three-argument form.
+  case backend = "backend connection, three arguments"
+  /// An RPC made as the user: role `authenticated` with `request.jwt.claims`, the
+  /// two-argument form.
+  case signedIn = "signed-in user with claims, two arguments"
+
+  /// The columns both forms return (production's).
+  static let columns = [
+    "passed", "score", "correct_count", "question_count", "pass_score", "certificate_id",
+  ]
+}
+
 extension PGConnection {
   /// Runs `body` in a transaction as PostgREST would for a request: `role`, and JWT claims
   /// with `sub` and `jwtRole` (default: `role`); rolls back afterwards.
@@ -788,6 +1007,48 @@ extension PGConnection {
     }
     try execute("ROLLBACK")
     return result
+  }
+
+  /// Grades `answers` of `user` for `quiz` as `caller` calls the function, in one
+  /// transaction that stays open `hold` seconds after the call, then commits.
+  fileprivate func grade(
+    quiz: String, user: String, answers: String?, as caller: QuizCaller, holding hold: String = "0"
+  ) throws -> PGRows {
+    try execute("BEGIN")
+    do {
+      let rows: PGRows
+      switch caller {
+      case .backend:
+        rows = try execute(
+          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2, $3::jsonb)", [quiz, user, answers])
+      case .signedIn:
+        try execute(
+          "SELECT set_config('request.jwt.claims', $1, true)", [#"{"sub":"\#(user)","role":"authenticated"}"#]
+        )
+        try execute("SET LOCAL ROLE authenticated")
+        rows = try execute(
+          "SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)", [quiz, answers])
+      }
+      try execute("SELECT pg_sleep($1::float8)", [hold])
+      try execute("COMMIT")
+      return rows
+    } catch {
+      try execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Runs `sql` inside a savepoint: nil when it succeeds, else the error it failed with.
+  fileprivate func failure(of sql: String, _ parameters: [String?] = []) throws -> PostgresError? {
+    try execute("SAVEPOINT probe")
+    do {
+      try execute(sql, parameters)
+      try execute("RELEASE SAVEPOINT probe")
+      return nil
+    } catch let error as PostgresError {
+      try execute("ROLLBACK TO SAVEPOINT probe")
+      return error
+    }
   }
 
   /// Runs `sql` inside a savepoint: nil when it succeeds, else the SQLSTATE it failed with.

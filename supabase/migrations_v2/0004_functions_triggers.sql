@@ -12,7 +12,9 @@
 --   them neither recurse through other tables' policies nor depend on the caller's
 --   search_path (legacy had them SECURITY INVOKER; listed as "changed" in the README).
 -- * The caller is always auth.uid() (Supabase's request.jwt.claims), never a parameter
---   the client could choose, except in the legacy (…, p_user_id) overloads.
+--   the client could choose, except in the legacy (…, p_user_id) overloads and in
+--   production's grade_quiz_and_issue_certificate(p_quiz_id, p_user_id, p_answers), which
+--   accepts p_user_id only from callers without a JWT user or from service_role.
 -- * Views are security_invoker, so the policies of the underlying tables apply to
 --   whoever reads the view.
 
@@ -346,12 +348,13 @@ SELECT r.id,
  WHERE r.visibility = 'public'::app.review_visibility;
 
 -- ---------------------------------------------------------------------------------------
--- quiz grading (NEW; shared/schema/backend_contracts.md)
+-- quiz grading (shared/schema/backend_contracts.md; production's function, 3 arguments)
 -- ---------------------------------------------------------------------------------------
 
--- The answer indexes a JSON value holds, sorted and without duplicates: a number or a
--- string of digits is one index, an array is its elements. NULL when the value is not of
--- that shape (then the answer is wrong).
+-- The answer indexes a JSON value holds, as a set (sorted, without duplicates): a number or
+-- a string of digits is one index; an array is its elements; a string holding a list
+-- ("0,2", "[0, 2]") is the numbers in it. NULL when the value is not of that shape (then
+-- the answer is wrong). Indexes have at most 9 digits, so no value can overflow integer.
 CREATE FUNCTION app.quiz_indexes(p_value jsonb) RETURNS integer[]
 LANGUAGE plpgsql IMMUTABLE
 SET search_path = ''
@@ -365,11 +368,19 @@ BEGIN
   IF p_value IS NULL THEN
     RETURN NULL;
   END IF;
-  v_items := CASE WHEN jsonb_typeof(p_value) = 'array' THEN p_value
-                  ELSE jsonb_build_array(p_value) END;
+  IF jsonb_typeof(p_value) = 'array' THEN
+    v_items := p_value;
+  ELSIF jsonb_typeof(p_value) = 'string'
+        AND (p_value #>> '{}') ~ '^\s*(\[\s*\]|\[?\s*[0-9]{1,9}(\s*,\s*[0-9]{1,9})*\s*\]?)\s*$' THEN
+    v_items := coalesce(
+      (SELECT jsonb_agg(m[1]) FROM regexp_matches(p_value #>> '{}', '([0-9]+)', 'g') AS t(m)),
+      '[]'::jsonb);
+  ELSE
+    v_items := jsonb_build_array(p_value);
+  END IF;
   FOR v_item IN SELECT e FROM jsonb_array_elements(v_items) AS t(e) LOOP
     v_text := btrim(v_item #>> '{}');
-    IF jsonb_typeof(v_item) NOT IN ('number', 'string') OR v_text !~ '^[0-9]+(\.0+)?$' THEN
+    IF jsonb_typeof(v_item) NOT IN ('number', 'string') OR v_text !~ '^[0-9]{1,9}(\.0+)?$' THEN
       RETURN NULL;
     END IF;
     v_result := v_result || v_text::numeric::integer;
@@ -378,21 +389,27 @@ BEGIN
 END
 $$;
 
--- A JSON boolean, or the strings "true" / "false"; NULL otherwise.
+-- A boolean answer or key read leniently, as production reads it: true when its text is
+-- true, t, 1 or yes (any case, spaces ignored), false for any other JSON scalar; NULL for
+-- SQL NULL, JSON null, arrays and objects (then the answer is wrong).
 CREATE FUNCTION app.quiz_boolean(p_value jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 SET search_path = ''
 AS $$
   SELECT CASE
-           WHEN jsonb_typeof(p_value) = 'boolean' THEN (p_value #>> '{}')::boolean
-           WHEN jsonb_typeof(p_value) = 'string' AND lower(btrim(p_value #>> '{}')) IN ('true', 'false')
-             THEN lower(btrim(p_value #>> '{}'))::boolean
+           WHEN jsonb_typeof(p_value) IN ('boolean', 'string', 'number')
+             THEN lower(btrim(p_value #>> '{}')) IN ('true', 't', '1', 'yes')
          END;
 $$;
 
 -- Whether one answer is right. `p_correct` is app.quiz_questions.correct: text holding
 -- the JSON value (an index for single, a list of indexes for multi, true/false for
--- boolean). Unknown kinds compare the JSON values as they are.
+-- boolean; a bare word such as yes stored unquoted is read as a string). single: the
+-- answer is exactly one index, equal to correct's; multi: the answer's set of indexes
+-- equals correct's (order and duplicates ignored — production's parser never matches a
+-- digit, so production marks every multi answer wrong; v2 does not copy that bug);
+-- boolean: both read by app.quiz_boolean and equal. A missing answer is wrong; a kind
+-- other than these three compares the JSON values as they are.
 CREATE FUNCTION app.quiz_answer_is_correct(p_kind text, p_correct text, p_answer jsonb)
 RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE
@@ -409,10 +426,10 @@ BEGIN
   BEGIN
     v_correct := p_correct::jsonb;
   EXCEPTION WHEN invalid_text_representation THEN
-    v_correct := to_jsonb(p_correct);  -- a bare word such as true or 2 stored unquoted
+    v_correct := to_jsonb(p_correct);  -- a bare word such as yes stored unquoted
   END;
 
-  CASE p_kind
+  CASE lower(p_kind)
     WHEN 'single' THEN
       v_expected := app.quiz_indexes(v_correct);
       v_given := app.quiz_indexes(p_answer);
@@ -429,105 +446,152 @@ BEGIN
 END
 $$;
 
--- Grades the caller's answers to a quiz and, on a pass, issues the caller's certificate
--- for the quiz's course in app.certificates — once: a user holds at most one issued
--- certificate (issued_at set) per course; later passes return it with
--- certificate_issued = false.
+-- Production's function (supabase/schema/production.json): grades p_answers, a JSON object
+-- keyed by question id (uuid as text), against app.quiz_questions of the quiz and, on a
+-- pass, issues the graded user's certificate for the quiz's course once.
 --
--- Called by the backend as `SELECT * FROM app.grade_quiz_and_issue_certificate($1, $2::jsonb)`
--- with the quiz id and the answers, a JSON object keyed by question id (uuid as text).
--- The caller is auth.uid(); they must be entitled to the course (app.can_access_course).
--- score is the percentage of questions answered right, rounded down; passed when a quiz
--- with at least one question reaches app.course_quizzes.pass_score.
--- Errors: 42501 no caller / not entitled; 22023 answers not a JSON object; P0002 no quiz.
-CREATE FUNCTION app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_answers jsonb)
+-- Whom it grades depends on the caller's JWT claims (auth.role(), auth.uid()):
+--   no JWT role (a direct connection, as the backend's DATABASE_URL) → p_user_id;
+--   service_role → p_user_id, else auth.uid();
+--   any other role → auth.uid(), which must be set; a p_user_id that differs is refused.
+-- Refusals are 42501; nobody to grade (no p_user_id where it is needed) is 22004.
+-- No entitlement check, as production: whoever it grades may pass any quiz.
+-- score is round(correct × 100 / questions) as text with '%' ('67%'); passed when
+-- score >= pass_score (NULL counts as 0, and is returned as 0). Answers that are not a JSON object answer
+-- nothing. A quiz that does not exist returns one row (false, '0%', 0, 0, 0, NULL).
+-- On a pass, under a transaction advisory lock per (user, course) — so two concurrent
+-- passes issue one row — an existing app.certificates row of the user for the course is
+-- reused (an issued one first), otherwise one is inserted: the course's title (or 'Course
+-- certificate'), status 'verified', issued_at now(), metadata score_percent,
+-- correct_count, question_count, pass_score. certificate_id is NULL unless passed.
+CREATE FUNCTION app.grade_quiz_and_issue_certificate(
+  p_quiz_id uuid, p_user_id uuid, p_answers jsonb
+)
 RETURNS TABLE (
-  quiz_id uuid,
-  course_id uuid,
   passed boolean,
-  score integer,
-  pass_score integer,
+  score text,
   correct_count integer,
   question_count integer,
-  certificate_id uuid,
-  certificate_issued boolean
+  pass_score integer,
+  certificate_id uuid
 )
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 #variable_conflict use_column
 DECLARE
-  v_user uuid := auth.uid();
-  v_quiz app.course_quizzes%ROWTYPE;
-  v_course_title text;
+  v_role text := auth.role();
+  v_uid uuid := auth.uid();
+  v_answers jsonb := CASE WHEN jsonb_typeof(p_answers) = 'object' THEN p_answers
+                          ELSE '{}'::jsonb END;
+  v_user uuid;
+  v_course uuid;
+  v_pass_score integer;
+  v_questions integer;
+  v_correct integer;
+  v_score integer;
+  v_passed boolean;
   v_certificate uuid;
 BEGIN
+  IF v_role IS NULL THEN
+    v_user := p_user_id;
+  ELSIF v_role = 'service_role' THEN
+    v_user := coalesce(p_user_id, v_uid);
+  ELSE
+    IF v_uid IS NULL THEN
+      RAISE EXCEPTION 'grade_quiz_and_issue_certificate: JWT role % has no user (auth.uid() is NULL)', v_role
+        USING ERRCODE = '42501', HINT = 'call it with the claims of a signed-in user';
+    END IF;
+    IF p_user_id IS NOT NULL AND p_user_id <> v_uid THEN
+      RAISE EXCEPTION 'grade_quiz_and_issue_certificate: p_user_id % is not the authenticated user', p_user_id
+        USING ERRCODE = '42501',
+              HINT = 'a signed-in user can only grade themselves: pass their own id or NULL';
+    END IF;
+    v_user := v_uid;
+  END IF;
   IF v_user IS NULL THEN
-    RAISE EXCEPTION 'grade_quiz_and_issue_certificate: no authenticated user'
-      USING ERRCODE = '42501', HINT = 'call it with the user''s JWT claims (auth.uid())';
-  END IF;
-  IF p_answers IS NULL OR jsonb_typeof(p_answers) <> 'object' THEN
-    RAISE EXCEPTION 'grade_quiz_and_issue_certificate: answers must be a JSON object keyed by question id'
-      USING ERRCODE = '22023';
+    RAISE EXCEPTION 'grade_quiz_and_issue_certificate: no user to grade (p_user_id is NULL and the call has no JWT user)'
+      USING ERRCODE = '22004', HINT = 'pass the user''s id as p_user_id';
   END IF;
 
-  SELECT q.* INTO v_quiz FROM app.course_quizzes q WHERE q.id = p_quiz_id;
+  SELECT q.course_id, coalesce(q.pass_score, 0) INTO v_course, v_pass_score
+    FROM app.course_quizzes q WHERE q.id = p_quiz_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'grade_quiz_and_issue_certificate: quiz % does not exist', p_quiz_id
-      USING ERRCODE = 'P0002';
+    RETURN QUERY SELECT false, '0%'::text, 0, 0, 0, NULL::uuid;
+    RETURN;
   END IF;
-  IF NOT app.can_access_course(v_quiz.course_id, v_user) THEN
-    RAISE EXCEPTION 'grade_quiz_and_issue_certificate: user is not entitled to the quiz''s course'
-      USING ERRCODE = '42501';
-  END IF;
-
-  quiz_id := v_quiz.id;
-  course_id := v_quiz.course_id;
-  pass_score := v_quiz.pass_score;
 
   SELECT count(*)::integer,
          (count(*) FILTER (WHERE app.quiz_answer_is_correct(qq.kind, qq.correct,
-                                                            p_answers -> (qq.id::text))))::integer
-    INTO question_count, correct_count
+                                                            v_answers -> (qq.id::text))))::integer
+    INTO v_questions, v_correct
     FROM app.quiz_questions qq
-   WHERE qq.quiz_id = v_quiz.id;
+   WHERE qq.quiz_id = p_quiz_id;
+  v_score := CASE WHEN v_questions = 0 THEN 0
+                  ELSE round(v_correct * 100.0 / v_questions)::integer END;
+  v_passed := v_score >= v_pass_score;
 
-  score := CASE WHEN question_count = 0 THEN 0
-                ELSE floor(100.0 * correct_count / question_count)::integer END;
-  passed := question_count > 0 AND score >= v_quiz.pass_score;
-  certificate_issued := false;
-
-  IF passed THEN
-    -- one issuer at a time per (user, course), so two concurrent passes issue one row
+  IF v_passed THEN
     PERFORM pg_advisory_xact_lock(hashtext('app.certificates'),
-                                  hashtext(v_user::text || '/' || v_quiz.course_id::text));
+                                  hashtext(v_user::text || '/' || v_course::text));
     SELECT c.id INTO v_certificate
       FROM app.certificates c
-     WHERE c.user_id = v_user AND c.course_id = v_quiz.course_id AND c.issued_at IS NOT NULL
-     ORDER BY c.issued_at
+     WHERE c.user_id = v_user AND c.course_id = v_course
+     ORDER BY c.issued_at IS NULL, c.issued_at, c.created_at, c.id
      LIMIT 1;
-    IF v_certificate IS NULL THEN
-      SELECT c.title INTO v_course_title FROM app.courses c WHERE c.id = v_quiz.course_id;
+    IF NOT FOUND THEN
       INSERT INTO app.certificates (user_id, course_id, title, status, issued_at, metadata)
-      VALUES (v_user, v_quiz.course_id, v_course_title, 'verified', now(),
-              jsonb_build_object('source', 'quiz', 'quiz_id', v_quiz.id,
-                                 'score', score, 'pass_score', v_quiz.pass_score))
-      RETURNING id INTO v_certificate;
-      certificate_issued := true;
+      VALUES (v_user, v_course,
+              coalesce((SELECT co.title FROM app.courses co WHERE co.id = v_course),
+                       'Course certificate'),
+              'verified', now(),
+              jsonb_build_object('score_percent', v_score, 'correct_count', v_correct,
+                                 'question_count', v_questions, 'pass_score', v_pass_score))
+      RETURNING app.certificates.id INTO v_certificate;
     END IF;
-  ELSE
-    SELECT c.id INTO v_certificate
-      FROM app.certificates c
-     WHERE c.user_id = v_user AND c.course_id = v_quiz.course_id AND c.issued_at IS NOT NULL
-     ORDER BY c.issued_at
-     LIMIT 1;
   END IF;
+
+  passed := v_passed;
+  score := v_score::text || '%';
+  correct_count := v_correct;
+  question_count := v_questions;
+  pass_score := v_pass_score;
   certificate_id := v_certificate;
   RETURN NEXT;
 END
 $$;
+COMMENT ON FUNCTION app.grade_quiz_and_issue_certificate(uuid, uuid, jsonb) IS
+  'Grades p_user_id''s (direct connections, service_role) or auth.uid()''s answers and issues the course certificate once on a pass.';
+
+-- The form the backend calls today (`SELECT * FROM app.grade_quiz_and_issue_certificate($1,
+-- $2::jsonb)`): grades auth.uid(), so it works for a caller that carries JWT claims (an RPC
+-- made as the user) and fails (42501) on a connection without them, naming the
+-- three-argument form. SECURITY INVOKER: it adds no privilege to the three-argument form.
+CREATE FUNCTION app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_answers jsonb)
+RETURNS TABLE (
+  passed boolean,
+  score text,
+  correct_count integer,
+  question_count integer,
+  pass_score integer,
+  certificate_id uuid
+)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_uid uuid := auth.uid();
+BEGIN
+  IF v_uid IS NULL THEN
+    RAISE EXCEPTION 'app.grade_quiz_and_issue_certificate(p_quiz_id, p_answers) grades the JWT user (auth.uid()), and this call has no JWT claims: call app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_user_id uuid, p_answers jsonb) with the user''s id'
+      USING ERRCODE = '42501',
+            HINT = 'the backend connects without JWT claims: pass the user id it already has as the second argument';
+  END IF;
+  RETURN QUERY SELECT * FROM app.grade_quiz_and_issue_certificate(p_quiz_id, v_uid, p_answers);
+END
+$$;
 COMMENT ON FUNCTION app.grade_quiz_and_issue_certificate(uuid, jsonb) IS
-  'Grades auth.uid()''s answers (JSON object keyed by question id) and issues the course certificate once on a pass.';
+  'Grades auth.uid()''s answers (needs JWT claims; without them use the (p_quiz_id, p_user_id, p_answers) form).';
 
 -- ---------------------------------------------------------------------------------------
 -- triggers (legacy names; each after its function)

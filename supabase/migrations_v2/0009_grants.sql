@@ -13,7 +13,8 @@
 --                  (Stripe Connect state and payout split are written by service_role).
 --                  EXECUTE on the app routines (policies call the helpers as the caller).
 --   anon           SELECT on every table (RLS leaves it the public-read rows only), EXECUTE
---                  on the helpers; not app.grade_quiz_and_issue_certificate.
+--                  on the helpers; not app.grade_quiz_and_issue_certificate (either form:
+--                  anon has no user to grade).
 --   The backend-only tables livekit_webhook_jobs, seminar_sessions, seminar_recordings:
 --                  no privilege for anon and authenticated (as legacy).
 -- Same as legacy's grants (20240219100000_row_level_security.sql in the legacy chain)
@@ -44,7 +45,8 @@ REVOKE ALL ON app.livekit_webhook_jobs, app.seminar_sessions, app.seminar_record
 -- Routines: PostgreSQL grants EXECUTE to PUBLIC by default; narrow that to the API roles.
 REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA app FROM PUBLIC;
 GRANT EXECUTE ON ALL ROUTINES IN SCHEMA app TO anon, authenticated;
-REVOKE EXECUTE ON FUNCTION app.grade_quiz_and_issue_certificate(uuid, jsonb) FROM anon;
+REVOKE EXECUTE ON FUNCTION app.grade_quiz_and_issue_certificate(uuid, uuid, jsonb),
+  app.grade_quiz_and_issue_certificate(uuid, jsonb) FROM anon;
 
 -- Later objects. FOR ROLE postgres covers migrations run on Supabase (as postgres); the
 -- unqualified form covers the role applying this chain (supabase_admin on the stand-in).

@@ -666,6 +666,96 @@ struct V2ChainTests {
       ], "\(changed.joined(separator: "\n"))")
   }
 
+  @Test func `production's tables: each role reaches what its policies and grants allow`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    let tables = [
+      "app.classroom_messages", "app.classroom_presence", "app.lesson_packages", "app.music_tracks",
+      "app.teacher_accounts", "app.welcome_cards", "public.subscription_plans", "public.coupons",
+      "public.subscriptions", "public.user_certifications",
+    ]
+    let seen = try await db.withConnection { connection in
+      [
+        try connection.asRequest(role: "anon", sub: nil) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.student) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.teacher) { try $0.counts(tables) },
+      ]
+    }
+    let expected: [[String: Int]] = [
+      // anon: active plans only
+      [
+        "app.classroom_messages": 0, "app.classroom_presence": 0, "app.lesson_packages": 0,
+        "app.music_tracks": 0, "app.teacher_accounts": 0, "app.welcome_cards": 0,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 0,
+      ],
+      // student: course 1's classroom, the members' track, active cards, own subscription
+      [
+        "app.classroom_messages": 1, "app.classroom_presence": 1, "app.lesson_packages": 0,
+        "app.music_tracks": 1, "app.teacher_accounts": 0, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 1,
+        "public.user_certifications": 0,
+      ],
+      // outsider: no classroom, no membership
+      [
+        "app.classroom_messages": 0, "app.classroom_presence": 0, "app.lesson_packages": 0,
+        "app.music_tracks": 0, "app.teacher_accounts": 0, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 0,
+      ],
+      // teacher: their course's classroom and lesson package, own track, account, certification
+      [
+        "app.classroom_messages": 1, "app.classroom_presence": 1, "app.lesson_packages": 1,
+        "app.music_tracks": 1, "app.teacher_accounts": 1, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 1,
+      ],
+    ]
+    #expect(seen == expected)
+
+    let course1 = V2Fixture.course1
+    let writes = try await db.withConnection { connection in
+      (
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.student) { connection in
+          [
+            try connection.sqlState(of: "UPDATE app.course_entitlements SET course_slug = 'c3'"),
+            try connection.sqlState(of: "DELETE FROM app.classroom_messages"),
+            try connection.sqlState(
+              of: "INSERT INTO app.classroom_messages (course_id, user_id, message) VALUES ($1, $2, 'hej')",
+              [course1, V2Fixture.student]),
+            try connection.sqlState(of: "UPDATE app.classroom_presence SET last_seen = now()"),
+            try connection.sqlState(
+              of: "UPDATE app.classroom_presence SET user_id = $1", [V2Fixture.outsider]),
+          ]
+        },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) { connection in
+          try connection.sqlState(
+            of: "INSERT INTO app.classroom_messages (course_id, user_id, message) VALUES ($1, $2, 'hej')",
+            [course1, V2Fixture.outsider])
+        },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.teacher) { connection in
+          try connection.sqlState(of: "UPDATE app.teacher_accounts SET stripe_account_id = 'acct_evil'")
+        },
+        try connection.asRequest(role: "anon", sub: nil) { connection in
+          try connection.execute(
+            "SELECT count(*) FROM public.rest_select_seminar($1)",
+            [
+              "28000000-0000-0000-0000-000000000001"
+            ]
+          ).scalar
+        }
+      )
+    }
+    // entitlements and Stripe accounts are not the user's to change; a classroom message is
+    // written by a member as themselves, never rewritten or removed; presence moves last_seen only
+    #expect(writes.0 == ["42501", "42501", nil, nil, "42501"])
+    #expect(writes.1 == "42501")
+    #expect(writes.2 == "42501")
+    #expect(writes.3 == "1")
+  }
+
   /// The differences of the v2 catalog from the legacy one (SchemaFacts's wording), each
   /// documented in supabase/migrations_v2/README.md.
   static let expectedDifferences: [String] = [

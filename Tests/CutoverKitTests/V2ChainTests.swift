@@ -15,13 +15,13 @@ struct V2ChainTests {
   {
     let db = try #require(TestDatabase.current)
     try await db.buildV2ChainForTest()
-    let v2 = try await LegacySchema.read(from: db)
+    let v2 = try await SchemaFacts.read(from: db)
 
     let legacyDB = try await TestDatabase.create(label: "v2 chain legacy side")
-    let legacy: LegacySchema
+    let legacy: SchemaFacts
     do {
       try await legacyDB.buildLegacyFixture()
-      legacy = try await LegacySchema.read(from: legacyDB)
+      legacy = try await SchemaFacts.read(from: legacyDB)
     } catch {
       try await legacyDB.drop()
       throw error
@@ -34,10 +34,10 @@ struct V2ChainTests {
     #expect(
       differences.sorted() == Self.expectedDifferences.sorted(),
       "\(differences.sorted().joined(separator: "\n"))")
-    // The same against production's facts (legacy.json).
-    let fromProduction = try LegacySchema.production().differences(from: v2)
+    // The same against the committed facts of the legacy chain (legacy.json).
+    let fromProduction = try SchemaFacts.legacy().differences(from: v2)
     #expect(fromProduction.sorted() == Self.expectedDifferences.sorted())
-    #expect(v2.tables.count == 52)
+    #expect(v2.tables.count == 62)  // 58 in app, production's 4 in public
     #expect(legacy.tables.count == 51)
   }
 
@@ -54,7 +54,7 @@ struct V2ChainTests {
     #expect(offenders.rows.isEmpty, "\(offenders.rows)")
     let tables = try await db.execute(
       "SELECT count(*) FROM pg_tables WHERE schemaname = 'app' AND rowsecurity")
-    #expect(tables.scalar == "52")
+    #expect(tables.scalar == "58")
     let servicePolicies = try await db.execute(
       """
       SELECT tablename FROM pg_policies
@@ -120,7 +120,7 @@ struct V2ChainTests {
        WHERE n.nspname = 'app' AND NOT t.tgisinternal ORDER BY 1
       """
     ).column("relname").compactMap { $0 }
-    #expect(tables.count == 28)
+    #expect(tables.count == 32)
     let stale = try await db.withConnection { connection in
       var stale: [String] = []
       for table in tables {
@@ -825,9 +825,11 @@ struct V2ChainTests {
     // storage.objects: legacy had no storage policies (0008 is new). Lessons and lesson
     // media: the legacy reconstruction reads them through app.modules, which only teachers
     // see, so nobody else saw a lesson; v2 shows them to entitled users (and intro lessons
-    // of published courses to every signed-in user).
+    // of published courses to every signed-in user). Bundle courses: production's
+    // course_bundle_courses_admin (db pull) lets admins manage every bundle's courses.
     #expect(
       changed == [
+        "admin app.course_bundle_courses: 0 -> 1",
         "admin app.lessons: 0 -> 1",
         "admin storage.objects: 0 -> 1",
         "anon storage.objects: 0 -> 1",
@@ -840,10 +842,105 @@ struct V2ChainTests {
       ], "\(changed.joined(separator: "\n"))")
   }
 
-  /// The differences of the v2 catalog from the legacy one (LegacySchema's wording), each
+  @Test func `production's tables: each role reaches what its policies and grants allow`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildV2ChainForTest()
+    try await db.runScript(V2Fixture.sql)
+    let tables = [
+      "app.classroom_messages", "app.classroom_presence", "app.lesson_packages", "app.music_tracks",
+      "app.teacher_accounts", "app.welcome_cards", "public.subscription_plans", "public.coupons",
+      "public.subscriptions", "public.user_certifications",
+    ]
+    let seen = try await db.withConnection { connection in
+      [
+        try connection.asRequest(role: "anon", sub: nil) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.student) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) { try $0.counts(tables) },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.teacher) { try $0.counts(tables) },
+      ]
+    }
+    let expected: [[String: Int]] = [
+      // anon: active plans only
+      [
+        "app.classroom_messages": 0, "app.classroom_presence": 0, "app.lesson_packages": 0,
+        "app.music_tracks": 0, "app.teacher_accounts": 0, "app.welcome_cards": 0,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 0,
+      ],
+      // student: course 1's classroom, the members' track, active cards, own subscription
+      [
+        "app.classroom_messages": 1, "app.classroom_presence": 1, "app.lesson_packages": 0,
+        "app.music_tracks": 1, "app.teacher_accounts": 0, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 1,
+        "public.user_certifications": 0,
+      ],
+      // outsider: no classroom, no membership
+      [
+        "app.classroom_messages": 0, "app.classroom_presence": 0, "app.lesson_packages": 0,
+        "app.music_tracks": 0, "app.teacher_accounts": 0, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 0,
+      ],
+      // teacher: their course's classroom and lesson package, own track, account, certification
+      [
+        "app.classroom_messages": 1, "app.classroom_presence": 1, "app.lesson_packages": 1,
+        "app.music_tracks": 1, "app.teacher_accounts": 1, "app.welcome_cards": 1,
+        "public.subscription_plans": 1, "public.coupons": 0, "public.subscriptions": 0,
+        "public.user_certifications": 1,
+      ],
+    ]
+    #expect(seen == expected)
+
+    let course1 = V2Fixture.course1
+    let writes = try await db.withConnection { connection in
+      (
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.student) { connection in
+          [
+            try connection.sqlState(of: "UPDATE app.course_entitlements SET course_slug = 'c3'"),
+            try connection.sqlState(of: "DELETE FROM app.classroom_messages"),
+            try connection.sqlState(
+              of: "INSERT INTO app.classroom_messages (course_id, user_id, message) VALUES ($1, $2, 'hej')",
+              [course1, V2Fixture.student]),
+            try connection.sqlState(of: "UPDATE app.classroom_presence SET last_seen = now()"),
+            try connection.sqlState(
+              of: "UPDATE app.classroom_presence SET user_id = $1", [V2Fixture.outsider]),
+          ]
+        },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.outsider) { connection in
+          try connection.sqlState(
+            of: "INSERT INTO app.classroom_messages (course_id, user_id, message) VALUES ($1, $2, 'hej')",
+            [course1, V2Fixture.outsider])
+        },
+        try connection.asRequest(role: "authenticated", sub: V2Fixture.teacher) { connection in
+          try connection.sqlState(of: "UPDATE app.teacher_accounts SET stripe_account_id = 'acct_evil'")
+        },
+        try connection.asRequest(role: "anon", sub: nil) { connection in
+          try connection.execute(
+            "SELECT count(*) FROM public.rest_select_seminar($1)",
+            [
+              "28000000-0000-0000-0000-000000000001"
+            ]
+          ).scalar
+        }
+      )
+    }
+    // entitlements and Stripe accounts are not the user's to change; a classroom message is
+    // written by a member as themselves, never rewritten or removed; presence moves last_seen only
+    #expect(writes.0 == ["42501", "42501", nil, nil, "42501"])
+    #expect(writes.1 == "42501")
+    #expect(writes.2 == "42501")
+    #expect(writes.3 == "1")
+  }
+
+  /// The differences of the v2 catalog from the legacy one (SchemaFacts's wording), each
   /// documented in supabase/migrations_v2/README.md.
   static let expectedDifferences: [String] = [
+    "column app.live_events.starts_at: not_null false, expected true",
     "column app.livekit_webhook_jobs.next_run_at: not_null false, expected true",
+    "constraint app.course_products: unexpected course_products_course_id_key [u] UNIQUE (course_id)",
+    "constraint app.entitlements: unexpected entitlements_source_check [c] CHECK ((source = ANY (ARRAY['purchase'::text, 'subscription'::text, 'admin'::text])))",
+    "constraint app.guest_claim_tokens: unexpected guest_claim_tokens_token_key [u] UNIQUE (token)",
+    "constraint app.live_events: unexpected live_events_time_check [c] CHECK (((scheduled_at IS NOT NULL) OR (starts_at IS NOT NULL)))",
     "constraint app.livekit_webhook_jobs: missing livekit_webhook_jobs_pkey [p] PRIMARY KEY (job_id)",
     "constraint app.livekit_webhook_jobs: unexpected livekit_webhook_jobs_pkey [p] PRIMARY KEY (id)",
     "constraint app.livekit_webhook_jobs: unexpected livekit_webhook_jobs_status_check [c] CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'failed'::text])))",
@@ -857,6 +954,7 @@ struct V2ChainTests {
     "function app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_answers jsonb): unexpected",
     "function app.grade_quiz_and_issue_certificate(p_quiz_id uuid, p_user_id uuid, p_answers jsonb): unexpected",
     "function app.has_active_membership(p_user_id uuid): unexpected",
+    "function app.has_course_classroom_access(p_course_id uuid, p_user_id uuid): unexpected",
     "function app.is_admin(p_user uuid): returns boolean security definer true, expected returns boolean security definer false",
     "function app.is_seminar_attendee(p_seminar_id uuid): returns boolean security definer true, expected returns boolean security definer false",
     "function app.is_seminar_attendee(p_seminar_id uuid, p_user_id uuid): returns boolean security definer true, expected returns boolean security definer false",
@@ -870,16 +968,57 @@ struct V2ChainTests {
     "function app.quiz_course_id(p_quiz_id uuid): unexpected",
     "function app.quiz_indexes(p_value jsonb): unexpected",
     "function app.storage_object_course_id(p_bucket_id text, p_name text): unexpected",
+    "function public.rest_insert_seminar(p_host_id uuid, p_title text, p_status app.seminar_status): unexpected",
+    "function public.rest_select_seminar(p_seminar_id uuid): unexpected",
+    "function public.rest_select_seminar_attendees(p_seminar_id uuid): unexpected",
+    "function public.rest_update_seminar_description(p_seminar_id uuid, p_description text): unexpected",
+    "index app.live_event_registrations: unexpected CREATE INDEX idx_live_event_registrations_event ON app.live_event_registrations USING btree (event_id)",
+    "index app.live_event_registrations: unexpected CREATE INDEX idx_live_event_registrations_user ON app.live_event_registrations USING btree (user_id)",
+    "index app.live_events: unexpected CREATE INDEX idx_live_events_access_type ON app.live_events USING btree (access_type)",
+    "index app.live_events: unexpected CREATE INDEX idx_live_events_course ON app.live_events USING btree (course_id)",
+    "index app.live_events: unexpected CREATE INDEX idx_live_events_scheduled_at ON app.live_events USING btree (scheduled_at)",
+    "index app.live_events: unexpected CREATE INDEX idx_live_events_starts_at ON app.live_events USING btree (starts_at)",
+    "index app.live_events: unexpected CREATE INDEX idx_live_events_teacher ON app.live_events USING btree (teacher_id)",
     "index app.livekit_webhook_jobs: unexpected CREATE INDEX idx_livekit_webhook_jobs_claim ON app.livekit_webhook_jobs USING btree (next_run_at) WHERE ((status = 'pending'::text) AND (locked_at IS NULL))",
+    "policy app.course_bundle_courses: unexpected course_bundle_courses_admin (* to authenticated)",
+    "policy app.course_bundle_courses: unexpected course_bundle_courses_service_role (* to public)",
+    "policy app.course_bundles: unexpected course_bundles_admin (* to authenticated)",
+    "policy app.course_bundles: unexpected course_bundles_service_role (* to public)",
+    "policy app.course_entitlements: unexpected course_entitlements_owner_read (r to authenticated)",
+    "policy app.course_entitlements: unexpected course_entitlements_owner_update (w to authenticated)",
+    "policy app.course_entitlements: unexpected course_entitlements_service_role (* to public)",
+    "policy app.live_event_registrations: unexpected service_role_full_access (* to public)",
+    "policy app.live_events: unexpected service_role_full_access (* to public)",
+    "policy app.livekit_webhook_jobs: unexpected livekit_jobs_service (* to public)",
     "policy app.livekit_webhook_jobs: unexpected livekit_webhook_jobs_service_role (* to service_role)",
+    "policy app.livekit_webhook_jobs: unexpected service_role_full_access (* to public)",
     "policy app.reviews: unexpected reviews_public_read (r to authenticated)",
+    "policy app.seminar_recordings: unexpected seminar_recordings_read (r to authenticated)",
+    "policy app.seminar_recordings: unexpected seminar_recordings_service (* to public)",
     "policy app.seminar_recordings: unexpected seminar_recordings_service_role (* to service_role)",
+    "policy app.seminar_recordings: unexpected service_role_full_access (* to public)",
+    "policy app.seminar_sessions: unexpected seminar_sessions_host (* to authenticated)",
+    "policy app.seminar_sessions: unexpected seminar_sessions_service (* to public)",
     "policy app.seminar_sessions: unexpected seminar_sessions_service_role (* to service_role)",
+    "policy app.seminar_sessions: unexpected service_role_full_access (* to public)",
+    "table app.classroom_messages: unexpected",
+    "table app.classroom_presence: unexpected",
+    "table app.lesson_packages: unexpected",
+    "table app.lessons: columns [\"id\", \"module_id\", \"title\", \"content_markdown\", \"video_url\", \"duration_seconds\", \"is_intro\", \"position\", \"created_at\", \"updated_at\", \"price_amount_cents\", \"price_currency\"], expected [\"id\", \"module_id\", \"title\", \"content_markdown\", \"video_url\", \"duration_seconds\", \"is_intro\", \"position\", \"created_at\", \"updated_at\"]",
+    "table app.live_events: columns [\"id\", \"teacher_id\", \"course_id\", \"title\", \"description\", \"access_type\", \"starts_at\", \"ends_at\", \"room_name\", \"is_published\", \"metadata\", \"created_at\", \"updated_at\", \"scheduled_at\"], expected [\"id\", \"teacher_id\", \"course_id\", \"title\", \"description\", \"access_type\", \"starts_at\", \"ends_at\", \"room_name\", \"is_published\", \"metadata\", \"created_at\", \"updated_at\"]",
     "table app.livekit_webhook_jobs: columns [\"id\", \"event\", \"payload\", \"status\", \"attempt\", \"last_error\", \"scheduled_at\", \"locked_at\", \"last_attempt_at\", \"created_at\", \"updated_at\", \"next_run_at\"], expected [\"job_id\", \"event\", \"payload\", \"status\", \"attempts\", \"error\", \"scheduled_at\", \"locked_at\", \"last_attempted_at\", \"created_at\", \"updated_at\", \"next_run_at\"]",
     "table app.livekit_webhook_jobs: rls true, expected false",
+    "table app.music_tracks: unexpected",
+    "table app.profiles: columns [\"user_id\", \"email\", \"display_name\", \"role\", \"role_v2\", \"bio\", \"photo_url\", \"is_admin\", \"created_at\", \"updated_at\", \"avatar_media_id\", \"stripe_customer_id\", \"last_login_at\", \"last_login_provider\", \"provider_avatar_url\", \"provider_email_verified\", \"provider_name\", \"provider_user_id\"], expected [\"user_id\", \"email\", \"display_name\", \"role\", \"role_v2\", \"bio\", \"photo_url\", \"is_admin\", \"created_at\", \"updated_at\", \"avatar_media_id\", \"stripe_customer_id\"]",
     "table app.seminar_recordings: rls true, expected false",
     "table app.seminar_sessions: rls true, expected false",
     "table app.subscriptions: unexpected",
+    "table app.teacher_accounts: unexpected",
+    "table app.welcome_cards: unexpected",
+    "table public.coupons: unexpected",
+    "table public.subscription_plans: unexpected",
+    "table public.subscriptions: unexpected",
+    "table public.user_certifications: unexpected",
     "trigger app.certificates: unexpected trg_certificates_touch → app.set_updated_at",
     "trigger app.course_bundles: unexpected trg_course_bundles_touch → app.set_updated_at",
     "trigger app.live_events: unexpected trg_live_events_touch → app.set_updated_at",
@@ -887,6 +1026,8 @@ struct V2ChainTests {
     "trigger app.memberships: unexpected trg_memberships_touch → app.set_updated_at",
     "trigger app.quiz_questions: unexpected trg_quiz_questions_touch → app.set_updated_at",
     "trigger app.stripe_customers: unexpected trg_stripe_customers_touch → app.set_updated_at",
+    "views app and public: unexpected app.course_enrollments_view",
+    "views app and public: unexpected app.v_meditation_audio_library",
   ]
 }
 
@@ -1118,8 +1259,26 @@ private enum V2Fixture {
   static let subscriptionsRow =
     "INSERT INTO app.subscriptions (user_id,subscription_id,status) VALUES ('00000000-0000-0000-0000-00000000000c','sub_fixture','active');"
 
+  /// The fixture's rows in production's tables that the legacy chain does not have
+  /// (supabase/schema/production.json), schemas app and public.
+  static let productionTablesRows = """
+    INSERT INTO app.classroom_messages (course_id,user_id,message) VALUES ('20000000-0000-0000-0000-000000000001','00000000-0000-0000-0000-00000000000c','hej');
+    INSERT INTO app.classroom_presence (course_id,user_id) VALUES ('20000000-0000-0000-0000-000000000001','00000000-0000-0000-0000-00000000000c');
+    INSERT INTO app.lesson_packages (lesson_id,stripe_product_id,stripe_price_id,price_amount) VALUES ('22000000-0000-0000-0000-000000000002','prod_l2','price_l2',500);
+    INSERT INTO app.music_tracks (teacher_id,title,storage_path,access_scope) VALUES ('00000000-0000-0000-0000-00000000000b','Track','music/t.mp3','membership');
+    INSERT INTO app.teacher_accounts (user_id,stripe_account_id) VALUES ('00000000-0000-0000-0000-00000000000b','acct_1');
+    INSERT INTO app.welcome_cards (image_path,day,month,created_by) VALUES ('cards/new-year.png',1,1,'00000000-0000-0000-0000-00000000000a');
+    INSERT INTO public.subscription_plans (id,name,price_cents,"interval") VALUES ('2d000000-0000-0000-0000-000000000001','Monthly',9900,'month');
+    INSERT INTO public.coupons (code,plan_id) VALUES ('WELCOME','2d000000-0000-0000-0000-000000000001');
+    INSERT INTO public.subscriptions (user_id,plan_id) VALUES ('00000000-0000-0000-0000-00000000000c','2d000000-0000-0000-0000-000000000001');
+    INSERT INTO public.user_certifications (user_id,area) VALUES ('00000000-0000-0000-0000-00000000000b','yoga');
+    """
+
   /// The same rows for a legacy-chain database.
-  static var legacySQL: String { sql.replacingOccurrences(of: subscriptionsRow, with: "") }
+  static var legacySQL: String {
+    sql.replacingOccurrences(of: subscriptionsRow, with: "").replacingOccurrences(
+      of: productionTablesRows, with: "")
+  }
 
   static let storageObjects = """
     INSERT INTO storage.objects (bucket_id, name) VALUES
@@ -1215,6 +1374,7 @@ private enum V2Fixture {
        ('2c000000-0000-0000-0000-000000000003','00000000-0000-0000-0000-00000000000b',null,'Unpublished','membership',now(),false);
       INSERT INTO app.live_event_registrations (event_id,user_id) VALUES ('2c000000-0000-0000-0000-000000000001','00000000-0000-0000-0000-00000000000c');
       INSERT INTO app.teacher_profile_media (teacher_id,media_kind,external_url,is_published) VALUES ('00000000-0000-0000-0000-00000000000b','external','http://x',true);
+      \#(productionTablesRows)
       -- every app table has at least one row
       DO $$ DECLARE r record; n bigint; BEGIN
         FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace s ON s.oid=c.relnamespace WHERE s.nspname='app' AND c.relkind='r' LOOP

@@ -25,6 +25,13 @@ CREATE TABLE app.profiles (
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
   avatar_media_id uuid,
   stripe_customer_id text,
+  -- production (drift item auth_profile_provider_columns, confirmed by the db pull):
+  last_login_at timestamp with time zone,
+  last_login_provider text,
+  provider_avatar_url text,
+  provider_email_verified boolean,
+  provider_name text,
+  provider_user_id text,
   CONSTRAINT profiles_pkey PRIMARY KEY (user_id),
   CONSTRAINT profiles_email_key UNIQUE (email),
   CONSTRAINT profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
@@ -110,6 +117,9 @@ CREATE TABLE app.lessons (
   "position" integer NOT NULL DEFAULT 0,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  -- production (drift item lesson_pricing, confirmed by the db pull):
+  price_amount_cents integer NOT NULL DEFAULT 0,
+  price_currency text NOT NULL DEFAULT 'sek'::text,
   CONSTRAINT lessons_pkey PRIMARY KEY (id),
   CONSTRAINT lessons_module_id_position_key UNIQUE (module_id, "position"),
   CONSTRAINT lessons_module_id_fkey FOREIGN KEY (module_id) REFERENCES app.modules(id) ON DELETE CASCADE

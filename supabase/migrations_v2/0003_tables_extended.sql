@@ -7,7 +7,11 @@
 -- remote-only live_events / live_event_registrations (defined here, before any RLS).
 --
 -- Changed from legacy: app.livekit_webhook_jobs (see its comment). New: app.subscriptions.
--- Everything else is carried over unchanged with the legacy names.
+-- Everything else is carried over unchanged with the legacy names, plus what production
+-- holds beyond the legacy chain (supabase/schema/production.json, the db pull): live_events
+-- accepting production's rows, production's keys and checks, and at the end production's
+-- remote-only app tables and its four tables in schema public (the backend queries them
+-- there).
 
 -- app.livekit_webhook_jobs — CHANGED (shared/schema/backend_contracts.md):
 --   job_id            -> id               (uuid, default gen_random_uuid(), primary key)
@@ -132,6 +136,9 @@ CREATE TABLE app.entitlements (
   stripe_session_id text,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT entitlements_pkey PRIMARY KEY (id),
+  -- production's check (db pull); legacy text was unconstrained: a legacy-shaped source's
+  -- other values need a value map in the table's mapping.
+  CONSTRAINT entitlements_source_check CHECK ((source = ANY (ARRAY['purchase'::text, 'subscription'::text, 'admin'::text]))),
   CONSTRAINT entitlements_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE CASCADE,
   CONSTRAINT entitlements_user_id_fkey FOREIGN KEY (user_id) REFERENCES app.profiles(user_id) ON DELETE CASCADE
 );
@@ -168,6 +175,9 @@ CREATE TABLE app.guest_claim_tokens (
   CONSTRAINT guest_claim_tokens_purchase_id_fkey FOREIGN KEY (purchase_id) REFERENCES app.purchases(id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX guest_claim_tokens_token_key ON app.guest_claim_tokens USING btree (token);
+-- production made the legacy unique index a constraint (same rows; ON CONFLICT ON CONSTRAINT works)
+ALTER TABLE app.guest_claim_tokens
+  ADD CONSTRAINT guest_claim_tokens_token_key UNIQUE USING INDEX guest_claim_tokens_token_key;
 CREATE INDEX idx_guest_claim_tokens_expires ON app.guest_claim_tokens USING btree (expires_at);
 CREATE INDEX idx_guest_claim_tokens_used ON app.guest_claim_tokens USING btree (used);
 
@@ -186,6 +196,9 @@ CREATE TABLE app.course_products (
   CONSTRAINT course_products_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX course_products_course_id_key ON app.course_products USING btree (course_id);
+-- production made the legacy unique index a constraint (same rows; ON CONFLICT ON CONSTRAINT works)
+ALTER TABLE app.course_products
+  ADD CONSTRAINT course_products_course_id_key UNIQUE USING INDEX course_products_course_id_key;
 CREATE INDEX idx_course_products_course ON app.course_products USING btree (course_id);
 
 -- app.memberships
@@ -207,7 +220,13 @@ CREATE TABLE app.memberships (
   CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
 );
 
--- app.live_events
+-- app.live_events — takes both shapes: the legacy chain's (starts_at NOT NULL, metadata)
+-- and production's (db pull: scheduled_at NOT NULL, starts_at nullable, room_name NOT NULL,
+-- no metadata, FKs to app.profiles). So starts_at is nullable, scheduled_at is NEW and
+-- nullable, and NEW live_events_time_check wants one of the two (every row of either shape
+-- has one); room_name and metadata keep the legacy definitions, FKs keep auth.users (every
+-- production row satisfies them: profiles.user_id references auth.users). Production's
+-- indexes are added.
 CREATE TABLE app.live_events (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   teacher_id uuid NOT NULL,
@@ -215,18 +234,25 @@ CREATE TABLE app.live_events (
   title text NOT NULL,
   description text,
   access_type text NOT NULL DEFAULT 'membership'::text,
-  starts_at timestamp with time zone NOT NULL,
+  starts_at timestamp with time zone,
   ends_at timestamp with time zone,
   room_name text,
   is_published boolean NOT NULL DEFAULT false,
   metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  scheduled_at timestamp with time zone,
   CONSTRAINT live_events_pkey PRIMARY KEY (id),
   CONSTRAINT live_events_access_type_check CHECK ((access_type = ANY (ARRAY['membership'::text, 'course'::text]))),
+  CONSTRAINT live_events_time_check CHECK (((scheduled_at IS NOT NULL) OR (starts_at IS NOT NULL))),
   CONSTRAINT live_events_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE SET NULL,
   CONSTRAINT live_events_teacher_id_fkey FOREIGN KEY (teacher_id) REFERENCES auth.users(id) ON DELETE CASCADE
 );
+CREATE INDEX idx_live_events_teacher ON app.live_events USING btree (teacher_id);
+CREATE INDEX idx_live_events_course ON app.live_events USING btree (course_id);
+CREATE INDEX idx_live_events_starts_at ON app.live_events USING btree (starts_at);
+CREATE INDEX idx_live_events_access_type ON app.live_events USING btree (access_type);
+CREATE INDEX idx_live_events_scheduled_at ON app.live_events USING btree (scheduled_at);
 
 -- app.live_event_registrations
 CREATE TABLE app.live_event_registrations (
@@ -239,6 +265,10 @@ CREATE TABLE app.live_event_registrations (
   CONSTRAINT live_event_registrations_event_id_fkey FOREIGN KEY (event_id) REFERENCES app.live_events(id) ON DELETE CASCADE,
   CONSTRAINT live_event_registrations_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
 );
+-- production's indexes (db pull), except its idx_live_event_registrations_unique, which
+-- duplicates the unique constraint above (same rows allowed).
+CREATE INDEX idx_live_event_registrations_event ON app.live_event_registrations USING btree (event_id);
+CREATE INDEX idx_live_event_registrations_user ON app.live_event_registrations USING btree (user_id);
 
 -- app.teacher_profile_media
 CREATE TABLE app.teacher_profile_media (
@@ -272,7 +302,7 @@ CREATE TABLE app.subscriptions (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   user_id uuid NOT NULL,
   subscription_id text NOT NULL,
-  status text NOT NULL,
+  status text NOT NULL DEFAULT 'active'::text,
   customer_id text,
   price_id text,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
@@ -282,3 +312,168 @@ CREATE TABLE app.subscriptions (
   CONSTRAINT subscriptions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
 );
 CREATE INDEX idx_subscriptions_user_updated ON app.subscriptions USING btree (user_id, updated_at DESC);
+-- (production has the table too, with status default 'active' and idx_subscriptions_user
+-- (user_id), which idx_subscriptions_user_updated covers.)
+
+-- ---------------------------------------------------------------------------------------
+-- production's remote-only app tables (supabase/schema/production.json, the db pull),
+-- as production defines them
+-- ---------------------------------------------------------------------------------------
+
+-- app.classroom_messages, app.classroom_presence (drift item 027_classroom)
+CREATE TABLE app.classroom_messages (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  course_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  message text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT classroom_messages_pkey PRIMARY KEY (id),
+  CONSTRAINT classroom_messages_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE CASCADE,
+  CONSTRAINT classroom_messages_user_id_fkey FOREIGN KEY (user_id) REFERENCES app.profiles(user_id) ON DELETE CASCADE
+);
+CREATE INDEX idx_classroom_messages_course ON app.classroom_messages USING btree (course_id);
+CREATE INDEX idx_classroom_messages_created ON app.classroom_messages USING btree (created_at);
+
+CREATE TABLE app.classroom_presence (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  course_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  last_seen timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT classroom_presence_pkey PRIMARY KEY (id),
+  CONSTRAINT classroom_presence_course_id_user_id_key UNIQUE (course_id, user_id),
+  CONSTRAINT classroom_presence_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE CASCADE,
+  CONSTRAINT classroom_presence_user_id_fkey FOREIGN KEY (user_id) REFERENCES app.profiles(user_id) ON DELETE CASCADE
+);
+CREATE INDEX idx_classroom_presence_course ON app.classroom_presence USING btree (course_id);
+CREATE INDEX idx_classroom_presence_last_seen ON app.classroom_presence USING btree (last_seen);
+
+-- app.welcome_cards (drift item 029_welcome_cards)
+CREATE TABLE app.welcome_cards (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  title text,
+  body text,
+  image_path text NOT NULL,
+  day integer,
+  month integer,
+  is_active boolean NOT NULL DEFAULT true,
+  created_by uuid NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT welcome_cards_pkey PRIMARY KEY (id),
+  CONSTRAINT welcome_cards_day_check CHECK (((day >= 1) AND (day <= 31))),
+  CONSTRAINT welcome_cards_month_check CHECK (((month >= 1) AND (month <= 12))),
+  CONSTRAINT welcome_cards_day_month_pair CHECK ((((day IS NULL) AND (month IS NULL)) OR ((day IS NOT NULL) AND (month IS NOT NULL)))),
+  CONSTRAINT welcome_cards_created_by_fkey FOREIGN KEY (created_by) REFERENCES app.profiles(user_id) ON DELETE CASCADE
+);
+CREATE INDEX idx_welcome_cards_active ON app.welcome_cards USING btree (is_active);
+CREATE INDEX idx_welcome_cards_date ON app.welcome_cards USING btree (month, day);
+
+-- app.lesson_packages (a lesson sold on its own; see lessons.price_amount_cents)
+CREATE TABLE app.lesson_packages (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  lesson_id uuid NOT NULL,
+  stripe_product_id text NOT NULL,
+  stripe_price_id text NOT NULL,
+  price_amount integer NOT NULL,
+  price_currency text NOT NULL DEFAULT 'sek'::text,
+  is_active boolean NOT NULL DEFAULT true,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT lesson_packages_pkey PRIMARY KEY (id),
+  CONSTRAINT lesson_packages_lesson_id_key UNIQUE (lesson_id),
+  CONSTRAINT lesson_packages_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES app.lessons(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_lesson_packages_lesson ON app.lesson_packages USING btree (lesson_id);
+
+-- app.music_tracks
+CREATE TABLE app.music_tracks (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  teacher_id uuid NOT NULL,
+  title text NOT NULL,
+  description text,
+  duration_seconds integer,
+  storage_path text NOT NULL,
+  cover_image_path text,
+  access_scope text NOT NULL,
+  course_id uuid,
+  is_published boolean NOT NULL DEFAULT true,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT music_tracks_pkey PRIMARY KEY (id),
+  CONSTRAINT music_tracks_access_scope_check CHECK ((access_scope = ANY (ARRAY['membership'::text, 'course'::text]))),
+  CONSTRAINT music_tracks_scope_course CHECK ((((access_scope = 'course'::text) AND (course_id IS NOT NULL)) OR ((access_scope = 'membership'::text) AND (course_id IS NULL)))),
+  CONSTRAINT music_tracks_course_id_fkey FOREIGN KEY (course_id) REFERENCES app.courses(id) ON DELETE CASCADE,
+  CONSTRAINT music_tracks_teacher_id_fkey FOREIGN KEY (teacher_id) REFERENCES app.profiles(user_id) ON DELETE CASCADE
+);
+CREATE INDEX idx_music_tracks_course ON app.music_tracks USING btree (course_id);
+CREATE INDEX idx_music_tracks_created ON app.music_tracks USING btree (created_at DESC);
+CREATE INDEX idx_music_tracks_teacher ON app.music_tracks USING btree (teacher_id);
+
+-- app.teacher_accounts (a teacher's Stripe Connect account)
+CREATE TABLE app.teacher_accounts (
+  user_id uuid NOT NULL,
+  stripe_account_id text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT teacher_accounts_pkey PRIMARY KEY (user_id),
+  CONSTRAINT teacher_accounts_user_id_fkey FOREIGN KEY (user_id) REFERENCES app.profiles(user_id) ON DELETE CASCADE
+);
+
+-- ---------------------------------------------------------------------------------------
+-- schema public: the four tables the backend reads and writes there (production.json).
+-- They stay in public because the backend's SQL names them unqualified/public.
+-- ---------------------------------------------------------------------------------------
+
+CREATE TABLE public.subscription_plans (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  price_cents integer NOT NULL,
+  "interval" text NOT NULL,
+  is_active boolean NOT NULL DEFAULT true,
+  stripe_product_id text,
+  stripe_price_id text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT subscription_plans_pkey PRIMARY KEY (id),
+  CONSTRAINT subscription_plans_interval_check CHECK (("interval" = ANY (ARRAY['month'::text, 'year'::text])))
+);
+CREATE INDEX idx_subscription_plans_active ON public.subscription_plans USING btree (is_active);
+
+CREATE TABLE public.coupons (
+  code text NOT NULL,
+  plan_id uuid,
+  grants jsonb NOT NULL DEFAULT '{}'::jsonb,
+  max_redemptions integer,
+  redeemed_count integer NOT NULL DEFAULT 0,
+  expires_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT coupons_pkey PRIMARY KEY (code),
+  CONSTRAINT coupons_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.subscription_plans(id) ON DELETE SET NULL
+);
+CREATE INDEX idx_coupons_plan ON public.coupons USING btree (plan_id);
+CREATE INDEX idx_coupons_expires ON public.coupons USING btree (expires_at);
+
+CREATE TABLE public.subscriptions (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL,
+  plan_id uuid NOT NULL,
+  status text NOT NULL DEFAULT 'active'::text,
+  current_period_end timestamp with time zone,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT subscriptions_pkey PRIMARY KEY (id),
+  CONSTRAINT subscriptions_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.subscription_plans(id) ON DELETE RESTRICT,
+  CONSTRAINT subscriptions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_public_subscriptions_user ON public.subscriptions USING btree (user_id);
+CREATE INDEX idx_public_subscriptions_plan ON public.subscriptions USING btree (plan_id);
+
+CREATE TABLE public.user_certifications (
+  user_id uuid NOT NULL,
+  area text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT user_certifications_pkey PRIMARY KEY (user_id, area),
+  CONSTRAINT user_certifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_user_certifications_area ON public.user_certifications USING btree (area);

@@ -231,6 +231,16 @@ AS $$
   );
 $$;
 
+-- production's classroom helper (drift item 027_classroom, db pull: same signature, SECURITY
+-- INVOKER there): who may read and write a course's classroom — the users entitled to its
+-- content (app.can_access_course).
+CREATE FUNCTION app.has_course_classroom_access(p_course_id uuid, p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT app.can_access_course(p_course_id, p_user_id);
+$$;
+
 -- NEW: who may see and register for a live event: its teacher; for a published event,
 -- members (access_type membership) or users entitled to its course (access_type course).
 CREATE FUNCTION app.can_access_live_event(p_event_id uuid, p_user_id uuid) RETURNS boolean
@@ -346,6 +356,72 @@ SELECT r.id,
   FROM app.reviews r
   JOIN app.services s ON s.id = r.service_id
  WHERE r.visibility = 'public'::app.review_visibility;
+
+-- production's two further views (db pull: names only; the same reconstruction as
+-- supabase/production/20260110090900_quiz_grading_and_views.sql — compare with
+-- pg_get_viewdef() on production)
+CREATE VIEW app.course_enrollments_view WITH (security_invoker = true) AS
+SELECT e.id,
+       e.user_id,
+       e.course_id,
+       c.slug AS course_slug,
+       c.title AS course_title,
+       e.status,
+       e.source,
+       e.created_at
+  FROM app.enrollments e
+  JOIN app.courses c ON c.id = e.course_id;
+
+CREATE VIEW app.v_meditation_audio_library WITH (security_invoker = true) AS
+SELECT m.id,
+       m.title,
+       m.description,
+       m.teacher_id,
+       m.duration_seconds,
+       COALESCE(m.audio_path, mo.storage_path) AS audio_path,
+       mo.storage_bucket,
+       m.is_public,
+       m.created_at
+  FROM app.meditations m
+  LEFT JOIN app.media_objects mo ON mo.id = m.media_id;
+
+-- ---------------------------------------------------------------------------------------
+-- schema public: production's rest_* seminar functions (PostgREST RPCs; db pull: these
+-- signatures, SECURITY INVOKER, so the seminars' policies apply to the caller)
+-- ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION public.rest_insert_seminar(p_host_id uuid, p_title text, p_status app.seminar_status)
+RETURNS app.seminars
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  INSERT INTO app.seminars (host_id, title, status)
+  VALUES (p_host_id, p_title, p_status)
+  RETURNING *;
+$$;
+
+CREATE FUNCTION public.rest_select_seminar(p_seminar_id uuid) RETURNS SETOF app.seminars
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT * FROM app.seminars WHERE id = p_seminar_id;
+$$;
+
+CREATE FUNCTION public.rest_select_seminar_attendees(p_seminar_id uuid) RETURNS SETOF app.seminar_attendees
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT * FROM app.seminar_attendees WHERE seminar_id = p_seminar_id;
+$$;
+
+CREATE FUNCTION public.rest_update_seminar_description(p_seminar_id uuid, p_description text)
+RETURNS jsonb
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  UPDATE app.seminars SET description = p_description WHERE id = p_seminar_id
+  RETURNING jsonb_build_object('id', id, 'description', description);
+$$;
 
 -- ---------------------------------------------------------------------------------------
 -- quiz grading (shared/schema/backend_contracts.md; production's function, 3 arguments)
@@ -655,4 +731,20 @@ CREATE TRIGGER trg_quiz_questions_touch BEFORE UPDATE ON app.quiz_questions
 CREATE TRIGGER trg_stripe_customers_touch BEFORE UPDATE ON app.stripe_customers
   FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
 CREATE TRIGGER trg_subscriptions_touch BEFORE UPDATE ON app.subscriptions
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+
+-- production's (db pull): the remote-only app tables and schema public's tables.
+CREATE TRIGGER trg_lesson_packages_updated BEFORE UPDATE ON app.lesson_packages
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_music_tracks_updated_at BEFORE UPDATE ON app.music_tracks
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_teacher_accounts_updated BEFORE UPDATE ON app.teacher_accounts
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_welcome_cards_updated_at BEFORE UPDATE ON app.welcome_cards
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_subscription_plans_touch BEFORE UPDATE ON public.subscription_plans
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_coupons_touch BEFORE UPDATE ON public.coupons
+  FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();
+CREATE TRIGGER trg_public_subscriptions_touch BEFORE UPDATE ON public.subscriptions
   FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();

@@ -15,8 +15,8 @@
 -- Families:
 -- * service: `<table>_service…` and `service_role_full_access` (roles public) admit
 --   requests whose JWT role is service_role; the NEW `<table>_service_role` policies on
---   seminar_sessions, seminar_recordings, livekit_webhook_jobs and subscriptions are
---   granted TO service_role directly. (Supabase's service_role also has BYPASSRLS.)
+--   seminar_sessions, seminar_recordings and livekit_webhook_jobs are granted TO
+--   service_role directly (subscriptions_service_role, as production has it, to public). (Supabase's service_role also has BYPASSRLS.)
 --   Those three late tables stay backend-only, as in legacy (no anon/authenticated
 --   policy; 0009 revokes the API roles' privileges on them).
 -- * self: rows of the caller, auth.uid() = user_id / owner column.
@@ -63,6 +63,11 @@ CREATE POLICY service_role_full_access ON app.certificates AS PERMISSIVE FOR ALL
 CREATE POLICY course_bundle_courses_owner ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
   USING (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())))
   WITH CHECK (EXISTS (SELECT 1 FROM app.course_bundles b WHERE b.id = bundle_id AND b.teacher_id = (SELECT auth.uid())));
+-- production's (db pull: name, command, roles; expression written here)
+CREATE POLICY course_bundle_courses_admin ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.is_admin((SELECT auth.uid()))) WITH CHECK (app.is_admin((SELECT auth.uid())));
+CREATE POLICY course_bundle_courses_service_role ON app.course_bundle_courses AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.course_bundles
 CREATE POLICY course_bundles_owner_write ON app.course_bundles AS PERMISSIVE FOR ALL TO public
@@ -70,6 +75,11 @@ CREATE POLICY course_bundles_owner_write ON app.course_bundles AS PERMISSIVE FOR
   WITH CHECK (teacher_id = (SELECT auth.uid()));
 CREATE POLICY course_bundles_public_read ON app.course_bundles AS PERMISSIVE FOR SELECT TO public
   USING (is_active OR teacher_id = (SELECT auth.uid()));
+-- production's (db pull: name, command, roles; expression written here)
+CREATE POLICY course_bundles_admin ON app.course_bundles AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.is_admin((SELECT auth.uid()))) WITH CHECK (app.is_admin((SELECT auth.uid())));
+CREATE POLICY course_bundles_service_role ON app.course_bundles AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.course_display_priorities
 CREATE POLICY course_display_owner ON app.course_display_priorities AS PERMISSIVE FOR ALL TO authenticated
@@ -83,6 +93,15 @@ CREATE POLICY service_role_full_access ON app.course_display_priorities AS PERMI
 -- app.course_entitlements
 CREATE POLICY course_entitlements_self_read ON app.course_entitlements AS PERMISSIVE FOR SELECT TO authenticated
   USING (user_id = (SELECT auth.uid()));
+-- production's (db pull: name, command, roles; expression written here)
+-- (0009 leaves authenticated SELECT only on course_entitlements: a user changing their own
+-- row's course_slug would grant themselves a course, so owner_update never applies to them)
+CREATE POLICY course_entitlements_owner_read ON app.course_entitlements AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY course_entitlements_owner_update ON app.course_entitlements AS PERMISSIVE FOR UPDATE TO authenticated
+  USING (user_id = (SELECT auth.uid())) WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY course_entitlements_service_role ON app.course_entitlements AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.course_entitlements AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
@@ -174,6 +193,9 @@ CREATE POLICY live_event_registrations_write ON app.live_event_registrations AS 
   WITH CHECK (user_id = (SELECT auth.uid()) AND app.can_access_live_event(event_id, (SELECT auth.uid())));
 CREATE POLICY live_event_registrations_service ON app.live_event_registrations AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+-- production's (db pull: name, command, roles; expression written here)
+CREATE POLICY service_role_full_access ON app.live_event_registrations AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.live_events
 CREATE POLICY live_events_access ON app.live_events AS PERMISSIVE FOR SELECT TO authenticated
@@ -183,10 +205,18 @@ CREATE POLICY live_events_host_rw ON app.live_events AS PERMISSIVE FOR ALL TO au
   WITH CHECK (teacher_id = (SELECT auth.uid()));
 CREATE POLICY live_events_service ON app.live_events AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+-- production's (db pull: name, command, roles; expression written here)
+CREATE POLICY service_role_full_access ON app.live_events AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.livekit_webhook_jobs
 CREATE POLICY livekit_webhook_jobs_service_role ON app.livekit_webhook_jobs AS PERMISSIVE FOR ALL TO service_role
   USING (true) WITH CHECK (true);  -- NEW
+-- production's (db pull: name, command, roles; expression written here)
+CREATE POLICY livekit_jobs_service ON app.livekit_webhook_jobs AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.livekit_webhook_jobs AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.media_objects
 CREATE POLICY media_owner_rw ON app.media_objects AS PERMISSIVE FOR ALL TO authenticated
@@ -327,10 +357,29 @@ CREATE POLICY service_role_full_access ON app.seminar_attendees AS PERMISSIVE FO
 -- app.seminar_recordings
 CREATE POLICY seminar_recordings_service_role ON app.seminar_recordings AS PERMISSIVE FOR ALL TO service_role
   USING (true) WITH CHECK (true);  -- NEW
+-- production's (db pull: name, command, roles; expression written here)
+-- (0009 grants the API roles nothing on this table, so seminar_recordings_read applies
+-- only if a grant is added: published recordings of seminars the user may access)
+CREATE POLICY seminar_recordings_read ON app.seminar_recordings AS PERMISSIVE FOR SELECT TO authenticated
+  USING (published AND app.can_access_seminar(seminar_id, (SELECT auth.uid())));
+CREATE POLICY seminar_recordings_service ON app.seminar_recordings AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.seminar_recordings AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.seminar_sessions
 CREATE POLICY seminar_sessions_service_role ON app.seminar_sessions AS PERMISSIVE FOR ALL TO service_role
   USING (true) WITH CHECK (true);  -- NEW
+-- production's (db pull: name, command, roles; expression written here)
+-- (0009 grants the API roles nothing on this table, so seminar_sessions_host applies only
+-- if a grant is added: the seminar's host)
+CREATE POLICY seminar_sessions_host ON app.seminar_sessions AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.is_seminar_host(seminar_id, (SELECT auth.uid())))
+  WITH CHECK (app.is_seminar_host(seminar_id, (SELECT auth.uid())));
+CREATE POLICY seminar_sessions_service ON app.seminar_sessions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+CREATE POLICY service_role_full_access ON app.seminar_sessions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 
 -- app.seminars
 CREATE POLICY seminars_host_rw ON app.seminars AS PERMISSIVE FOR ALL TO authenticated
@@ -383,8 +432,9 @@ CREATE POLICY service_role_full_access ON app.stripe_customers AS PERMISSIVE FOR
 -- app.subscriptions
 CREATE POLICY subscriptions_self_read ON app.subscriptions AS PERMISSIVE FOR SELECT TO authenticated
   USING (user_id = (SELECT auth.uid()));  -- NEW
-CREATE POLICY subscriptions_service_role ON app.subscriptions AS PERMISSIVE FOR ALL TO service_role
-  USING (true) WITH CHECK (true);  -- NEW
+-- production has both (db pull), subscriptions_service_role to public: JWT role service_role
+CREATE POLICY subscriptions_service_role ON app.subscriptions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');  -- NEW
 
 -- app.tarot_requests
 CREATE POLICY tarot_service ON app.tarot_requests AS PERMISSIVE FOR ALL TO public
@@ -437,4 +487,84 @@ CREATE POLICY teachers_owner ON app.teachers AS PERMISSIVE FOR ALL TO authentica
 CREATE POLICY teachers_service ON app.teachers AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
 CREATE POLICY service_role_full_access ON app.teachers AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- ---------------------------------------------------------------------------------------
+-- production's remote-only app tables and schema public's tables (db pull: names, commands
+-- and roles; expressions written here with the helpers above). Grants in 0009 narrow what
+-- authenticated may write where a FOR ALL policy would otherwise let a user change others'
+-- rows or their own payout/entitlement state.
+-- ---------------------------------------------------------------------------------------
+
+-- app.classroom_messages (0009: authenticated SELECT, INSERT only)
+CREATE POLICY classroom_messages_access ON app.classroom_messages AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.has_course_classroom_access(course_id, (SELECT auth.uid())))
+  WITH CHECK (user_id = (SELECT auth.uid()) AND app.has_course_classroom_access(course_id, (SELECT auth.uid())));
+CREATE POLICY classroom_messages_service ON app.classroom_messages AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.classroom_presence (0009: authenticated SELECT, INSERT, UPDATE (last_seen) only)
+CREATE POLICY classroom_presence_access ON app.classroom_presence AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.has_course_classroom_access(course_id, (SELECT auth.uid())))
+  WITH CHECK (user_id = (SELECT auth.uid()) AND app.has_course_classroom_access(course_id, (SELECT auth.uid())));
+CREATE POLICY classroom_presence_service ON app.classroom_presence AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.lesson_packages
+CREATE POLICY lesson_packages_owner ON app.lesson_packages AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())))
+  WITH CHECK (app.can_edit_course(app.lesson_course_id(lesson_id), (SELECT auth.uid())));
+CREATE POLICY lesson_packages_service_role ON app.lesson_packages AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.music_tracks
+CREATE POLICY music_tracks_entitled_read ON app.music_tracks AS PERMISSIVE FOR SELECT TO authenticated
+  USING (is_published AND (
+         (access_scope = 'membership' AND app.has_active_membership((SELECT auth.uid())))
+      OR (access_scope = 'course' AND app.can_access_course(course_id, (SELECT auth.uid())))));
+CREATE POLICY music_tracks_owner ON app.music_tracks AS PERMISSIVE FOR ALL TO authenticated
+  USING (teacher_id = (SELECT auth.uid()))
+  WITH CHECK (teacher_id = (SELECT auth.uid()) AND app.is_teacher((SELECT auth.uid()))
+              AND (course_id IS NULL OR app.can_edit_course(course_id, (SELECT auth.uid()))));
+CREATE POLICY music_tracks_service ON app.music_tracks AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.teacher_accounts (0009: authenticated SELECT only — the Stripe account is written by
+-- service_role, as app.teachers' payout state)
+CREATE POLICY teacher_accounts_self ON app.teacher_accounts AS PERMISSIVE FOR ALL TO authenticated
+  USING (user_id = (SELECT auth.uid()))
+  WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY teacher_accounts_service_role ON app.teacher_accounts AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- app.welcome_cards
+CREATE POLICY welcome_cards_active_read ON app.welcome_cards AS PERMISSIVE FOR SELECT TO authenticated
+  USING (is_active);
+CREATE POLICY welcome_cards_manage ON app.welcome_cards AS PERMISSIVE FOR ALL TO authenticated
+  USING (app.is_admin((SELECT auth.uid()))) WITH CHECK (app.is_admin((SELECT auth.uid())));
+CREATE POLICY welcome_cards_owner_read ON app.welcome_cards AS PERMISSIVE FOR SELECT TO authenticated
+  USING (created_by = (SELECT auth.uid()));
+CREATE POLICY welcome_cards_service_role ON app.welcome_cards AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- public.subscription_plans (active plans are public, as production's public_read)
+CREATE POLICY subscription_plans_public_read ON public.subscription_plans AS PERMISSIVE FOR SELECT TO public
+  USING (is_active);
+CREATE POLICY subscription_plans_service_role ON public.subscription_plans AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- public.coupons (backend only)
+CREATE POLICY coupons_service_role ON public.coupons AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- public.subscriptions
+CREATE POLICY public_subscriptions_self_read ON public.subscriptions AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY public_subscriptions_service_role ON public.subscriptions AS PERMISSIVE FOR ALL TO public
+  USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');
+
+-- public.user_certifications
+CREATE POLICY user_certifications_self_read ON public.user_certifications AS PERMISSIVE FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()));
+CREATE POLICY user_certifications_service_role ON public.user_certifications AS PERMISSIVE FOR ALL TO public
   USING ((SELECT auth.role()) = 'service_role') WITH CHECK ((SELECT auth.role()) = 'service_role');

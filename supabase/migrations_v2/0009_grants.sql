@@ -36,6 +36,12 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA app TO authenticated;
 REVOKE INSERT, UPDATE, DELETE ON app.profiles FROM authenticated;
 GRANT UPDATE (display_name, bio, photo_url, avatar_media_id) ON app.profiles TO authenticated;
 REVOKE INSERT, UPDATE, DELETE ON app.teachers FROM authenticated;
+-- production's tables (db pull): users must not rewrite their entitlements (course_slug),
+-- their Stripe Connect account, others' classroom messages or presence rows.
+REVOKE INSERT, UPDATE, DELETE ON app.course_entitlements, app.teacher_accounts FROM authenticated;
+REVOKE UPDATE, DELETE ON app.classroom_messages FROM authenticated;
+REVOKE UPDATE, DELETE ON app.classroom_presence FROM authenticated;
+GRANT UPDATE (last_seen) ON app.classroom_presence TO authenticated;
 
 GRANT SELECT ON ALL TABLES IN SCHEMA app TO anon;
 
@@ -75,3 +81,21 @@ BEGIN
   END IF;
 END
 $defaults$;
+
+-- Schema public: production's four tables and rest_* functions (db pull), granted as the
+-- app tables are (Supabase's default privileges in public would give the API roles ALL;
+-- RLS decides the rows either way).
+REVOKE ALL ON public.subscription_plans, public.coupons, public.subscriptions,
+  public.user_certifications FROM anon, authenticated;
+GRANT ALL ON public.subscription_plans, public.coupons, public.subscriptions,
+  public.user_certifications TO postgres, service_role;
+GRANT SELECT ON public.subscription_plans, public.coupons, public.subscriptions,
+  public.user_certifications TO anon;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.subscription_plans, public.coupons,
+  public.subscriptions, public.user_certifications TO authenticated;
+REVOKE EXECUTE ON FUNCTION public.rest_insert_seminar(uuid, text, app.seminar_status),
+  public.rest_select_seminar(uuid), public.rest_select_seminar_attendees(uuid),
+  public.rest_update_seminar_description(uuid, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.rest_insert_seminar(uuid, text, app.seminar_status),
+  public.rest_select_seminar(uuid), public.rest_select_seminar_attendees(uuid),
+  public.rest_update_seminar_description(uuid, text) TO anon, authenticated, service_role, postgres;

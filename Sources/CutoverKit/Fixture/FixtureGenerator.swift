@@ -19,8 +19,9 @@ public struct FixtureGenerator: Sendable {
   /// Rows per COPY statement of one large table (a unit of parallel work).
   public var rowsPerUnit: Int
 
-  /// The schemas a fill covers by default: the app and the auth tables it references.
-  public static let defaultSchemas = ["app", "auth"]
+  /// The schemas a fill covers by default: the app's (`app`, and `public`, where production
+  /// keeps the backend's plan and subscription tables) and the auth tables they reference.
+  public static let defaultSchemas = ["app", "public", "auth"]
 
   public init(
     target: ConnectionTarget, schemas: [String] = defaultSchemas, domains: ValueDomains,

@@ -82,7 +82,7 @@ public final class PGConnection {
     -> PGRows
   {
     let result = try executeRaw(sql, parameters, doing: doing)
-    return result.rows()
+    return result.rows(doing: doing ?? Self.summary(of: sql))
   }
 
   func executeRaw(_ sql: String, _ parameters: [String?], doing: String?) throws -> PGResult {

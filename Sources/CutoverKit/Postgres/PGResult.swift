@@ -40,7 +40,7 @@ struct PGResult: ~Copyable {
   }
 
   /// Copies the rows into a Sendable value (text format; NULL is `nil`).
-  func rows() -> PGRows {
+  func rows(doing: String) -> PGRows {
     let rowCount = Int(PQntuples(raw))
     let columnCount = Int(PQnfields(raw))
     let columns = (0..<columnCount).map { String(cString: PQfname(raw, Int32($0))) }
@@ -59,25 +59,63 @@ struct PGResult: ~Copyable {
       rows.append(values)
     }
     let affected = String(cString: PQcmdTuples(raw))
-    return PGRows(columns: columns, rows: rows, affectedRows: Int(affected) ?? 0)
+    return PGRows(columns: columns, rows: rows, affectedRows: Int(affected) ?? 0, doing: doing)
   }
 }
 
 /// The rows a statement returned, copied out of libpq: text values, `nil` for NULL.
-public struct PGRows: Sendable {
+///
+/// Read them as `PGRow`s (`for row in rows`, `rows.one()`), by column name with typed
+/// accessors that throw on NULL or unparsable text; `rows` keeps the raw values.
+public struct PGRows: Sendable, RandomAccessCollection {
   public var columns: [String]
+  /// The raw values, row by row, `nil` for NULL.
   public var rows: [[String?]]
   /// The count in the command tag (`INSERT 0 5` → 5).
   public var affectedRows: Int
+  /// What the statement was for; typed accessors name it in their errors.
+  public var doing: String
+  private let positions: [String: Int]
 
-  public var isEmpty: Bool { rows.isEmpty }
+  public init(columns: [String], rows: [[String?]], affectedRows: Int = 0, doing: String) {
+    self.columns = columns
+    self.rows = rows
+    self.affectedRows = affectedRows
+    self.doing = doing
+    self.positions = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  public var startIndex: Int { rows.startIndex }
+  public var endIndex: Int { rows.endIndex }
+
+  public subscript(position: Int) -> PGRow {
+    PGRow(columns: columns, positions: positions, values: rows[position], index: position, doing: doing)
+  }
+
+  /// The only row of a statement that returns exactly one (`SELECT count(*)`, a function).
+  ///
+  /// - Throws: `PostgresError` (`.unexpectedResult`) for no row or more than one.
+  public func one() throws -> PGRow {
+    guard rows.count == 1 else {
+      throw PostgresError(
+        code: .unexpectedResult, message: "expected one row, the statement returned \(rows.count)",
+        hint: "this is a bug in cutover or a server it does not expect; report it with this message",
+        doing: doing)
+    }
+    return self[0]
+  }
 
   /// The first row's first value, for single-value queries.
+  ///
+  /// > Important: untyped (NULL and "no row" are both `nil`): new code reads `one()` with a
+  /// > typed accessor instead; this stays until export's callers move.
   public var scalar: String? { rows.first?.first ?? nil }
 
-  /// The values of one column by name.
+  /// The raw values of one column by name (empty when there is no such column).
+  ///
+  /// > Important: untyped; new code reads rows with typed accessors instead.
   public func column(_ name: String) -> [String?] {
-    guard let index = columns.firstIndex(of: name) else { return [] }
+    guard let index = positions[name] else { return [] }
     return rows.map { $0[index] }
   }
 }

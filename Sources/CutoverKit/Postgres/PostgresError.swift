@@ -7,7 +7,7 @@ public struct PostgresError: CutoverFailure, Sendable {
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String, Sendable {
       case invalidConnectionString, connectionFailed, server, copyFailed, protocolViolation,
-        unexpectedResult
+        unexpectedResult, unexpectedNull, unparsableValue, missingColumn
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -22,6 +22,12 @@ public struct PostgresError: CutoverFailure, Sendable {
     public static let copyFailed = Code(.copyFailed)
     /// The server's answer had a shape cutover does not expect.
     public static let unexpectedResult = Code(.unexpectedResult)
+    /// A value cutover reads as required was NULL.
+    public static let unexpectedNull = Code(.unexpectedNull)
+    /// A value's text is not of the type cutover reads it as (`t`/`f`, an integer, an array).
+    public static let unparsableValue = Code(.unparsableValue)
+    /// A row was read by a column name the statement did not return.
+    public static let missingColumn = Code(.missingColumn)
     public var description: String { base.rawValue }
   }
 

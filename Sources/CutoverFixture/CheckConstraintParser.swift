@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 
 /// Reads the simple CHECK constraint forms into per-column restrictions.

@@ -50,12 +50,17 @@ public struct CatalogReader: Sendable {
       let name = try row.string("name")
       let keyColumns = try row.stringArray("columns")
       let deferrable = try row.bool("deferrable")
+      let definition = try row.string("definition")
       switch try row.string("type") {
-      case "p": primaryKeys[oid] = CatalogKey(name: name, columns: keyColumns, deferrable: deferrable)
-      case "u": uniques[oid, default: []].append(CatalogKey(name: name, columns: keyColumns, deferrable: deferrable))
+      case "p":
+        primaryKeys[oid] = CatalogKey(
+          name: name, columns: keyColumns, definition: definition, deferrable: deferrable)
+      case "u":
+        uniques[oid, default: []].append(
+          CatalogKey(name: name, columns: keyColumns, definition: definition, deferrable: deferrable))
       case "c":
         checks[oid, default: []].append(
-          CatalogCheck(name: name, definition: try row.string("definition"), validated: try row.bool("validated")))
+          CatalogCheck(name: name, definition: definition, validated: try row.bool("validated")))
       default:
         foreignKeys[oid, default: []].append(
           CatalogForeignKey(
@@ -63,7 +68,7 @@ public struct CatalogReader: Sendable {
             referenced: QualifiedName(
               schema: try row.string("referenced_schema"), name: try row.string("referenced_name")),
             referencedColumns: try row.stringArray("referenced_columns"),
-            definition: try row.string("definition"), deferrable: deferrable,
+            definition: definition, deferrable: deferrable,
             initiallyDeferred: try row.bool("deferred"), validated: try row.bool("validated")))
       }
     }

@@ -1,4 +1,3 @@
-import CutoverKit
 import Foundation
 
 /// Reads the simple CHECK constraint forms into per-column restrictions.

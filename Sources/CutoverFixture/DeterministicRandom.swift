@@ -1,5 +1,3 @@
-import CutoverKit
-
 /// A SplitMix64 generator: small, fast, and the same on every platform and run.
 ///
 /// The fixture seeds one per (table, column, row), so a value depends only on the seed and

@@ -1,5 +1,3 @@
-import CutoverKit
-
 /// How the generator makes one column's value for a row: a pure function of the run's
 /// seed, the column and the row number, so any worker can make any row.
 enum FixtureColumnRule: Sendable {

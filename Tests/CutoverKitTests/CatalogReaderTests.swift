@@ -134,7 +134,8 @@ struct CatalogReaderTests {
     #expect(tenants.primaryKey?.columns == ["id", "region"])
     #expect(tenants.uniqueConstraints.map(\.columns) == [["name"]])
     let members = try #require(catalog.table(Self.name("members")))
-    #expect(members.primaryKey == CatalogKey(name: "members_pkey", columns: ["id"], definition: "PRIMARY KEY (id)"))
+    #expect(
+      members.primaryKey == CatalogKey(name: "members_pkey", columns: ["id"], definition: "PRIMARY KEY (id)"))
     let composite = try #require(members.foreignKeys.first { $0.name == "members_tenant_fkey" })
     #expect(composite.columns == ["tenant", "region"])
     #expect(composite.referenced == Self.name("tenants"))
@@ -147,7 +148,9 @@ struct CatalogReaderTests {
     #expect(
       members.checks.map(\.name).sorted() == ["members_score_check", "score_small"])
     #expect(members.checks.first { $0.name == "score_small" }?.validated == false)
-    #expect(members.checks.first { $0.name == "members_score_check" }?.definition == "CHECK ((score >= (0)::numeric))")
+    #expect(
+      members.checks.first { $0.name == "members_score_check" }?.definition
+        == "CHECK ((score >= (0)::numeric))")
     let partial = try #require(members.indexes.first { $0.name == "members_email_lower" })
     #expect(partial.isUnique && partial.isPartial && !partial.isPrimary && partial.constraint == nil)
     #expect(partial.columns == ["manager", "email"], "no key column: referenced ones by position")
@@ -180,7 +183,8 @@ struct CatalogReaderTests {
     #expect(
       members.policies == [
         CatalogPolicy(
-          name: "members_read", command: "SELECT", permissive: false, roles: ["pg_monitor", "pg_read_all_stats"],
+          name: "members_read", command: "SELECT", permissive: false,
+          roles: ["pg_monitor", "pg_read_all_stats"],
           using: "(tenant > 0)"),
         CatalogPolicy(name: "members_write", command: "INSERT", withCheck: "(tenant = 1)"),
       ])
@@ -223,7 +227,9 @@ struct CatalogReaderTests {
         .init(name: $0.name, type: "c", definition: $0.definition)
       }
       constraints += table.foreignKeys.map { .init(name: $0.name, type: "f", definition: $0.definition) }
-      constraints += table.uniqueConstraints.map { .init(name: $0.name, type: "u", definition: $0.definition) }
+      constraints += table.uniqueConstraints.map {
+        .init(name: $0.name, type: "u", definition: $0.definition)
+      }
       if let key = table.primaryKey {
         constraints.append(.init(name: key.name, type: "p", definition: key.definition))
       }

@@ -40,7 +40,9 @@ struct DependencyGraphTests {
       CREATE TABLE g.loose (id int);
       """)
     #expect(
-      graph.levels == [[Self.name("loose"), Self.name("tenants")], [Self.name("users")], [Self.name("posts")]])
+      graph.levels == [
+        [Self.name("loose"), Self.name("tenants")], [Self.name("users")], [Self.name("posts")],
+      ])
     #expect(graph.setAside.count == 1)
     let selfReference = try #require(graph.setAside.first)
     #expect(selfReference.reason == .selfReference)
@@ -118,7 +120,8 @@ struct DependencyGraphTests {
       """)
     #expect(!graph.order.contains(Self.name("days_2024")))
     #expect(graph.edges.contains { $0.child == Self.name("notes") && $0.parent == Self.name("days") })
-    #expect(graph.edges.filter { $0.child == Self.name("notes") }.count == 1, "the partitions' copies are left out")
+    #expect(
+      graph.edges.filter { $0.child == Self.name("notes") }.count == 1, "the partitions' copies are left out")
     #expect(graph.order.contains(Self.name("clicks")))
     #expect(graph.outside.map(\.parent) == [QualifiedName(schema: "h", name: "elsewhere")])
     #expect(graph.level(of: Self.name("marks")) == 1)

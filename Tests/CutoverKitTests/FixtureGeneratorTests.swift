@@ -160,7 +160,8 @@ struct FixtureGeneratorTests {
       #expect(a[table] == b[table], "\(table) differs between two fills with seed 42")
     }
     let changed = a.keys.filter { a[$0] != c[$0] }
-    #expect(changed.count > catalog.loadableTables.count / 2, "another seed changed only \(changed.count) tables")
+    #expect(
+      changed.count > catalog.loadableTables.count / 2, "another seed changed only \(changed.count) tables")
     try await other.drop()
     try await third.drop()
   }

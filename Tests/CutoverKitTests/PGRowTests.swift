@@ -47,8 +47,10 @@ struct PGRowTests {
   }
 
   @Test func `NULL where a value is required names the query and the column`() async throws {
-    let row = try await Self.rows("SELECT NULL::text AS missing, NULL::int AS gap", doing: "reading the probe")
-      .one()
+    let row = try await Self.rows(
+      "SELECT NULL::text AS missing, NULL::int AS gap", doing: "reading the probe"
+    )
+    .one()
     for read in [{ _ = try row.string("missing") }, { _ = try row.int("gap") }, { _ = try row.bool("gap") }] {
       let error = try Self.failure(read)
       #expect(error.code == .unexpectedNull)

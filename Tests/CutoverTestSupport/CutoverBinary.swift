@@ -13,7 +13,8 @@ public enum CutoverBinary {
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
       directory = directory.deletingLastPathComponent()
     }
-    throw TestSupportError("the \(name) executable was not built beside the tests: run swift build --build-tests")
+    throw TestSupportError(
+      "the \(name) executable was not built beside the tests: run swift build --build-tests")
   }
 
   /// Runs executable `name` with `arguments`; the environment is cleared of the URL

@@ -216,9 +216,12 @@ struct SideInspector: Sendable {
       return check(
         "read-access", .failed,
         "cannot read \(unreadable.count) of \(tables.count) tables: \(Self.list(unreadable))",
-        next: "GRANT USAGE on the schemas and SELECT on these tables to the export role, or export as the project's postgres role")
+        next:
+          "GRANT USAGE on the schemas and SELECT on these tables to the export role, or export as the project's postgres role"
+      )
     }
-    let note = missingSchemas.isEmpty ? "" : " (schemas not present: \(missingSchemas.joined(separator: ", ")))"
+    let note =
+      missingSchemas.isEmpty ? "" : " (schemas not present: \(missingSchemas.joined(separator: ", ")))"
     return check(
       "read-access", .ok,
       "can read all \(tables.count) tables in \(catalog.schemas.joined(separator: ", "))\(note)")
@@ -270,7 +273,8 @@ struct SideInspector: Sendable {
         "free-disk", .warning, "cannot tell the free space near \(directory)",
         next: "make sure the export directory's file system is mounted and writable")
     }
-    let detail = "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
+    let detail =
+      "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
     if free < size / 2 {
       return check("free-disk", .failed, detail, next: "free disk or choose another --export-dir")
     }
@@ -314,7 +318,8 @@ struct SideInspector: Sendable {
   }
 
   static func list(_ names: [String]) -> String {
-    names.count <= 10 ? names.joined(separator: ", ")
+    names.count <= 10
+      ? names.joined(separator: ", ")
       : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
   }
 }

@@ -10,7 +10,9 @@ enum DiagField: Int32 {
   case position = 80  // P
 }
 
-/// A libpq result, cleared exactly once. The corresponding C type is `PGresult`.
+/// A libpq result, cleared exactly once.
+///
+/// The corresponding C type is `PGresult`.
 struct PGResult: ~Copyable {
   let raw: OpaquePointer
 
@@ -82,7 +84,8 @@ public struct PGRows: Sendable, RandomAccessCollection {
     self.rows = rows
     self.affectedRows = affectedRows
     self.doing = doing
-    self.positions = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    self.positions = Dictionary(
+      columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
   public var startIndex: Int { rows.startIndex }

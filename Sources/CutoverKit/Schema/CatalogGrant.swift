@@ -13,7 +13,9 @@ public struct CatalogGrant: Sendable, Hashable, Comparable {
   /// `WITH GRANT OPTION`.
   public var grantable: Bool
 
-  public init(grantee: String, privilege: String, column: String? = nil, grantor: String, grantable: Bool = false) {
+  public init(
+    grantee: String, privilege: String, column: String? = nil, grantor: String, grantable: Bool = false
+  ) {
     self.grantee = grantee
     self.privilege = privilege
     self.column = column
@@ -22,6 +24,8 @@ public struct CatalogGrant: Sendable, Hashable, Comparable {
   }
 
   public static func < (lhs: Self, rhs: Self) -> Bool {
-    (lhs.column ?? "", lhs.grantee, lhs.privilege, lhs.grantor) < (rhs.column ?? "", rhs.grantee, rhs.privilege, rhs.grantor)
+    (lhs.column ?? "", lhs.grantee, lhs.privilege, lhs.grantor) < (
+      rhs.column ?? "", rhs.grantee, rhs.privilege, rhs.grantor
+    )
   }
 }

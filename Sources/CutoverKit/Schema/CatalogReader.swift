@@ -29,8 +29,10 @@ public struct CatalogReader: Sendable {
     let list = PostgresArray.literal(schemas)
     let about = schemas.count > 3 ? "\(schemas.count) schemas" : schemas.joined(separator: ", ")
 
-    let sequences = try connection.execute(Self.sequencesQuery, [list], doing: "reading the sequences of \(about)")
-      .map(Self.sequence)
+    let sequences = try connection.execute(
+      Self.sequencesQuery, [list], doing: "reading the sequences of \(about)"
+    )
+    .map(Self.sequence)
     var ownedSequences: [String: QualifiedName] = [:]
     for sequence in sequences {
       if let table = sequence.ownedByTable, let column = sequence.ownedByColumn {
@@ -45,7 +47,9 @@ public struct CatalogReader: Sendable {
     var uniques: [String: [CatalogKey]] = [:]
     var checks: [String: [CatalogCheck]] = [:]
     var foreignKeys: [String: [CatalogForeignKey]] = [:]
-    for row in try connection.execute(Self.constraintsQuery, [list], doing: "reading the constraints of \(about)") {
+    for row in try connection.execute(
+      Self.constraintsQuery, [list], doing: "reading the constraints of \(about)")
+    {
       let oid = try row.string("oid")
       let name = try row.string("name")
       let keyColumns = try row.stringArray("columns")
@@ -128,7 +132,8 @@ public struct CatalogReader: Sendable {
           bytes: try row.int64("bytes"), columns: tableColumns, primaryKey: primaryKeys[oid],
           uniqueConstraints: uniques[oid] ?? [], checks: checks[oid] ?? [],
           foreignKeys: foreignKeys[oid] ?? [], indexes: indexes[oid] ?? [],
-          rowSecurityEnabled: try row.bool("row_security"), rowSecurityForced: try row.bool("force_row_security"),
+          rowSecurityEnabled: try row.bool("row_security"),
+          rowSecurityForced: try row.bool("force_row_security"),
           policies: policies[oid] ?? [], grants: (grants[oid] ?? []).sorted()))
     }
     return Catalog(schemas: schemas, relations: relations, sequences: sequences)

@@ -82,13 +82,17 @@ public struct DependencyGraph: Sendable {
     self.edges = edges
     self.outside = outside
 
-    var setAside = edges.filter { $0.child == $0.parent }.map { SetAsideEdge(edge: $0, reason: .selfReference) }
+    var setAside = edges.filter { $0.child == $0.parent }.map {
+      SetAsideEdge(edge: $0, reason: .selfReference)
+    }
     var kept = edges.filter { $0.child != $0.parent }
     let components = Self.stronglyConnected(nodes: nodes.sorted(), edges: kept).filter { $0.count > 1 }
     self.cycles = components.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
     for component in components {
       let members = Set(component)
-      while let cycle = Self.findCycle(in: kept.filter { members.contains($0.child) && members.contains($0.parent) }) {
+      while let cycle = Self.findCycle(
+        in: kept.filter { members.contains($0.child) && members.contains($0.parent) })
+      {
         guard let broken = cycle.min(by: { Self.breakRank($0) < Self.breakRank($1) }) else { break }
         setAside.append(SetAsideEdge(edge: broken, reason: .cycle))
         kept.removeAll { $0 == broken }

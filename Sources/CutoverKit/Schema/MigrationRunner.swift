@@ -43,9 +43,10 @@ public struct MigrationRunner: Sendable {
   /// The `chain` value of stand-in files in outcomes and progress.
   public static let standInChainName = "stand-in"
 
-  /// Schemas whose tables never make a target foreign: PostgreSQL's, the ones a Supabase
-  /// project (or the `supabase/local` stand-in) manages, and the ledgers'. Schemas starting
-  /// with `pg_` are also excluded.
+  /// Schemas whose tables never make a target foreign.
+  ///
+  /// PostgreSQL's, the ones a Supabase project (or the `supabase/local` stand-in) manages,
+  /// and the ledgers'. Schemas starting with `pg_` are also excluded.
   public static let platformSchemas = [
     "information_schema", "auth", "storage", "extensions", "realtime", "_realtime", "graphql",
     "graphql_public", "vault", "pgsodium", "pgsodium_masks", "net", "supabase_functions",
@@ -286,7 +287,8 @@ private final class MigrationSession {
         outcome.reason = reason
       } else if dryRun && step.file.needsNoTransaction {
         outcome.status = .notTried
-        outcome.reason = "cannot run in the dry run's transaction: "
+        outcome.reason =
+          "cannot run in the dry run's transaction: "
           + step.file.noTransactionReasons.joined(separator: ", ")
         notTriedBecause = "follows \(step.file.fileName), which was not tried"
       } else if step.file.needsNoTransaction {

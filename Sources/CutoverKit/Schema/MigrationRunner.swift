@@ -14,7 +14,7 @@ import Logging
 /// - the target holds *app tables cutover did not create* (`MigrationError.foreignTarget`,
 ///   exit 2): a table, partitioned table, view, materialized view or foreign table that is
 ///   not part of an extension, in a schema outside `MigrationRunner.platformSchemas` (system
-///   schemas (`pg_*`, `information_schema`), the schemas Supabase manages and the stand-in creates, the ledgers'), while
+///   schemas, the schemas Supabase manages and the stand-in creates, the ledgers'), while
 ///   `cutover.migration_checksums` records no file. A legacy database (app tables and a
 ///   CLI-written `schema_migrations`, no cutover checksums) is such a target.
 /// - `--local-stand-in` on a target with an `auth` schema that cutover's

@@ -35,6 +35,13 @@ let package = Package(
       ]
     ),
     .target(
+      name: "CutoverFixture",
+      dependencies: [
+        "CutoverKit",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
       name: "CutoverCommandLine",
       dependencies: [
         "CutoverKit",
@@ -55,15 +62,22 @@ let package = Package(
       name: "cutover-fixture",
       dependencies: [
         "CutoverKit",
+        "CutoverFixture",
         "CutoverCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    .target(
+      name: "CutoverTestSupport",
+      path: "Tests/CutoverTestSupport"
+    ),
     .testTarget(
       name: "CutoverKitTests",
       dependencies: [
         "CutoverKit",
+        "CutoverFixture",
+        "CutoverTestSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "InMemoryLogging", package: "swift-log"),
       ]

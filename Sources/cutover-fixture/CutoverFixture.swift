@@ -1,5 +1,6 @@
 import ArgumentParser
 import CutoverCommandLine
+import CutoverFixture
 import CutoverKit
 
 /// The `cutover-fixture` command: builds and fills legacy fixture databases.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CutoverCommandLine
+import CutoverFixture
 import CutoverKit
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import InMemoryLogging
 import Logging

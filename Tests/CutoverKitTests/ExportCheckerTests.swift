@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Logging
 import Testing
@@ -181,17 +182,16 @@ struct ExportCheckerTests {
     let manifest = try await Self.export(db.url, into: directory)
     let chunk = try #require(manifest.tables.first?.chunks.last)
     try FileManager.default.removeItem(at: directory.appendingPathComponent(chunk.file))
-    let result = try ExportCLI.run(["check-export", "--export-dir", directory.path])
+    let result = try CutoverBinary.run(["check-export", "--export-dir", directory.path])
     #expect(result.status == 1, "\(result.output)")
-    #expect(
-      result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
-    let json = try ExportCLI.run(["check-export", "--export-dir", directory.path, "--json"])
+    #expect(result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
+    let json = try CutoverBinary.run(["check-export", "--export-dir", directory.path, "--json"])
     #expect(json.status == 1)
     #expect(json.output.contains("\"kind\" : \"missing\""), "\(json.output)")
 
     let empty = directory.appendingPathComponent("empty-sub")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-    let notAnExport = try ExportCLI.run(["check-export", "--export-dir", empty.path])
+    let notAnExport = try CutoverBinary.run(["check-export", "--export-dir", empty.path])
     #expect(notAnExport.status == 2, "\(notAnExport.output)")
   }
 }

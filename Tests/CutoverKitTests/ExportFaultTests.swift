@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Logging
 import Testing
@@ -245,7 +246,7 @@ struct ExportFaultTests {
     let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
       of: "\"rows\" : 0", with: "\"rows\" : \"zero\"")
     try text.write(to: file, atomically: false, encoding: .utf8)
-    let result = try ExportCLI.run(["check-export", "--export-dir", directory.path])
+    let result = try CutoverBinary.run(["check-export", "--export-dir", directory.path])
     #expect(result.status == 1, "\(result.output)")
     #expect(result.output.contains("rows"), "\(result.output)")
     #expect(
@@ -297,7 +298,7 @@ struct ExportFaultTests {
     let directory = ExporterTests.scratchDirectory("sigint")
     defer { try? FileManager.default.removeItem(at: directory) }
     let process = Process()
-    process.executableURL = try CutoverBinary.url
+    process.executableURL = try CutoverBinary.url()
     process.arguments = [
       "export", "--source", db.url, "--export-dir", directory.path, "--jobs", "1", "--level", "19",
       "--chunk-size", "256KiB",

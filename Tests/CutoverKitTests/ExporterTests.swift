@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -357,14 +358,14 @@ struct ExporterTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let secret = "Wrong-Secret-\(UUID().uuidString.prefix(6))"
     let wrongPassword = db.url(user: "supabase_admin", password: secret)
-    let denied = try ExportCLI.run(["export", "--source", wrongPassword, "--export-dir", directory.path])
+    let denied = try CutoverBinary.run(["export", "--source", wrongPassword, "--export-dir", directory.path])
     #expect(denied.status == 3, "\(denied.output)")
     #expect(denied.output.contains("password authentication failed"), "\(denied.output)")
     #expect(!denied.output.contains(secret))
     #expect(!denied.output.contains(db.password))
 
     let port = try FreePort.find()
-    let unreachable = try ExportCLI.run(
+    let unreachable = try CutoverBinary.run(
       ["export", "--export-dir", directory.path],
       environment: [
         "SOURCE_DATABASE_URL": "postgresql://supabase_admin:\(secret)@127.0.0.1:\(port)/x?connect_timeout=3"
@@ -380,7 +381,7 @@ struct ExporterTests {
       "CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE VIEW app.v AS SELECT 1 AS x;")
     let directory = Self.scratchDirectory("cli2")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let unknown = try ExportCLI.run(
+    let unknown = try CutoverBinary.run(
       ["export", "--source", db.url, "--export-dir", directory.path, "--tables", "app.t,app.nope,app.v"])
     #expect(unknown.status == 2, "\(unknown.output)")
     #expect(unknown.output.contains("app.nope"), "\(unknown.output)")
@@ -391,16 +392,16 @@ struct ExporterTests {
     let file = Self.scratchDirectory("file")
     try Data("x".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let unwritable = try ExportCLI.run(
+    let unwritable = try CutoverBinary.run(
       ["export", "--source", db.url, "--export-dir", file.appendingPathComponent("export").path])
     #expect(unwritable.status == 2, "\(unwritable.output)")
     #expect(unwritable.output.contains("is a file, not a directory"), "\(unwritable.output)")
 
-    let good = try ExportCLI.run(
+    let good = try CutoverBinary.run(
       ["export", "--source", db.url, "--export-dir", directory.path, "--chunk-size", "4KiB", "--json"])
     #expect(good.status == 0, "\(good.output)")
     #expect(good.output.contains("\"compressedBytes\""))
-    let checked = try ExportCLI.run(["check-export", "--export-dir", directory.path])
+    let checked = try CutoverBinary.run(["check-export", "--export-dir", directory.path])
     #expect(checked.status == 0, "\(checked.output)")
     #expect(checked.output.contains("export OK"), "\(checked.output)")
   }
@@ -425,21 +426,3 @@ enum AsyncTestBridge {
   }
 }
 
-/// The built `cutover` executable beside the test bundle, run as an operator would.
-enum ExportCLI {
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
-    var directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("cutover")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) {
-        var environment = environment
-        for key in ["SOURCE_DATABASE_URL", "TARGET_DATABASE_URL"] where environment[key] == nil {
-          environment[key] = ""
-        }
-        return try ChildProcess.run(candidate.path, arguments, environment: environment)
-      }
-      directory = directory.deletingLastPathComponent()
-    }
-    throw TestSupportError("the cutover executable was not built beside the tests")
-  }
-}

@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -401,19 +402,11 @@ struct MigrationRunnerTests {
 private func migrateCommand(_ arguments: [String], environment: [String: String] = [:]) async throws
   -> ChildProcess.Outcome
 {
-  var directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-  var executable: URL?
-  for _ in 0..<4 where executable == nil {
-    let candidate = directory.appendingPathComponent("cutover")
-    if FileManager.default.isExecutableFile(atPath: candidate.path) { executable = candidate }
-    directory = directory.deletingLastPathComponent()
-  }
-  let path = try #require(executable, "the cutover executable was not built beside the tests").path
   var environment = environment
   environment["TARGET_DATABASE_URL"] = environment["TARGET_DATABASE_URL"] ?? ""
   let variables = environment
   return try await onDedicatedThread(named: "cutover-migrate-cli") {
-    try ChildProcess.run(path, ["migrate"] + arguments, environment: variables)
+    try CutoverBinary.run(["migrate"] + arguments, environment: variables)
   }
 }
 

@@ -1,3 +1,4 @@
+import CutoverFixture
 import CutoverKit
 import Foundation
 import Logging

@@ -106,8 +106,9 @@ struct SideInspector: Sendable {
     attempt("session-pooling") { try poolingCheck(connection) }
     attempt("timeouts") { try timeoutCheck(connection) }
     if side == "source" {
-      attempt("read-access") { try readAccessCheck(connection) }
-      attempt("row-level-security") { try rowSecurityCheck(connection) }
+      let catalog = Result { try CatalogReader(schemas: schemas).read(from: connection) }
+      attempt("read-access") { try readAccessCheck(connection, catalog: try catalog.get()) }
+      attempt("row-level-security") { try rowSecurityCheck(connection, catalog: try catalog.get()) }
       attempt("snapshot") { try snapshotCheck(connection) }
       if let exportDirectory {
         attempt("free-disk") { try diskCheck(connection, directory: exportDirectory) }
@@ -127,12 +128,16 @@ struct SideInspector: Sendable {
 
   func connectCheck(_ connection: PGConnection) throws -> DoctorCheck {
     let row = try connection.execute(
-      "SELECT current_database(), current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user"
-    ).rows.first ?? []
-    let database = row.first.flatMap { $0 } ?? "?"
-    let role = row.count > 1 ? (row[1] ?? "?") : "?"
-    let superuser = row.count > 2 && row[2] == "t"
-    let bypass = row.count > 3 && row[3] == "t"
+      """
+      SELECT current_database() AS database, current_user AS role, r.rolsuper AS superuser,
+             r.rolbypassrls AS bypassrls
+      FROM pg_roles r WHERE r.rolname = current_user
+      """, doing: "reading the connected role"
+    ).one()
+    let database = try row.string("database")
+    let role = try row.string("role")
+    let superuser = try row.bool("superuser")
+    let bypass = try row.bool("bypassrls")
     var attributes: [String] = []
     if superuser { attributes.append("superuser") }
     if bypass { attributes.append("bypassrls") }
@@ -154,12 +159,14 @@ struct SideInspector: Sendable {
   /// exported snapshots are lost between statements.
   func poolingCheck(_ connection: PGConnection) throws -> DoctorCheck {
     let marker = UUID().uuidString
-    let first = try connection.execute("SELECT pg_backend_pid()").scalar
-    try connection.execute("SELECT set_config('cutover.session_probe', $1, false)", [marker])
+    let doing = "probing for a transaction pooler"
+    let first = try connection.execute("SELECT pg_backend_pid() AS pid", doing: doing).one().int("pid")
+    try connection.execute("SELECT set_config('cutover.session_probe', $1, false)", [marker], doing: doing)
     let second = try connection.execute(
-      "SELECT pg_backend_pid(), current_setting('cutover.session_probe', true)")
-    let samePID = second.rows.first?.first == first
-    let kept = second.rows.first?.last == marker
+      "SELECT pg_backend_pid() AS pid, current_setting('cutover.session_probe', true) AS probe", doing: doing
+    ).one()
+    let samePID = try second.int("pid") == first
+    let kept = try second.optionalString("probe") == marker
     guard samePID && kept else {
       return check(
         "session-pooling", .failed,
@@ -176,63 +183,72 @@ struct SideInspector: Sendable {
   }
 
   func timeoutCheck(_ connection: PGConnection) throws -> DoctorCheck {
-    let row =
-      try connection.execute(
-        "SELECT current_setting('statement_timeout'), current_setting('idle_in_transaction_session_timeout'), current_setting('lock_timeout')"
-      ).rows.first ?? []
-    let values = row.map { $0 ?? "?" }
+    let names = ["statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout"]
+    let row = try connection.execute(
+      "SELECT " + names.map { "current_setting('\($0)') AS \($0)" }.joined(separator: ", "),
+      doing: "reading the timeouts"
+    ).one()
+    let values = try names.map { "\($0)=\(try row.string($0))" }
     try connection.prepareLongRunningSession()
     return check(
       "timeouts", .ok,
-      "statement_timeout=\(values[safe: 0] ?? "?"), idle_in_transaction_session_timeout=\(values[safe: 1] ?? "?"), lock_timeout=\(values[safe: 2] ?? "?"); cutover sets all three to 0 for its own sessions"
-    )
+      "\(values.joined(separator: ", ")); cutover sets all three to 0 for its own sessions")
   }
 
-  func readAccessCheck(_ connection: PGConnection) throws -> DoctorCheck {
-    let schemaList = PostgresArray.literal(schemas)
-    let present = try connection.execute(
-      "SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1", [schemaList]
-    ).rows.compactMap { $0.first ?? nil }
-    let missingSchemas = schemas.filter { !present.contains($0) }
+  func readAccessCheck(_ connection: PGConnection, catalog: Catalog) throws -> DoctorCheck {
+    let missingSchemas = schemas.filter { !catalog.schemas.contains($0) }
+    let tables = catalog.tables.map(\.name)
+    // Name lookup in a schema without USAGE fails, so that is asked first.
     let unreadable = try connection.execute(
       """
-      SELECT n.nspname || '.' || c.relname
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
-        AND (NOT has_schema_privilege(n.oid, 'USAGE') OR NOT has_table_privilege(c.oid, 'SELECT'))
-      ORDER BY 1
-      """, [schemaList]
-    ).rows.compactMap { $0.first ?? nil }
-    let tableCount =
-      try connection.execute(
-        """
-        SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
-        """, [schemaList]
-      ).scalar ?? "0"
+      SELECT w.schema || '.' || w.name AS name
+      FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(schema, name, quoted, ord)
+      WHERE CASE WHEN has_schema_privilege(w.schema, 'USAGE') THEN NOT has_table_privilege(w.quoted, 'SELECT')
+                 ELSE true END
+      ORDER BY w.ord
+      """,
+      [
+        PostgresArray.literal(tables.map(\.schema)), PostgresArray.literal(tables.map(\.name)),
+        PostgresArray.literal(tables.map(\.quoted)),
+      ], doing: "checking SELECT on the tables to export"
+    ).map { try $0.string("name") }
     if !unreadable.isEmpty {
       return check(
         "read-access", .failed,
-        "cannot read \(unreadable.count) of \(tableCount) tables: \(Self.list(unreadable))",
-        next: "GRANT USAGE on the schemas and SELECT on these tables to the export role, or export as the project's postgres role")
+        "cannot read \(unreadable.count) of \(tables.count) tables: \(Self.list(unreadable))",
+        next:
+          "GRANT USAGE on the schemas and SELECT on these tables to the export role, or export as the project's postgres role"
+      )
     }
-    let note = missingSchemas.isEmpty ? "" : " (schemas not present: \(missingSchemas.joined(separator: ", ")))"
-    return check("read-access", .ok, "can read all \(tableCount) tables in \(present.joined(separator: ", "))\(note)")
+    let note =
+      missingSchemas.isEmpty ? "" : " (schemas not present: \(missingSchemas.joined(separator: ", ")))"
+    return check(
+      "read-access", .ok,
+      "can read all \(tables.count) tables in \(catalog.schemas.joined(separator: ", "))\(note)")
   }
 
-  /// A role that RLS applies to would export only the rows its policies let it see.
-  func rowSecurityCheck(_ connection: PGConnection) throws -> DoctorCheck {
-    let filtered = try connection.execute(
-      """
-      SELECT n.nspname || '.' || c.relname
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_roles me ON me.rolname = current_user
-      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND c.relrowsecurity
-        AND NOT me.rolsuper AND NOT me.rolbypassrls
-        AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
-      ORDER BY 1
-      """, [PostgresArray.literal(schemas)]
-    ).rows.compactMap { $0.first ?? nil }
+  /// A role that RLS applies to would export only the rows its policies let it see: RLS is
+  /// on, the role is neither superuser nor BYPASSRLS, and RLS is forced or the role does not
+  /// own the table (as a member of its owner).
+  func rowSecurityCheck(_ connection: PGConnection, catalog: Catalog) throws -> DoctorCheck {
+    let role = try connection.execute(
+      "SELECT rolsuper AS superuser, rolbypassrls AS bypassrls FROM pg_roles WHERE rolname = current_user",
+      doing: "reading the connected role"
+    ).one()
+    let exempt = try role.bool("superuser") || role.bool("bypassrls")
+    let secured = catalog.tables.filter(\.rowSecurityEnabled)
+    var owns: [String: Bool] = [:]
+    if !exempt && !secured.isEmpty {
+      let owners = Array(Set(secured.map(\.owner))).sorted()
+      for row in try connection.execute(
+        "SELECT o AS owner, pg_has_role(o, 'USAGE') AS member FROM unnest($1::text[]) AS o",
+        [PostgresArray.literal(owners)], doing: "checking which table owners this role acts as")
+      {
+        owns[try row.string("owner")] = try row.bool("member")
+      }
+    }
+    let filtered =
+      exempt ? [] : secured.filter { $0.rowSecurityForced || owns[$0.owner] != true }.map(\.name.description)
     guard filtered.isEmpty else {
       return check(
         "row-level-security", .failed,
@@ -249,13 +265,16 @@ struct SideInspector: Sendable {
   }
 
   func diskCheck(_ connection: PGConnection, directory: String) throws -> DoctorCheck {
-    let size = Int64(try connection.execute("SELECT pg_database_size(current_database())").scalar ?? "0") ?? 0
+    let size = try connection.execute(
+      "SELECT pg_database_size(current_database()) AS bytes", doing: "reading the database size"
+    ).one().int64("bytes")
     guard let free = DiskSpace.available(near: directory) else {
       return check(
         "free-disk", .warning, "cannot tell the free space near \(directory)",
         next: "make sure the export directory's file system is mounted and writable")
     }
-    let detail = "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
+    let detail =
+      "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
     if free < size / 2 {
       return check("free-disk", .failed, detail, next: "free disk or choose another --export-dir")
     }
@@ -266,8 +285,10 @@ struct SideInspector: Sendable {
   }
 
   func createCheck(_ connection: PGConnection) throws -> DoctorCheck {
-    let canCreate =
-      try connection.execute("SELECT has_database_privilege(current_database(), 'CREATE')").scalar == "t"
+    let canCreate = try connection.execute(
+      "SELECT has_database_privilege(current_database(), 'CREATE') AS allowed",
+      doing: "checking CREATE on the database"
+    ).one().bool("allowed")
     guard canCreate else {
       return check(
         "create-schemas", .failed,
@@ -280,8 +301,10 @@ struct SideInspector: Sendable {
   /// Import runs with `session_replication_role = replica`; on PostgreSQL 15 a
   /// non-superuser needs `GRANT SET ON PARAMETER` for that.
   func replicationRoleCheck(_ connection: PGConnection) throws -> DoctorCheck {
-    let allowed =
-      try connection.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar == "t"
+    let allowed = try connection.execute(
+      "SELECT has_parameter_privilege('session_replication_role', 'SET') AS allowed",
+      doing: "checking SET on session_replication_role"
+    ).one().bool("allowed")
     if allowed {
       try connection.execute("BEGIN")
       defer { _ = try? connection.execute("ROLLBACK") }
@@ -295,11 +318,8 @@ struct SideInspector: Sendable {
   }
 
   static func list(_ names: [String]) -> String {
-    names.count <= 10 ? names.joined(separator: ", ")
+    names.count <= 10
+      ? names.joined(separator: ", ")
       : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
   }
-}
-
-extension Array {
-  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -18,13 +18,8 @@ extension PGConnection {
   public func exportSnapshot() throws -> String {
     try execute(
       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing: "starting the snapshot transaction")
-    let rows = try execute("SELECT pg_export_snapshot()", doing: "exporting a snapshot")
-    guard let id = rows.scalar else {
-      throw PostgresError(
-        code: .unexpectedResult, message: "pg_export_snapshot() returned nothing",
-        doing: "exporting a snapshot")
-    }
-    return id
+    return try execute("SELECT pg_export_snapshot() AS snapshot", doing: "exporting a snapshot")
+      .one().string("snapshot")
   }
 
   /// Starts a read-only repeatable-read transaction on an exported snapshot.

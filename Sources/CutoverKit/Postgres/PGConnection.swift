@@ -11,7 +11,9 @@ public final class PGConnection {
   public let target: ConnectionTarget
   private let notices: NoticeBuffer
 
-  /// Opens a connection. The corresponding C function is `PQconnectdbParams`.
+  /// Opens a connection.
+  ///
+  /// The corresponding C function is `PQconnectdbParams`.
   ///
   /// - Throws: `PostgresError` (`.connectionFailed`) naming the redacted target, libpq's
   ///   reason (wrong host, port, password, database, sslmode) and what to check next.
@@ -59,7 +61,9 @@ public final class PGConnection {
       .filter { !$0.isEmpty }.joined(separator: "; ")
   }
 
-  /// The server's `server_version_num`, e.g. 150018. The corresponding C function is `PQserverVersion`.
+  /// The server's `server_version_num` (150018 for 15.18).
+  ///
+  /// The corresponding C function is `PQserverVersion`.
   public var serverVersionNumber: Int { Int(PQserverVersion(handle)) }
 
   /// The backend process id serving this connection.

@@ -39,7 +39,7 @@ public struct PostgresError: CutoverFailure, Sendable {
   public var hint: String?
   /// 1-based character offset of the error in the statement, when the server gives one.
   public var position: Int?
-  /// What cutover was doing, e.g. "COPY app.orders FROM STDIN on target".
+  /// What cutover was doing ("COPY app.orders FROM STDIN on target").
   public var doing: String
 
   public init(

@@ -63,44 +63,41 @@ public struct MigrationLedger {
   /// Reads the three tables; a missing table reads as empty.
   public func read() throws -> State {
     var state = State()
-    if try exists(Self.schemaMigrations) {
-      let hasName =
-        try connection.execute(
-          """
-          SELECT 1 FROM pg_attribute
-          WHERE attrelid = $1::regclass AND attname = 'name' AND NOT attisdropped
-          """, [Self.schemaMigrations.quoted]
-        ).isEmpty == false
+    let catalog = try ledgerCatalog()
+    if let migrations = catalog.table(Self.schemaMigrations) {
+      let name = migrations.column("name") == nil ? "NULL::text" : "name"
       let rows = try connection.execute(
-        "SELECT version, \(hasName ? "name" : "NULL::text") FROM \(Self.schemaMigrations.quoted)",
+        "SELECT version, \(name) AS name FROM \(Self.schemaMigrations.quoted)",
         doing: "reading \(Self.schemaMigrations)")
-      for row in rows.rows {
-        if let version = row[0] { state.versions[version] = row[1] }
+      for row in rows {
+        state.versions[try row.string("version")] = try row.optionalString("name")
       }
     }
-    if try exists(Self.checksums) {
+    if catalog.table(Self.checksums) != nil {
       let rows = try connection.execute(
         "SELECT version, name, sha256, chain FROM \(Self.checksums.quoted)",
         doing: "reading \(Self.checksums)")
-      for row in rows.rows {
-        if let version = row[0] {
-          state.checksums[version] = (row[1] ?? "", row[2] ?? "", row[3] ?? "")
-        }
+      for row in rows {
+        state.checksums[try row.string("version")] = (
+          try row.string("name"), try row.string("sha256"), try row.string("chain")
+        )
       }
     }
-    if try exists(Self.standInFiles) {
+    if catalog.table(Self.standInFiles) != nil {
       let rows = try connection.execute(
         "SELECT file, sha256 FROM \(Self.standInFiles.quoted)", doing: "reading \(Self.standInFiles)")
-      for row in rows.rows {
-        if let file = row[0] { state.standIn[file] = row[1] ?? "" }
+      for row in rows {
+        state.standIn[try row.string("file")] = try row.string("sha256")
       }
     }
     return state
   }
 
-  /// Whether a table exists.
-  func exists(_ table: QualifiedName) throws -> Bool {
-    try connection.execute("SELECT to_regclass($1) IS NOT NULL", [table.quoted]).scalar == "t"
+  /// The catalog of the ledgers' schemas (the tables that exist, their columns).
+  func ledgerCatalog() throws -> Catalog {
+    try CatalogReader(
+      schemas: Array(Set([Self.schemaMigrations, Self.checksums, Self.standInFiles].map(\.schema))).sorted()
+    ).read(from: connection)
   }
 
   /// Creates whatever of the ledger is missing (in the caller's transaction, if any).
@@ -108,14 +105,12 @@ public struct MigrationLedger {
   /// Does nothing when all of it exists: `ALTER TABLE … ADD COLUMN IF NOT EXISTS` needs
   /// ownership even when the column is there, and a later run may use another role.
   public func create() throws {
-    let complete = try connection.execute(
-      """
-      SELECT count(*) FROM pg_catalog.pg_attribute
-      WHERE attrelid = to_regclass($1) AND attname IN ('version', 'statements', 'name')
-        AND NOT attisdropped
-      """, [Self.schemaMigrations.quoted]
-    ).scalar == "3"
-    if try complete && exists(Self.checksums) && exists(Self.standInFiles) { return }
+    let catalog = try ledgerCatalog()
+    let columns = Set(catalog.table(Self.schemaMigrations)?.columns.map(\.name) ?? [])
+    let complete =
+      columns.isSuperset(of: ["version", "statements", "name"]) && catalog.table(Self.checksums) != nil
+      && catalog.table(Self.standInFiles) != nil
+    if complete { return }
     try connection.runScript(Self.createScript, doing: "creating the migration ledger")
   }
 

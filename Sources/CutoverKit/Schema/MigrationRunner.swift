@@ -43,9 +43,10 @@ public struct MigrationRunner: Sendable {
   /// The `chain` value of stand-in files in outcomes and progress.
   public static let standInChainName = "stand-in"
 
-  /// Schemas whose tables never make a target foreign: PostgreSQL's, the ones a Supabase
-  /// project (or the `supabase/local` stand-in) manages, and the ledgers'. Schemas starting
-  /// with `pg_` are also excluded.
+  /// Schemas whose tables never make a target foreign.
+  ///
+  /// PostgreSQL's, the ones a Supabase project (or the `supabase/local` stand-in) manages,
+  /// and the ledgers'. Schemas starting with `pg_` are also excluded.
   public static let platformSchemas = [
     "information_schema", "auth", "storage", "extensions", "realtime", "_realtime", "graphql",
     "graphql_public", "vault", "pgsodium", "pgsodium_masks", "net", "supabase_functions",
@@ -151,10 +152,10 @@ private final class MigrationSession {
   /// Takes the session advisory lock that keeps two runs off one database.
   func lock() throws {
     let taken = try connection.execute(
-      "SELECT pg_try_advisory_lock(hashtext($1))", ["cutover migrate"],
+      "SELECT pg_try_advisory_lock(hashtext($1)) AS taken", ["cutover migrate"],
       doing: "taking the migration lock"
-    ).scalar
-    guard taken == "t" else {
+    ).one().bool("taken")
+    guard taken else {
       throw MigrationError(
         code: .alreadyRunning,
         message: "another cutover migrate is running on \(connection.target)",
@@ -225,7 +226,7 @@ private final class MigrationSession {
 
   /// The stand-in's files; refuses a target whose `auth` schema cutover did not make.
   func planStandIn(_ standIn: MigrationChain, recorded: [String: String]) throws -> [Step] {
-    let hasAuth = try connection.execute("SELECT to_regnamespace('auth') IS NOT NULL").scalar == "t"
+    let hasAuth = try !CatalogReader(schemas: ["auth"]).schemaNames(on: connection).isEmpty
     if hasAuth && recorded.isEmpty {
       throw MigrationError(
         code: .standInOnSupabase,
@@ -252,20 +253,9 @@ private final class MigrationSession {
   /// Refuses a target that holds app tables while cutover recorded no file.
   func refuseForeignTarget(_ state: MigrationLedger.State) throws {
     guard state.checksums.isEmpty else { return }
-    let rows = try connection.execute(
-      """
-      SELECT n.nspname || '.' || c.relname
-      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-        AND n.nspname <> ALL ($1::text[])
-        AND n.nspname NOT LIKE 'pg\\_%'
-        AND NOT EXISTS (
-          SELECT 1 FROM pg_catalog.pg_depend d
-          WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-      ORDER BY 1
-      """, [PostgresArray.literal(MigrationRunner.platformSchemas)],
-      doing: "looking for app tables on the target")
-    let names = rows.rows.compactMap { $0.first ?? nil }
+    let catalog = try CatalogReader(scope: .allSchemas(except: MigrationRunner.platformSchemas))
+      .read(from: connection)
+    let names = catalog.relations.filter { $0.fromExtension == nil }.map(\.name.description)
     guard !names.isEmpty else { return }
     let ledgerNote =
       state.versions.isEmpty
@@ -297,7 +287,8 @@ private final class MigrationSession {
         outcome.reason = reason
       } else if dryRun && step.file.needsNoTransaction {
         outcome.status = .notTried
-        outcome.reason = "cannot run in the dry run's transaction: "
+        outcome.reason =
+          "cannot run in the dry run's transaction: "
           + step.file.noTransactionReasons.joined(separator: ", ")
         notTriedBecause = "follows \(step.file.fileName), which was not tried"
       } else if step.file.needsNoTransaction {

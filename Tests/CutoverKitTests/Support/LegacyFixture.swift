@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 
 extension TestDatabase {

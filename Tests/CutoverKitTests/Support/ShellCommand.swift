@@ -1,4 +1,4 @@
-import CutoverKit
+import CutoverTestSupport
 import Foundation
 
 /// Runs a program for the test support and fails with its output when it exits non-zero.

@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 
 /// One throwaway PostgreSQL 15 cluster per test process, started on first use.
@@ -121,12 +122,6 @@ actor TestCluster {
     throw TestSupportError(
       "initdb not found in \(candidates): install postgresql-15 (bash .ci/run does)")
   }
-}
-
-/// Why the test support could not do its job.
-struct TestSupportError: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
 }
 
 /// Finds a free TCP port on the loopback by binding port 0.

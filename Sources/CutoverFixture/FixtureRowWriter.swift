@@ -1,3 +1,5 @@
+import CutoverKit
+
 /// Writes the COPY text of a plan's rows; every value is a pure function of the seed, the
 /// table, the column and the row number.
 ///

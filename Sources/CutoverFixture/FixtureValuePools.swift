@@ -1,3 +1,5 @@
+import CutoverKit
+
 /// The awkward values the generator draws from, built once per run from the seed and
 /// stored COPY-escaped, so writing a row is mostly copying bytes.
 ///

@@ -1,3 +1,5 @@
+import CutoverKit
+
 /// How far a fill is: sent after each loaded range, for a reporter to show.
 public struct FixtureProgress: Sendable {
   /// The table whose range just finished.

@@ -1,3 +1,5 @@
+import CutoverKit
+
 /// Why the fixture generator refused or failed: configuration (exit 2) or the database (3).
 public struct FixtureError: CutoverFailure, Sendable {
   /// The kind of failure; a struct over a private enum so codes can grow.

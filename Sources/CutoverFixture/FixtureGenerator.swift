@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 import Logging
 
@@ -40,7 +41,7 @@ public struct FixtureGenerator: Sendable {
     let catalog = try await onDedicatedThread(named: "fixture-catalog") {
       try reader.read(from: try PGConnection(target, applicationName: "cutover-fixture"))
     }
-    guard !catalog.tables.isEmpty else {
+    guard !catalog.loadableTables.isEmpty else {
       throw FixtureError(
         code: .configuration, message: "no tables in schemas \(schemas.joined(separator: ", ")) of \(target)",
         hint: "build the fixture first: cutover-fixture create --target URL")
@@ -135,9 +136,9 @@ public struct FixtureGenerator: Sendable {
       }
       let filled = try names.filter { name in
         try connection.execute(
-          "SELECT EXISTS (SELECT 1 FROM \(name.quoted))", doing: "checking \(name) is empty"
+          "SELECT EXISTS (SELECT 1 FROM \(name.quoted)) AS filled", doing: "checking \(name) is empty"
         )
-        .scalar == "t"
+        .one().bool("filled")
       }
       guard filled.isEmpty else {
         throw FixtureError(

@@ -6,6 +6,8 @@ import Foundation
 
 /// Runs a program with `posix_spawn`, its output captured in a file, and waits for it.
 ///
+/// Tests only: the cluster harness and the built executables.
+///
 /// Foundation's `Process` learns that a child ended through a socket the child inherits; a
 /// daemon the child starts (`pg_ctl start` → `postgres`) keeps that socket open and the wait
 /// never ends. Here the wait is a plain `waitpid` on the child alone.
@@ -77,9 +79,8 @@ public enum ChildProcess {
 }
 
 /// A child process could not be started or waited for.
-public struct ChildProcessError: CutoverFailure {
+public struct ChildProcessError: Error, CustomStringConvertible {
   public var executable: String
   public var message: String
-  public var exitStatus: ExitStatus { .ioFailure }
   public var description: String { "running \(executable): \(message)" }
 }

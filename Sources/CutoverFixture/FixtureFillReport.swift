@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 
 /// What a fill did: rows and COPY bytes per table, and the rates over the whole run.

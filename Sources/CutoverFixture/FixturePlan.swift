@@ -1,3 +1,5 @@
+import CutoverKit
+
 /// Everything a fill needs decided before the first row: per table, its row count, the
 /// rule of each column and how its foreign keys pick parent rows.
 ///
@@ -44,7 +46,8 @@ public struct FixturePlan: Sendable {
 
   /// The tables in load order (parents before children; cycles broken deterministically).
   public var tables: [TablePlan]
-  /// Foreign keys whose cycle was broken for ordering (loads run without FK triggers).
+  /// Foreign keys set aside to break a cycle between tables (`table.constraint`); loads run
+  /// without FK triggers, so they need no other care.
   public var cycleEdges: [String]
   let pools: FixtureValuePools
 

@@ -1,19 +1,20 @@
+import CutoverKit
 import Foundation
 
 /// Turns a catalog, the value domains, a scale and a seed into a `FixturePlan`.
 ///
-/// Decides per table: the load order (topological over foreign keys, cycles broken), the
+/// Decides per table: the load order (`DependencyGraph`'s levels, cycles broken), the
 /// row count (scale × rows per scale, at least enough rows for every enum label and listed
 /// value, at most what the unique keys over foreign keys allow), and per column the rule
 /// that makes its values, from the catalog first and the domains file where the catalog
 /// cannot tell.
 public struct FixturePlanner: Sendable {
-  public var catalog: FixtureCatalog
+  public var catalog: Catalog
   public var domains: ValueDomains
   public var scale: Double
   public var seed: UInt64
 
-  public init(catalog: FixtureCatalog, domains: ValueDomains, scale: Double, seed: UInt64) {
+  public init(catalog: Catalog, domains: ValueDomains, scale: Double, seed: UInt64) {
     self.catalog = catalog
     self.domains = domains
     self.scale = scale
@@ -32,8 +33,10 @@ public struct FixturePlanner: Sendable {
   ///   cover, or a foreign key to a table outside the schemas being filled.
   public func plan() throws -> FixturePlan {
     let pools = FixtureValuePools(seed: seed)
-    let (order, cycleEdges) = loadOrder()
-    let tables = order.compactMap { catalog.table($0) }
+    let graph = DependencyGraph(catalog: catalog)
+    let cycleEdges = graph.setAside.filter { $0.reason == .cycle }
+      .map { "\($0.edge.child).\($0.edge.constraint)" }
+    let tables = graph.order.compactMap { catalog.table($0) }
     let indexOf = Dictionary(uniqueKeysWithValues: tables.enumerated().map { ($1.name, $0) })
     var referenced: Set<String> = []
     for table in tables {
@@ -53,7 +56,7 @@ public struct FixturePlanner: Sendable {
         count = max(
           count, column.enumLabels.count, domains.column(table.name, column.name)?.values.count ?? 0)
       }
-      let checks = CheckConstraintParser().parse(table.checks)
+      let checks = CheckConstraintParser().parse(table.checks.map { ($0.name, $0.definition) })
       for restriction in checks.restrictions.values {
         count = max(count, restriction.allowedValues?.count ?? 0)
       }
@@ -93,49 +96,12 @@ public struct FixturePlanner: Sendable {
     return FixturePlan(tables: plans, cycleEdges: cycleEdges, pools: pools)
   }
 
-  /// Tables parents first (Kahn's algorithm, ties by name); in a cycle the table with the
-  /// fewest unresolved parents goes first and its edges are reported.
-  func loadOrder() -> ([QualifiedName], [String]) {
-    let names = Set(catalog.tables.map(\.name))
-    var parents: [QualifiedName: Set<QualifiedName>] = [:]
-    var edgeNames: [QualifiedName: [(QualifiedName, String)]] = [:]
-    for table in catalog.tables {
-      parents[table.name] = []
-      for key in table.foreignKeys where key.referenced != table.name && names.contains(key.referenced) {
-        parents[table.name, default: []].insert(key.referenced)
-        edgeNames[table.name, default: []].append((key.referenced, "\(table.name).\(key.name)"))
-      }
-    }
-    var order: [QualifiedName] = []
-    var done: Set<QualifiedName> = []
-    var cycleEdges: [String] = []
-    while done.count < names.count {
-      let remaining = names.subtracting(done).sorted()
-      if let ready = remaining.first(where: { parents[$0, default: []].isSubset(of: done) }) {
-        order.append(ready)
-        done.insert(ready)
-        continue
-      }
-      guard
-        let pick = remaining.min(by: {
-          (parents[$0, default: []].subtracting(done).count, $0) < (
-            parents[$1, default: []].subtracting(done).count, $1
-          )
-        })
-      else { break }
-      cycleEdges += edgeNames[pick, default: []].filter { !done.contains($0.0) }.map(\.1)
-      order.append(pick)
-      done.insert(pick)
-    }
-    return (order, cycleEdges)
-  }
-
   /// Plans one table's columns and foreign keys; returns the injective group too.
   private func planTable(
-    _ table: FixtureCatalog.Table, rows: Int, indexOf: [QualifiedName: Int],
-    tables: [FixtureCatalog.Table], referenced: Set<String>, pools: FixtureValuePools
+    _ table: CatalogTable, rows: Int, indexOf: [QualifiedName: Int],
+    tables: [CatalogTable], referenced: Set<String>, pools: FixtureValuePools
   ) throws -> (FixturePlan.TablePlan, [Int]) {
-    let checks = CheckConstraintParser().parse(table.checks)
+    let checks = CheckConstraintParser().parse(table.checks.map { ($0.name, $0.definition) })
     let domain = domains.table(table.name)
     let variantColumns = Set((domain?.variants ?? []).flatMap(\.keys))
     // Columns that some check forces non-NULL (one per NOT NULL group: its last column).
@@ -207,7 +173,7 @@ public struct FixturePlanner: Sendable {
     // keys only joins the injective group.
     var uniqueColumns: Set<String> = []
     var group: [Int] = []
-    for key in table.uniqueKeys {
+    for key in table.uniqueColumnSets {
       // Prefer uuids, text and timestamps; an integer only when no check narrows it.
       let candidates = key.filter { name in
         guard keyOfColumn[name] == nil, let column = table.column(name), !column.isGenerated else {
@@ -279,7 +245,7 @@ public struct FixturePlanner: Sendable {
         FixturePlan.ColumnPlan(name: column.name, rule: rule, nullPercent: nullPercent, seed: seed))
     }
     let sequences = table.columns.compactMap { column in
-      column.ownedSequence.map { (sequence: $0, column: column.name) }
+      column.ownedSequence.map { (sequence: $0.quoted, column: column.name) }
     }
     let plan = FixturePlan.TablePlan(
       name: table.name, rows: rows, isHeavy: domain?.weight == "heavy", columns: columns,
@@ -289,7 +255,7 @@ public struct FixturePlanner: Sendable {
 
   /// The rule for a column the catalog's type decides.
   private func typedRule(
-    _ column: FixtureCatalog.Column, table: QualifiedName, restriction: CheckConstraintParser.Restriction?,
+    _ column: CatalogColumn, table: QualifiedName, restriction: CheckConstraintParser.Restriction?,
     unique: Bool, huge: Bool, indexed: Bool, pools: FixtureValuePools, nullable: Bool
   ) throws -> FixtureColumnRule {
     if column.isArray {
@@ -344,7 +310,7 @@ public struct FixturePlanner: Sendable {
     guard nullable else {
       throw FixtureError(
         code: .unsupportedSchema,
-        message: "\(table).\(column.name): the generator has no values for NOT NULL type \(column.typeName)",
+        message: "\(table).\(column.name): the generator has no values for NOT NULL type \(column.type)",
         hint:
           "list values for it in the domains file (\"columns\": {\"\(table).\(column.name)\": {\"values\": […]}})"
       )

@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 import Logging
 

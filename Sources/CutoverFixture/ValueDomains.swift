@@ -1,3 +1,4 @@
+import CutoverKit
 import Foundation
 
 /// What the catalogs cannot tell the fixture generator: value domains of free-text columns

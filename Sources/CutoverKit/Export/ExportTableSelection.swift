@@ -1,4 +1,5 @@
-/// Which tables an export reads, from the source catalog (never a hard-coded table list).
+/// Which tables an export reads, from the source catalog (`CatalogReader`, never a
+/// hard-coded table list).
 ///
 /// The default leaves nothing of the application's behind: every table of every schema that
 /// is not the platform's (Supabase's and PostgreSQL's own schemas, listed in
@@ -48,67 +49,53 @@ public struct ExportTableSelection: Sendable {
   ///   export; `PostgresError` from the server.
   public func plan(on connection: PGConnection) throws -> [TablePlan] {
     try validate()
-    var candidates: [(oid: String, plan: TablePlan)]
+    var chosen: [(table: CatalogTable, catalog: Catalog)]
     if only.isEmpty {
-      let rows = try connection.execute(
-        """
-        SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name,
-               GREATEST(c.reltuples, 0)::bigint AS rows, \(Self.sizeExpression) AS bytes,
-               c.relkind::text AS kind
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                            AND d.deptype = 'e')
-          AND ((n.nspname <> ALL($1::text[]) AND n.nspname !~ '^pg_(toast|temp)')
-               OR (n.nspname = 'auth' AND c.relname = ANY($2::text[]))
-               OR (n.nspname = 'storage' AND c.relname = ANY($3::text[])))
-        """,
-        [
-          PostgresArray.literal(Self.platformSchemas), PostgresArray.literal(Self.authTables),
-          PostgresArray.literal(Self.storageTables),
-        ],
-        doing: "listing the tables to export")
-      candidates = try rows.map(Self.candidate)
+      let application = try CatalogReader(scope: .allSchemas(except: Self.platformSchemas))
+        .read(from: connection)
+      let platform = try CatalogReader(schemas: ["auth", "storage"]).read(from: connection)
+      chosen =
+        application.loadableTables.filter { $0.fromExtension == nil }.map { ($0, application) }
+        + platform.loadableTables.filter { table in
+          table.fromExtension == nil
+            && (table.name.schema == "auth" ? Self.authTables : Self.storageTables).contains(table.name.name)
+        }.map { ($0, platform) }
     } else {
-      candidates = try lookUp(only, on: connection, listName: "--tables")
+      chosen = try lookUp(only, on: connection, listName: "--tables")
     }
     if !exclude.isEmpty {
-      let excluded = Set(try lookUp(exclude, on: connection, listName: "--exclude").map(\.plan.name))
-      candidates.removeAll { excluded.contains($0.plan.name) }
+      let excluded = Set(try lookUp(exclude, on: connection, listName: "--exclude").map(\.table.name))
+      chosen.removeAll { excluded.contains($0.table.name) }
     }
     var seen = Set<QualifiedName>()
-    candidates = candidates.filter { seen.insert($0.plan.name).inserted }
-    guard !candidates.isEmpty else { throw emptySelection(on: connection) }
-    let columns = try self.columns(of: candidates.map(\.oid), on: connection)
-    var plans = candidates.map { candidate in
-      var plan = candidate.plan
-      plan.columns = columns[candidate.oid] ?? []
-      return plan
-    }
+    chosen = chosen.filter { seen.insert($0.table.name).inserted }
+    guard !chosen.isEmpty else { throw emptySelection(on: connection) }
+    var plans = chosen.map { Self.plan($0.table, in: $0.catalog) }
     plans.sort {
       ($0.estimatedBytes, $0.estimatedRows, $1.name) > ($1.estimatedBytes, $1.estimatedRows, $0.name)
     }
     return plans
   }
 
-  /// Bytes of a table, or of all its partitions, from the catalog's page counts.
-  ///
-  /// Not `pg_relation_size`: it takes a lock on the table, so planning would hang behind a
-  /// session holding one, before the export's own locks can time out and name the table.
-  private static let sizeExpression = """
-    (CASE WHEN c.relkind = 'p'
-          THEN (SELECT COALESCE(sum(pc.relpages), 0) FROM pg_partition_tree(c.oid) t
-                JOIN pg_class pc ON pc.oid = t.relid)
-          ELSE c.relpages END)::bigint * current_setting('block_size')::bigint
-    """
-
-  private static func candidate(_ row: PGRow) throws -> (oid: String, plan: TablePlan) {
-    let plan = TablePlan(
-      name: QualifiedName(schema: try row.string("schema"), name: try row.string("name")), columns: [],
-      estimatedRows: try row.int64("rows"), estimatedBytes: try row.int64("bytes"),
-      isPartitioned: try row.string("kind") == "p")
-    return (try row.string("oid"), plan)
+  /// A table's plan: its copied columns (generated ones left out) and its size, a
+  /// partitioned table's being that of all its partitions.
+  private static func plan(_ table: CatalogTable, in catalog: Catalog) -> TablePlan {
+    var bytes = table.bytes
+    var rows = max(table.estimatedRows ?? 0, 0)
+    var parents: Set<QualifiedName> = [table.name]
+    while true {
+      let partitions = catalog.relations.filter { $0.partitionOf.map(parents.contains) ?? false }
+        .filter { !parents.contains($0.name) }
+      if partitions.isEmpty { break }
+      for partition in partitions {
+        bytes += partition.bytes
+        rows += max(partition.estimatedRows ?? 0, 0)
+        parents.insert(partition.name)
+      }
+    }
+    return TablePlan(
+      name: table.name, columns: table.copiedColumns.map { ExportManifest.Column(name: $0.name, type: $0.type) },
+      estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned)
   }
 
   /// The error for a selection that leaves nothing: says what was looked for.
@@ -129,34 +116,24 @@ public struct ExportTableSelection: Sendable {
 
   /// Finds listed tables; unknown names or non-tables are one usage error naming them all.
   private func lookUp(_ names: [String], on connection: PGConnection, listName: String) throws
-    -> [(oid: String, plan: TablePlan)]
+    -> [(table: CatalogTable, catalog: Catalog)]
   {
     let parsed = names.map { QualifiedName(parsing: $0) }
-    let rows = try connection.execute(
-      """
-      SELECT c.oid::text AS oid, w.s AS schema, w.t AS name,
-             GREATEST(c.reltuples, 0)::bigint AS rows, \(Self.sizeExpression) AS bytes,
-             c.relkind::text AS kind
-      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(s, t, ord)
-      LEFT JOIN pg_namespace n ON n.nspname = w.s
-      LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = w.t
-      ORDER BY w.ord
-      """,
-      [PostgresArray.literal(parsed.map(\.schema)), PostgresArray.literal(parsed.map(\.name))],
-      doing: "looking up the \(listName) tables")
+    var schemas: [String] = []
+    for name in parsed where !schemas.contains(name.schema) { schemas.append(name.schema) }
+    let catalog = try CatalogReader(schemas: schemas).read(from: connection)
     var unknown: [String] = []
-    var found: [(oid: String, plan: TablePlan)] = []
-    for row in rows {
-      let name = QualifiedName(schema: try row.string("schema"), name: try row.string("name"))
-      guard let kind = try row.optionalString("kind") else {
+    var found: [(table: CatalogTable, catalog: Catalog)] = []
+    for name in parsed {
+      guard let table = catalog.table(name) else {
         unknown.append("\(name) (no such table)")
         continue
       }
-      guard kind == "r" || kind == "p" else {
-        unknown.append("\(name) (not a table: relkind \(kind))")
+      guard table.kind.holdsRows else {
+        unknown.append("\(name) (not a table: \(table.kind.rawValue))")
         continue
       }
-      found.append(try Self.candidate(row))
+      found.append((table, catalog))
     }
     guard unknown.isEmpty else {
       throw ExportError(
@@ -165,28 +142,5 @@ public struct ExportTableSelection: Sendable {
         nextStep: "check the spelling (schema.table, case-sensitive) against the source catalog")
     }
     return found
-  }
-
-  /// The exported columns of each table oid, in order, generated columns left out.
-  private func columns(of oids: [String], on connection: PGConnection) throws
-    -> [String: [ExportManifest.Column]]
-  {
-    guard !oids.isEmpty else { return [:] }
-    let rows = try connection.execute(
-      """
-      SELECT a.attrelid::text AS oid, a.attname AS name,
-             format_type(a.atttypid, a.atttypmod) AS type
-      FROM pg_attribute a
-      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-        AND a.attgenerated = ''
-      ORDER BY a.attrelid, a.attnum
-      """,
-      [PostgresArray.literal(oids)], doing: "reading the columns of the tables to export")
-    var columns: [String: [ExportManifest.Column]] = [:]
-    for row in rows {
-      columns[try row.string("oid"), default: []].append(
-        ExportManifest.Column(name: try row.string("name"), type: try row.string("type")))
-    }
-    return columns
   }
 }

@@ -33,33 +33,14 @@ enum TableLocks {
     try refuseRewritten(plans, on: connection)
   }
 
-  /// The snapshot's `pg_class.relfilenode` against the file the table has now
-  /// (`pg_relation_filenode` reads the current catalog): they differ for a table rewritten
-  /// or truncated after the snapshot was taken.
+  /// Refuses tables rewritten or truncated after the snapshot was taken.
   private static func refuseRewritten(_ plans: [TablePlan], on connection: PGConnection) throws {
-    let names = plans.map(\.name.quoted)
-    guard !names.isEmpty else { return }
-    let rows = try connection.execute(
-      """
-      WITH RECURSIVE planned(oid) AS (
-        SELECT p.name::regclass::oid FROM unnest($1::text[]) AS p(name)
-        UNION ALL
-        SELECT i.inhrelid FROM pg_inherits i JOIN planned ON i.inhparent = planned.oid
-        JOIN pg_class parent ON parent.oid = planned.oid AND parent.relkind = 'p'
-      )
-      SELECT c.oid::regclass::text AS name
-      FROM planned JOIN pg_class c ON c.oid = planned.oid
-      WHERE c.relkind = 'r' AND c.relfilenode IS DISTINCT FROM pg_relation_filenode(c.oid)
-      """,
-      [PostgresArray.literal(names)], doing: "checking that no table was rewritten since the snapshot")
-    let rewritten = try rows.map { try $0.string("name") }
+    let rewritten = try RelationRewrites.since(snapshotOf: plans.map(\.name), on: connection)
     guard rewritten.isEmpty else {
       throw ExportError(
         .changedDuringStart,
         "rewritten or truncated after the export's snapshot was taken: \(rewritten.joined(separator: ", ")) — the snapshot would see them empty",
-        nextStep:
-          "run the export again (it takes a new snapshot); stop schema changes on the source during the export"
-      )
+        nextStep: "run the export again (it takes a new snapshot); stop schema changes on the source during the export")
     }
   }
 }

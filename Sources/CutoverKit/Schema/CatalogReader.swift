@@ -222,7 +222,10 @@ public struct CatalogReader: Sendable {
                  JOIN pg_catalog.pg_namespace chn ON chn.oid = ch.relnamespace
                  WHERE i.inhparent = c.oid ORDER BY chn.nspname, ch.relname) AS child_names,
            c.reltuples::bigint AS reltuples, c.relpages::bigint AS relpages,
-           CASE WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_relation_size(c.oid) ELSE 0 END AS bytes,
+           -- From the page count, not pg_relation_size: that takes a lock on the table, and a
+           -- catalog read must never wait behind a session holding one.
+           CASE WHEN c.relkind IN ('r', 'm')
+                THEN c.relpages::bigint * current_setting('block_size')::bigint ELSE 0 END AS bytes,
            c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY ($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')

@@ -7,7 +7,8 @@ struct Cutover: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cutover",
     abstract: "Moves a live Supabase database onto a fresh database built by the v2 chain.",
-    discussion: "Exit codes: 0 success, 1 a check found a problem, 2 usage or configuration, 3 database or I/O failure.",
+    discussion:
+      "Exit codes: 0 success, 1 a check found a problem, 2 usage or configuration, 3 database or I/O failure.",
     version: CutoverVersion.current,
     subcommands: [DoctorCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self]
   )

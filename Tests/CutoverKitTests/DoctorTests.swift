@@ -26,7 +26,8 @@ struct ServerVersionTests {
 struct DoctorTests {
   @Test func `doctor passes a superuser on both sides and prints JSON`() async throws {
     let db = try #require(TestDatabase.current)
-    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int); ALTER TABLE app.t ENABLE ROW LEVEL SECURITY")
+    try await db.runScript(
+      "CREATE SCHEMA app; CREATE TABLE app.t (id int); ALTER TABLE app.t ENABLE ROW LEVEL SECURITY")
     let outcome = try CutoverBinary.run(["doctor", "--source", db.url, "--target", db.url, "--json"])
     #expect(outcome.status == 0, "\(outcome.output)")
     let report = try JSONDecoder().decode(DoctorReport.self, from: Data(outcome.output.utf8))
@@ -64,17 +65,19 @@ struct DoctorTests {
       schemas: ["app"]
     ).run(logger: Logger(label: "test"))
     let failed = report.checks.filter { $0.status == .failed }
-    #expect(Set(failed.map { "\($0.side) \($0.name)" }) == [
-      "source read-access", "source row-level-security", "target create-schemas",
-      "target session-replication-role",
-    ])
+    #expect(
+      Set(failed.map { "\($0.side) \($0.name)" }) == [
+        "source read-access", "source row-level-security", "target create-schemas",
+        "target session-replication-role",
+      ])
     let read = try #require(failed.first { $0.name == "read-access" })
     #expect(read.detail.contains("app.secret"))
     #expect(!read.detail.contains("app.readable"))
     let rls = try #require(failed.first { $0.name == "row-level-security" })
     #expect(rls.detail.contains("app.guarded"))
     let replication = try #require(failed.first { $0.name == "session-replication-role" })
-    #expect(replication.nextStep?.contains("GRANT SET ON PARAMETER session_replication_role TO \(role)") == true)
+    #expect(
+      replication.nextStep?.contains("GRANT SET ON PARAMETER session_replication_role TO \(role)") == true)
     #expect(report.exitStatus == .checkFailed)
 
     // The grant the doctor asks for is enough.
@@ -147,7 +150,8 @@ enum ConnectionFault: String, CaseIterable, Sendable, CustomTestStringConvertibl
     let port = db.cluster.port
     switch self {
     case .host:
-      return "postgresql://supabase_admin:\(db.password)@no-such-host.invalid:\(port)/\(db.name)?connect_timeout=3"
+      return
+        "postgresql://supabase_admin:\(db.password)@no-such-host.invalid:\(port)/\(db.name)?connect_timeout=3"
     case .port:
       return db.url.replacingOccurrences(of: ":\(port)/", with: ":1/")
     case .password:

@@ -184,7 +184,8 @@ struct ExportCheckerTests {
     try FileManager.default.removeItem(at: directory.appendingPathComponent(chunk.file))
     let result = try CutoverBinary.run(["check-export", "--export-dir", directory.path])
     #expect(result.status == 1, "\(result.output)")
-    #expect(result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
+    #expect(
+      result.output.contains("\(chunk.file) (app.t, chunk \(chunk.index)): missing"), "\(result.output)")
     let json = try CutoverBinary.run(["check-export", "--export-dir", directory.path, "--json"])
     #expect(json.status == 1)
     #expect(json.output.contains("\"kind\" : \"missing\""), "\(json.output)")

@@ -5,8 +5,9 @@ import Logging
 import Testing
 
 /// The export under faults and hostile input (issue 12): concurrent DDL, inheritance, empty
-/// selections, damaged directories, interruption, and what check-export trusts. Each test
-/// failed before its fix.
+/// selections, damaged directories, interruption, and what check-export trusts.
+///
+/// Each test failed before its fix.
 @Suite(.postgres, .timeLimit(.minutes(3)))
 struct ExportFaultTests {
   static let logger = Logger(label: "test.export-faults", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -358,7 +359,7 @@ final class SnapshotSession: Sendable {
     try await start(url) { connection in try connection.exportSnapshot() }
   }
 
-  /// Opens a transaction and runs `statement` in it (e.g. a `LOCK TABLE`).
+  /// Opens a transaction and runs `statement` in it (for example a `LOCK TABLE`).
   func hold(_ url: String, _ statement: String) async throws {
     _ = try await start(url) { connection in
       try connection.execute("BEGIN")

@@ -425,4 +425,3 @@ enum AsyncTestBridge {
     if let error = outcome.withLock({ $0 }) { throw error }
   }
 }
-

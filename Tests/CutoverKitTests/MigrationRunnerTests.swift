@@ -17,19 +17,19 @@ struct MigrationRunnerTests {
     let db = try #require(TestDatabase.current)
     let chain = try TestChain([
       "0001_app_schema.sql": """
-        -- the schema
-        CREATE SCHEMA app;
-        CREATE TABLE app.notes (id int PRIMARY KEY, body text NOT NULL DEFAULT 'a;b');
-        """,
+      -- the schema
+      CREATE SCHEMA app;
+      CREATE TABLE app.notes (id int PRIMARY KEY, body text NOT NULL DEFAULT 'a;b');
+      """,
       "0002_functions.sql": """
-        CREATE FUNCTION app.note_count() RETURNS bigint LANGUAGE plpgsql AS $fn$
-        BEGIN
-          RETURN (SELECT count(*) FROM app.notes); -- ; inside
-        END;
-        $fn$;
+      CREATE FUNCTION app.note_count() RETURNS bigint LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RETURN (SELECT count(*) FROM app.notes); -- ; inside
+      END;
+      $fn$;
 
-        INSERT INTO app.notes (id) VALUES (1), (2);
-        """,
+      INSERT INTO app.notes (id) VALUES (1), (2);
+      """,
       "README.md": "not a migration",
     ])
     let lines = Mutex<[String]>([])
@@ -67,10 +67,11 @@ struct MigrationRunnerTests {
     let statements = try await db.execute(
       "SELECT s FROM supabase_migrations.schema_migrations, unnest(statements) WITH ORDINALITY AS u(s, n) WHERE version = '0001' ORDER BY n"
     ).column("s")
-    #expect(statements == [
-      "-- the schema\nCREATE SCHEMA app",
-      "CREATE TABLE app.notes (id int PRIMARY KEY, body text NOT NULL DEFAULT 'a;b')",
-    ])
+    #expect(
+      statements == [
+        "-- the schema\nCREATE SCHEMA app",
+        "CREATE TABLE app.notes (id int PRIMARY KEY, body text NOT NULL DEFAULT 'a;b')",
+      ])
     let second = try await db.execute(
       "SELECT array_length(statements, 1), statements[1] LIKE '%RETURN (SELECT count(*) FROM app.notes); -- ; inside%$fn$' FROM supabase_migrations.schema_migrations WHERE version = '0002'"
     ).rows.first
@@ -106,14 +107,18 @@ struct MigrationRunnerTests {
     #expect(failure.line == 2)
     #expect(failure.sqlState == SQLState.undefinedTable)
     #expect(failure.description.contains("0002_more.sql:2: relation \"app.missing\" does not exist [42P01]"))
-    #expect(try await db.execute("SELECT version FROM supabase_migrations.schema_migrations").column("version") == ["0001"])
+    #expect(
+      try await db.execute("SELECT version FROM supabase_migrations.schema_migrations").column("version") == [
+        "0001"
+      ])
     #expect(try await db.execute("SELECT to_regclass('app.half') IS NULL").scalar == "t")
 
     try chain.write("0002_more.sql", "CREATE TABLE app.half (id int);\nINSERT INTO app.half VALUES (1);")
     let outcome = try await runner.apply(to: try db.target, logger: logger)
     #expect(outcome.files.map(\.status) == [.skipped, .applied, .applied])
     #expect(
-      try await db.execute("SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1").column("version")
+      try await db.execute("SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1").column(
+        "version")
         == ["0001", "0002", "0003"])
   }
 
@@ -155,7 +160,8 @@ struct MigrationRunnerTests {
     try await db.runScript("DROP OWNED BY \(role); DROP ROLE \(role);")
   }
 
-  @Test func `a target holding app tables cutover did not create is refused with exit status 2`() async throws {
+  @Test func `a target holding app tables cutover did not create is refused with exit status 2`() async throws
+  {
     let db = try #require(TestDatabase.current)
     try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.customers (id int);")
     let chain = try TestChain(["0001_schema.sql": "CREATE SCHEMA IF NOT EXISTS app;"])
@@ -184,22 +190,24 @@ struct MigrationRunnerTests {
   @Test func `tables of extensions and platform schemas do not make a target foreign`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.runScript(
-      "CREATE SCHEMA storage; CREATE TABLE storage.buckets (id text); CREATE SCHEMA extensions; CREATE TABLE extensions.x (id int);")
+      "CREATE SCHEMA storage; CREATE TABLE storage.buckets (id text); CREATE SCHEMA extensions; CREATE TABLE extensions.x (id int);"
+    )
     let chain = try TestChain(["0001_schema.sql": "CREATE SCHEMA app;"])
     let outcome = try await MigrationRunner(chain: chain.directory).apply(to: try db.target, logger: logger)
     #expect(outcome.files.map(\.status) == [.applied])
   }
 
-  @Test func `ALTER TYPE … ADD VALUE followed by its use runs outside a transaction and works`() async throws {
+  @Test func `ALTER TYPE … ADD VALUE followed by its use runs outside a transaction and works`() async throws
+  {
     let db = try #require(TestDatabase.current)
     let chain = try TestChain([
       "0001_types.sql": "CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('ok');",
       "0002_add_value.sql": """
-        -- 'great' is new; it is used right after
-        ALTER TYPE app.mood ADD VALUE IF NOT EXISTS 'great';
-        CREATE TABLE app.days (mood app.mood NOT NULL DEFAULT 'great');
-        INSERT INTO app.days DEFAULT VALUES;
-        """,
+      -- 'great' is new; it is used right after
+      ALTER TYPE app.mood ADD VALUE IF NOT EXISTS 'great';
+      CREATE TABLE app.days (mood app.mood NOT NULL DEFAULT 'great');
+      INSERT INTO app.days DEFAULT VALUES;
+      """,
       "0003_after.sql": "INSERT INTO app.days VALUES ('ok');",
     ])
     // The same statements in one transaction fail: the detection is what makes it work.
@@ -218,23 +226,27 @@ struct MigrationRunnerTests {
     #expect(outcome.files[1].reason == "ALTER TYPE … ADD VALUE (line 2)")
     #expect(lines.withLock { $0[1] }.contains("applied outside a transaction"))
     #expect(outcome.text.contains("ran outside a transaction: \(chain.name)/0002_add_value.sql"))
-    #expect(try await db.execute("SELECT string_agg(mood::text, ',' ORDER BY mood) FROM app.days").scalar == "ok,great")
+    #expect(
+      try await db.execute("SELECT string_agg(mood::text, ',' ORDER BY mood) FROM app.days").scalar
+        == "ok,great")
     #expect(try await db.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").scalar == "3")
   }
 
-  @Test func `a syntax error is reported with the file, the line, the server's message and SQLSTATE`() async throws {
+  @Test func `a syntax error is reported with the file, the line, the server's message and SQLSTATE`()
+    async throws
+  {
     let db = try #require(TestDatabase.current)
     let chain = try TestChain([
       "0001_bad.sql": """
-        CREATE SCHEMA app;
+      CREATE SCHEMA app;
 
-        -- a table with a typo
-        CREATE TABLE app.t (
-          id int,
-          name text,,
-          note text
-        );
-        """
+      -- a table with a typo
+      CREATE TABLE app.t (
+        id int,
+        name text,,
+        note text
+      );
+      """
     ])
     let failure = try await #require(throws: MigrationError.self) {
       try await MigrationRunner(chain: chain.directory).apply(to: try db.target, logger: logger)
@@ -242,7 +254,8 @@ struct MigrationRunnerTests {
     #expect(failure.sqlState == SQLState.syntaxError)
     #expect(failure.line == 6)
     #expect(failure.statement == "CREATE TABLE app.t (")
-    #expect(failure.description.hasPrefix("\(chain.path("0001_bad.sql")):6: syntax error at or near \",\" [42601]"))
+    #expect(
+      failure.description.hasPrefix("\(chain.path("0001_bad.sql")):6: syntax error at or near \",\" [42601]"))
     #expect(failure.description.contains("next: 0001_bad.sql was rolled back"))
     #expect(try await db.execute("SELECT to_regnamespace('app') IS NULL").scalar == "t")
   }
@@ -254,7 +267,10 @@ struct MigrationRunnerTests {
     let chain = try TestChain(["0001_schema.sql": "CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('ok');"])
     let runner = MigrationRunner(chain: chain.directory)
     _ = try await runner.apply(to: try db.target, logger: logger)
-    try chain.write("0002_tables.sql", "CREATE TABLE app.t (id int PRIMARY KEY);\nINSERT INTO app.t VALUES (1);\nCREATE ROLE dry_run_probe_role;")
+    try chain.write(
+      "0002_tables.sql",
+      "CREATE TABLE app.t (id int PRIMARY KEY);\nINSERT INTO app.t VALUES (1);\nCREATE ROLE dry_run_probe_role;"
+    )
     try chain.write("0003_enum.sql", "ALTER TYPE app.mood ADD VALUE 'great';")
     try chain.write("0004_after.sql", "CREATE TABLE app.u (id int);")
     let before = try await db.catalogSnapshot()
@@ -265,7 +281,9 @@ struct MigrationRunnerTests {
     #expect(outcome.files[2].reason?.contains("ALTER TYPE … ADD VALUE") == true)
     #expect(outcome.text.contains("nothing was changed"))
     #expect(try await db.catalogSnapshot() == before)
-    #expect(try await db.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'dry_run_probe_role'").scalar == "0")
+    #expect(
+      try await db.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'dry_run_probe_role'").scalar == "0"
+    )
 
     // A failing file in a dry run is reported and still nothing changes.
     try chain.write("0003_enum.sql", "SELECT 1;")
@@ -310,7 +328,8 @@ struct MigrationRunnerTests {
     #expect(bad.exitStatus == .usage)
   }
 
-  @Test func `the stand-in and the real v2 chain apply on a fresh database, and a second run skips everything`()
+  @Test
+  func `the stand-in and the real v2 chain apply on a fresh database, and a second run skips everything`()
     async throws
   {
     let db = try #require(TestDatabase.current)
@@ -345,7 +364,8 @@ struct MigrationRunnerTests {
     #expect(outcome.files.allSatisfy { $0.status == .applied }, "\(outcome.text)")
     let files = try MigrationChain(directory: chain).files
     let recorded = try await db.execute(
-      "SELECT version, coalesce(array_length(statements, 1), 0) AS n FROM supabase_migrations.schema_migrations ORDER BY version")
+      "SELECT version, coalesce(array_length(statements, 1), 0) AS n FROM supabase_migrations.schema_migrations ORDER BY version"
+    )
     #expect(recorded.column("version") == files.map(\.version))
     #expect(recorded.column("n") == files.map { String($0.statements.count) })
   }
@@ -375,7 +395,8 @@ struct MigrationRunnerTests {
     #expect(first.output.contains("1 file(s) applied"))
     #expect(!first.output.contains(db.password))
 
-    let json = try await migrateCommand(["--chain", chain.directory.path, "--json"], environment: environment)
+    let json = try await migrateCommand(
+      ["--chain", chain.directory.path, "--json"], environment: environment)
     #expect(json.status == 0)
     #expect(json.output.contains("\"status\" : \"skipped\""))
 
@@ -452,7 +473,9 @@ extension TestDatabase {
   /// them concurrently; tests check their own role by name.)
   fileprivate func catalogSnapshot() async throws -> [String] {
     var lines: [String] = []
-    lines += try await execute("SELECT 'schema ' || nspname FROM pg_namespace ORDER BY 1").rows.compactMap { $0[0] }
+    lines += try await execute("SELECT 'schema ' || nspname FROM pg_namespace ORDER BY 1").rows.compactMap {
+      $0[0]
+    }
     lines += try await execute(
       """
       SELECT 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' '
@@ -467,7 +490,9 @@ extension TestDatabase {
     lines += try await execute(
       "SELECT 'enum ' || enumtypid::regtype || ' ' || enumlabel FROM pg_enum ORDER BY 1"
     ).rows.compactMap { $0[0] }
-    if try await execute("SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL").scalar == "t" {
+    if try await execute("SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL").scalar
+      == "t"
+    {
       lines += try await execute(
         "SELECT 'ledger ' || version || ' ' || name FROM supabase_migrations.schema_migrations ORDER BY 1"
       ).rows.compactMap { $0[0] }

@@ -33,10 +33,11 @@ struct MigrationStatementSplitterTests {
   @Test func `a different tag inside a dollar quote does not close it`() {
     let sql = "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; END $outer$; SELECT $1, a$b$c FROM t;"
     let statements = MigrationStatementSplitter.split(sql)
-    #expect(statements.map(\.text) == [
-      "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; END $outer$",
-      "SELECT $1, a$b$c FROM t",
-    ])
+    #expect(
+      statements.map(\.text) == [
+        "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; END $outer$",
+        "SELECT $1, a$b$c FROM t",
+      ])
   }
 
   @Test(arguments: [
@@ -115,14 +116,18 @@ struct MigrationStatementSplitterTests {
     #expect(statement.line == 3)
     #expect(statement.codeLine == 4)
     let position = try #require(statement.text.range(of: "nope")).lowerBound
-    let offset = statement.text.unicodeScalars.distance(
-      from: statement.text.unicodeScalars.startIndex, to: position) + 1
+    let offset =
+      statement.text.unicodeScalars.distance(
+        from: statement.text.unicodeScalars.startIndex, to: position) + 1
     #expect(statement.fileLine(atPosition: offset) == 6)
     #expect(statement.fileLine(atPosition: nil) == 4)
   }
 
   @Test func `file names give version and name as the CLI reads them`() {
-    #expect(MigrationFile.parseName("0003_tables_extended.sql").map { [$0.version, $0.name] } == ["0003", "tables_extended"])
+    #expect(
+      MigrationFile.parseName("0003_tables_extended.sql").map { [$0.version, $0.name] } == [
+        "0003", "tables_extended",
+      ])
     #expect(MigrationFile.parseName("20240101120000_core_schema.sql")?.name == "core_schema")
     #expect(MigrationFile.parseName("0003_a_b.sql")?.name == "a_b")
     #expect(MigrationFile.parseName("README.md") == nil)

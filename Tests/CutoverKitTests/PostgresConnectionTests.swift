@@ -10,7 +10,8 @@ struct PostgresConnectionTests {
     "ünïcödé 漢字 🚀 שלום", "mixed\t\n\r\\\\N end",
   ]
 
-  @Test func `COPY round-trips tabs, newlines, backslashes, backslash-N, empty strings and NULLs byte for byte`()
+  @Test
+  func `COPY round-trips tabs, newlines, backslashes, backslash-N, empty strings and NULLs byte for byte`()
     async throws
   {
     let db = try #require(TestDatabase.current)

@@ -90,7 +90,9 @@ public struct ChunkReader: Sendable {
       actualSHA256: actual)
   }
 
-  /// The SHA-256 (lower-case hex) and size of a file. Blocks (`read`).
+  /// The SHA-256 (lower-case hex) and size of a file.
+  ///
+  /// Blocks (`read`).
   public static func sha256(of url: URL) throws -> (sha256: String, bytes: Int64) {
     var hasher = SHA256()
     let size = try readFile(url) { hasher.update(bufferPointer: $0) }

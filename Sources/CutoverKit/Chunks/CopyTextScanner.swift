@@ -9,7 +9,7 @@ public struct CopyTextScanner: Sendable {
   public let columns: Int
   /// Rows completed so far.
   public private(set) var rows: Int64 = 0
-  /// The first malformation found, e.g. "row 12 has 3 fields, expected 4".
+  /// The first malformation found, for example "row 12 has 3 fields, expected 4".
   public private(set) var problem: String?
   private var tabs = 0
   private var escaped = false

@@ -48,7 +48,9 @@ public enum DurableFile {
   /// Syncs a directory so that renames and creations in it are durable.
   public static func syncDirectory(_ url: URL) throws {
     let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { throw ChunkError.io("opening the directory to sync it", file: url.path, errno: errno) }
+    guard fd >= 0 else {
+      throw ChunkError.io("opening the directory to sync it", file: url.path, errno: errno)
+    }
     defer { close(fd) }
     guard fsync(fd) == 0 else { throw ChunkError.io("syncing the directory", file: url.path, errno: errno) }
   }

@@ -156,7 +156,9 @@ public final class ExportDirectory: Sendable {
     }
   }
 
-  /// Removes one file of the export. - Throws: `ExportError` `.io`.
+  /// Removes one file of the export.
+  ///
+  /// - Throws: `ExportError` `.io`.
   func remove(_ name: String) throws {
     let path = url.appendingPathComponent(name).path
     guard unlink(path) == 0 || errno == ENOENT else {

@@ -25,9 +25,9 @@ public struct ExportManifest: Codable, Sendable, Equatable {
 
   /// The source database and its snapshot.
   public struct Source: Codable, Sendable, Equatable {
-    /// `server_version`, e.g. "15.8".
+    /// `server_version`, for example "15.8".
     public var serverVersion: String
-    /// `server_version_num`, e.g. 150008.
+    /// `server_version_num`, for example 150008.
     public var serverVersionNumber: Int
     /// `pg_control_system().system_identifier`: which cluster; `nil` when the role may not
     /// read it.
@@ -76,7 +76,7 @@ public struct ExportManifest: Codable, Sendable, Equatable {
   /// A column as exported, in COPY order.
   public struct Column: Codable, Sendable, Equatable {
     public var name: String
-    /// `format_type(atttypid, atttypmod)`, e.g. `character varying(40)`.
+    /// `format_type(atttypid, atttypmod)`, for example `character varying(40)`.
     public var type: String
 
     public init(name: String, type: String) {
@@ -87,7 +87,7 @@ public struct ExportManifest: Codable, Sendable, Equatable {
 
   /// The source-side parity digest of a table, filled by the parity stage.
   public struct Parity: Codable, Sendable, Equatable {
-    /// How `digest` was computed (e.g. `"sum-hashtextextended-v1"`).
+    /// How `digest` was computed (for example `"sum-hashtextextended-v1"`).
     public var algorithm: String
     /// Rows counted in the snapshot.
     public var rows: Int64

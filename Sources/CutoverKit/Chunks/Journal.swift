@@ -41,7 +41,9 @@ public final class Journal: Sendable {
 
   deinit { descriptor.withLock { _ = close($0) } }
 
-  /// Appends one record and fsyncs it before returning. Blocks (`write`, `fsync`).
+  /// Appends one record and fsyncs it before returning.
+  ///
+  /// Blocks (`write`, `fsync`).
   public func append<Payload: JournalPayload>(_ payload: Payload, at date: Date = Date()) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -97,7 +99,9 @@ public final class Journal: Sendable {
       keep -= 1
     }
     if keep < size {
-      guard ftruncate(fd, keep) == 0 else { throw ChunkError.io("repairing the journal", file: path, errno: errno) }
+      guard ftruncate(fd, keep) == 0 else {
+        throw ChunkError.io("repairing the journal", file: path, errno: errno)
+      }
     }
   }
 }

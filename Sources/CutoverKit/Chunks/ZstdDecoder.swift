@@ -18,7 +18,9 @@ public final class ZstdDecoder {
   private var frameDone = false
   private var sawInput = false
 
-  /// Makes a decoder. - Throws: `ChunkError` (`.compression`) when libzstd has no memory.
+  /// Makes a decoder.
+  ///
+  /// - Throws: `ChunkError` (`.compression`) when libzstd has no memory.
   public init(file: String = "?") throws {
     guard let context = ZSTD_createDCtx() else {
       throw ChunkError(code: .compression, file: file, message: "ZSTD_createDCtx failed (out of memory)")

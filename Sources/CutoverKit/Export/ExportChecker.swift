@@ -130,9 +130,11 @@ public struct ExportChecker: Sendable {
     return report
   }
 
-  /// The manifest against the journal's records of the same export: the tables it planned
-  /// and every sealed chunk. A hand-edited manifest that drops a table, or a table's last
-  /// chunk with its file, passes every chunk check; it does not pass this one.
+  /// The manifest against the journal's records of the same export: the tables it planned and every
+  /// sealed chunk.
+  ///
+  /// A hand-edited manifest that drops a table, or a table's last chunk with its file, passes every
+  /// chunk check; it does not pass this one.
   static func compare(_ manifest: ExportManifest, with state: ExportJournalState) -> [ExportCheckReport
     .Problem]
   {

@@ -16,8 +16,10 @@ public struct ExportOptions: Sendable {
   public var selection = ExportTableSelection()
   /// Replace an export of another database (or a finished one) in `directory`.
   public var force = false
-  /// Read in this already-exported snapshot instead of taking a new one; its owner must
-  /// keep it open. With the snapshot of an unfinished export, that export resumes per chunk.
+  /// Read in this already-exported snapshot instead of taking a new one; its owner must keep it
+  /// open.
+  ///
+  /// With the snapshot of an unfinished export, that export resumes per chunk.
   public var snapshot: String?
   /// Seconds to wait for each table's `ACCESS SHARE` lock before refusing to start.
   public var lockTimeout: Int = 30
@@ -29,7 +31,9 @@ public struct ExportOptions: Sendable {
     self.directory = directory
   }
 
-  /// Checks what needs no I/O. - Throws: `ExportError` (`.usage`).
+  /// Checks what needs no I/O.
+  ///
+  /// - Throws: `ExportError` (`.usage`).
   public func validate() throws {
     guard (1...64).contains(jobs) else {
       throw ExportError(

@@ -12,9 +12,11 @@ public struct ExportTableSelection: Sendable {
   public static let authTables = ["users", "identities", "sessions", "refresh_tokens", "mfa_factors"]
   /// `storage` tables that describe buckets and objects (the files themselves stay put).
   public static let storageTables = ["buckets", "objects"]
-  /// Schemas that belong to PostgreSQL or the Supabase platform, not to the application:
-  /// their tables are recreated by the platform on the target (auth and storage are read
-  /// only for the tables above). `pg_toast*` and `pg_temp*` are left out by pattern.
+  /// Schemas that belong to PostgreSQL or the Supabase platform, not to the application: their
+  /// tables are recreated by the platform on the target (auth and storage are read only for the
+  /// tables above).
+  ///
+  /// `pg_toast*` and `pg_temp*` are left out by pattern.
   public static let platformSchemas = [
     "pg_catalog", "information_schema", "auth", "storage", "extensions", "graphql",
     "graphql_public", "realtime", "_realtime", "supabase_functions", "supabase_migrations",
@@ -94,7 +96,8 @@ public struct ExportTableSelection: Sendable {
       }
     }
     return TablePlan(
-      name: table.name, columns: table.copiedColumns.map { ExportManifest.Column(name: $0.name, type: $0.type) },
+      name: table.name,
+      columns: table.copiedColumns.map { ExportManifest.Column(name: $0.name, type: $0.type) },
       estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned)
   }
 

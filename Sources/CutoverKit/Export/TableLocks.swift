@@ -40,7 +40,9 @@ enum TableLocks {
       throw ExportError(
         .changedDuringStart,
         "rewritten or truncated after the export's snapshot was taken: \(rewritten.joined(separator: ", ")) — the snapshot would see them empty",
-        nextStep: "run the export again (it takes a new snapshot); stop schema changes on the source during the export")
+        nextStep:
+          "run the export again (it takes a new snapshot); stop schema changes on the source during the export"
+      )
     }
   }
 }

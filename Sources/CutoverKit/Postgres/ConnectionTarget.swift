@@ -25,7 +25,8 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
       throw PostgresError(
         code: .invalidConnectionString,
         message: "the \(role) connection string is neither a postgresql:// URL nor key=value conninfo",
-        hint: "write it as postgresql://USER@HOST:PORT/DATABASE?sslmode=… (password through the URL or PGPASSWORD)",
+        hint:
+          "write it as postgresql://USER@HOST:PORT/DATABASE?sslmode=… (password through the URL or PGPASSWORD)",
         doing: "parsing the \(role) connection string")
     }
     defer { PQconninfoFree(parsed) }

@@ -115,6 +115,7 @@ public struct CopyInWriter: ~Copyable {
   fileprivate let doing: String
 
   /// Sends `bytes` (any split of the COPY text; rows may span calls).
+  ///
   /// The corresponding C function is `PQputCopyData`.
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }

@@ -1,4 +1,4 @@
-/// A schema-qualified relation name, e.g. `app.orders`.
+/// A schema-qualified relation name, for example `app.orders`.
 ///
 /// `quoted` is the one way a relation name enters SQL text.
 public struct QualifiedName: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {

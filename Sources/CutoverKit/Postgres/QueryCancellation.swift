@@ -26,8 +26,10 @@ public final class QueryCancellation: Sendable {
   /// Whether `cancel()` has run.
   public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
-  /// Runs `body` with `connection` watched: a cancellation while it runs cancels the
-  /// connection's current statement. Call from the connection's own thread.
+  /// Runs `body` with `connection` watched: a cancellation while it runs cancels the connection's
+  /// current statement.
+  ///
+  /// Call from the connection's own thread.
   public func watching<T>(_ connection: PGConnection, _ body: () throws -> T) rethrows -> T {
     guard let handle = PQgetCancel(connection.handle) else { return try body() }
     let key = state.withLock { state -> Int in

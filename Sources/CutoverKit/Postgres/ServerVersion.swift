@@ -1,6 +1,6 @@
 /// The PostgreSQL server versions cutover supports, checked on every connection it relies on.
 public struct ServerVersion: Sendable, Equatable, CustomStringConvertible {
-  /// `server_version_num`, e.g. 150018 for 15.18.
+  /// `server_version_num`, for example 150018 for 15.18.
   public let number: Int
 
   public init(number: Int) { self.number = number }
@@ -18,7 +18,8 @@ public struct ServerVersion: Sendable, Equatable, CustomStringConvertible {
   public var refusal: String? {
     if number <= 0 { return "the server did not report its version" }
     if number < 100_000 {
-      return "PostgreSQL \(number / 10000).\((number / 100) % 100) is not supported: cutover needs PostgreSQL \(Self.supportedMajor)"
+      return
+        "PostgreSQL \(number / 10000).\((number / 100) % 100) is not supported: cutover needs PostgreSQL \(Self.supportedMajor)"
     }
     guard major == Self.supportedMajor else {
       return "PostgreSQL \(self) is not supported: cutover needs PostgreSQL \(Self.supportedMajor) "

@@ -28,7 +28,8 @@ public struct MigrationChain: Sendable {
     else {
       throw MigrationError(
         code: .chainNotFound, message: "no migration directory at \(path)",
-        nextStep: "pass the chain's directory with --chain DIR (run from the repository root for the default)")
+        nextStep: "pass the chain's directory with --chain DIR (run from the repository root for the default)"
+      )
     }
     let names: [String]
     do {

@@ -73,8 +73,10 @@ public struct MigrationFile: Sendable, Hashable {
     }
   }
 
-  /// `0003_tables_extended.sql` → (`0003`, `tables_extended`); nil without leading digits,
-  /// an `_` after them, or the `.sql` suffix. As the CLI's pattern `^([0-9]+)_(.*)\.sql$`.
+  /// `0003_tables_extended.sql` → (`0003`, `tables_extended`); nil without leading digits, an `_`
+  /// after them, or the `.sql` suffix.
+  ///
+  /// As the CLI's pattern `^([0-9]+)_(.*)\.sql$`.
   public static func parseName(_ fileName: String) -> (version: String, name: String)? {
     guard fileName.hasSuffix(".sql"), let underscore = fileName.firstIndex(of: "_") else {
       return nil

@@ -3,6 +3,7 @@ import Foundation
 /// Free space on the file system that holds (or will hold) a path.
 public enum DiskSpace {
   /// Bytes available to this user near `path`: the path itself or its nearest existing parent.
+  ///
   /// The corresponding C function is `statvfs`.
   public static func available(near path: String) -> Int64? {
     var url = URL(fileURLWithPath: path).standardizedFileURL

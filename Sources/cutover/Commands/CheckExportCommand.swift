@@ -8,7 +8,9 @@ struct CheckExportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check-export",
     abstract: "Re-reads every chunk of an export: digests, frame checksums, row counts, COPY text shape.",
-    discussion: "Exit 1 when a chunk is missing, truncated, corrupt, foreign or extra; 2 when the directory holds no export; 3 when a file cannot be read.")
+    discussion:
+      "Exit 1 when a chunk is missing, truncated, corrupt, foreign or extra; 2 when the directory holds no export; 3 when a file cannot be read."
+  )
 
   @OptionGroup var directory: ExportDirectoryOptions
 

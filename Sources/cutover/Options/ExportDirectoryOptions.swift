@@ -18,7 +18,9 @@ struct ExportDirectoryOptions: ParsableArguments {
 
   /// The directory as an absolute file URL.
   var url: URL {
-    URL(fileURLWithPath: exportDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-      .standardizedFileURL
+    URL(
+      fileURLWithPath: exportDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    )
+    .standardizedFileURL
   }
 }

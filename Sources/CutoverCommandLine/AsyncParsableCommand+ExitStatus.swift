@@ -19,13 +19,17 @@ extension AsyncParsableCommand {
       return handler
     }
     var interrupts: InterruptSignals?
+    var showValues = false
     do {
-      let command = CommandBox(try parseAsRoot())
+      let parsed = try parseAsRoot()
+      showValues = (parsed as? any ShowsValues)?.values.showValues ?? false
+      let command = CommandBox(parsed)
       let task = Task { try await command.run() }
       interrupts = InterruptSignals(toolName: toolName) { task.cancel() }
       try await task.value
     } catch let failure as any CutoverFailure {
-      FileHandle.standardError.write(Data("\(toolName): \(failure.description)\n".utf8))
+      FileHandle.standardError.write(
+        Data("\(toolName): \(failure.description(showingValues: showValues))\n".utf8))
       // Interrupted: the conventional 128 + signal, after the stage said what it left.
       if let signal = interrupts?.signalNumber { exit(withError: ExitCode(128 + signal)) }
       exit(withError: ExitCode(failure.exitStatus.rawValue))

@@ -12,8 +12,8 @@ enum DatabaseURLOption {
     given ?? ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  static func missing(role: String, variable: String) -> ValidationError {
-    ValidationError("no \(role): pass --\(role) or set \(variable)")
+  static func missing(_ side: Side) -> ValidationError {
+    ValidationError("no \(side): pass \(side.option) or set \(side.environmentVariable)")
   }
 }
 
@@ -30,18 +30,18 @@ public struct SourceOption: ParsableArguments {
 
   /// Throws the usage error (exit 2) when neither the flag nor the variable is set.
   public func requireGiven() throws {
-    if source == nil { throw DatabaseURLOption.missing(role: "source", variable: "SOURCE_DATABASE_URL") }
+    if source == nil { throw DatabaseURLOption.missing(.source) }
   }
 
   /// The parsed source, or `nil` when none was given.
   public func connectionTargetIfGiven() throws -> ConnectionTarget? {
-    try source.map { try ConnectionTarget($0, role: "source") }
+    try source.map { try ConnectionTarget($0, side: .source) }
   }
 
   /// The parsed source; a usage error when none was given.
   public func connectionTarget() throws -> ConnectionTarget {
     try requireGiven()
-    return try ConnectionTarget(source ?? "", role: "source")
+    return try ConnectionTarget(source ?? "", side: .source)
   }
 }
 
@@ -58,17 +58,17 @@ public struct TargetOption: ParsableArguments {
 
   /// Throws the usage error (exit 2) when neither the flag nor the variable is set.
   public func requireGiven() throws {
-    if target == nil { throw DatabaseURLOption.missing(role: "target", variable: "TARGET_DATABASE_URL") }
+    if target == nil { throw DatabaseURLOption.missing(.target) }
   }
 
   /// The parsed target, or `nil` when none was given.
   public func connectionTargetIfGiven() throws -> ConnectionTarget? {
-    try target.map { try ConnectionTarget($0, role: "target") }
+    try target.map { try ConnectionTarget($0, side: .target) }
   }
 
   /// The parsed target; a usage error when none was given.
   public func connectionTarget() throws -> ConnectionTarget {
     try requireGiven()
-    return try ConnectionTarget(target ?? "", role: "target")
+    return try ConnectionTarget(target ?? "", side: .target)
   }
 }

@@ -23,20 +23,20 @@ public struct FixtureError: CutoverFailure, Sendable {
 
   public var code: Code
   public var message: String
-  /// What to do next.
-  public var hint: String?
+  /// What the operator does next.
+  public var nextStep: String?
 
-  public init(code: Code, message: String, hint: String? = nil) {
+  public init(code: Code, message: String, nextStep: String? = nil) {
     self.code = code
     self.message = message
-    self.hint = hint
+    self.nextStep = nextStep
   }
 
   public var exitStatus: ExitStatus { code == .io ? .ioFailure : .usage }
 
   public var description: String {
     var text = message
-    if let hint { text += "\n  hint: \(hint)" }
+    if let nextStep { text += "\n  next: \(nextStep)" }
     return text
   }
 }

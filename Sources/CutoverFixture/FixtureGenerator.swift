@@ -44,7 +44,7 @@ public struct FixtureGenerator: Sendable {
     guard !catalog.loadableTables.isEmpty else {
       throw FixtureError(
         code: .configuration, message: "no tables in schemas \(schemas.joined(separator: ", ")) of \(target)",
-        hint: "build the fixture first: cutover-fixture create --target URL")
+        nextStep: "build the fixture first: cutover-fixture create --target URL")
     }
     return try FixturePlanner(catalog: catalog, domains: domains, scale: scale, seed: seed).plan()
   }
@@ -145,7 +145,7 @@ public struct FixtureGenerator: Sendable {
           code: .notEmpty,
           message:
             "\(filled.count) tables of \(target) already hold rows: \(filled.prefix(5).map(\.description).joined(separator: ", "))",
-          hint:
+          nextStep:
             "fill an empty fixture (cutover-fixture create on a new database), or pass --truncate to empty them first"
         )
       }
@@ -162,7 +162,7 @@ public struct FixtureGenerator: Sendable {
         code: .privilege,
         message:
           "\(connection.target.user ?? "this role") may not set session_replication_role on \(connection.target)",
-        hint: "fill as the cluster superuser (supabase_admin on a rehearsal cluster)")
+        nextStep: "fill as the cluster superuser (supabase_admin on a rehearsal cluster)")
     }
     try connection.prepareLongRunningSession()
   }

@@ -119,7 +119,7 @@ public struct FixturePlanner: Sendable {
           throw FixtureError(
             code: .unsupportedSchema,
             message: "\(table.name): the generator cannot read CHECK \(check.name) \(check.definition)",
-            hint:
+            nextStep:
               "list the allowed values of its column in the domains file (\"columns\": {\"\(table.name).COLUMN\": {\"values\": […]}})"
           )
         }
@@ -139,7 +139,7 @@ public struct FixturePlanner: Sendable {
             code: .unsupportedSchema,
             message:
               "\(table.name): foreign key \(key.name) references \(key.referenced), which is not being filled",
-            hint: "add schema \(key.referenced.schema) to --schemas")
+            nextStep: "add schema \(key.referenced.schema) to --schemas")
         }
         outsideColumns.formUnion(key.columns)
         continue
@@ -311,7 +311,7 @@ public struct FixturePlanner: Sendable {
       throw FixtureError(
         code: .unsupportedSchema,
         message: "\(table).\(column.name): the generator has no values for NOT NULL type \(column.type)",
-        hint:
+        nextStep:
           "list values for it in the domains file (\"columns\": {\"\(table).\(column.name)\": {\"values\": […]}})"
       )
     }

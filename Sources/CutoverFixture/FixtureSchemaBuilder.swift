@@ -37,13 +37,13 @@ public struct FixtureSchemaBuilder: Sendable {
       } catch {
         throw FixtureError(
           code: .configuration, message: "cannot list \(directory.path): \(error.localizedDescription)",
-          hint: "run from the repository root or pass --stand-in/--chain")
+          nextStep: "run from the repository root or pass --stand-in/--chain")
       }
       let sql = names.filter { $0.hasSuffix(".sql") }.sorted()
       guard !sql.isEmpty else {
         throw FixtureError(
           code: .configuration, message: "\(directory.path) holds no .sql file",
-          hint: "pass the directory of the stand-in (--stand-in) or of the chain (--chain)")
+          nextStep: "pass the directory of the stand-in (--stand-in) or of the chain (--chain)")
       }
       if continuations.contains(directory), let last = files.last, let first = sql.first,
         first <= last.lastPathComponent
@@ -52,7 +52,7 @@ public struct FixtureSchemaBuilder: Sendable {
           code: .configuration,
           message: "\(directory.path)/\(first) does not sort after \(last.lastPathComponent), "
             + "the chain's last file, so it cannot continue the chain",
-          hint: "give the continuation's files versions after the chain's last one")
+          nextStep: "give the continuation's files versions after the chain's last one")
       }
       files += sql.map { directory.appendingPathComponent($0) }
     }
@@ -98,7 +98,7 @@ public struct FixtureSchemaBuilder: Sendable {
     } catch {
       throw FixtureError(
         code: .io, message: "cannot copy the chain into \(combined.path): \(error.localizedDescription)",
-        hint: "check that the temporary directory is writable (TMPDIR)")
+        nextStep: "check that the temporary directory is writable (TMPDIR)")
     }
     logger.debug(
       "chain with continuations",

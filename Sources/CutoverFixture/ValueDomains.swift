@@ -62,7 +62,8 @@ public struct ValueDomains: Sendable, Decodable {
       throw FixtureError(
         code: .configuration,
         message: "cannot read the value domains file \(url.path): \(error.localizedDescription)",
-        hint: "pass --domains PATH (default supabase/fixture/domains.json, relative to the working directory)"
+        nextStep:
+          "pass --domains PATH (default supabase/fixture/domains.json, relative to the working directory)"
       )
     }
     do {
@@ -70,7 +71,7 @@ public struct ValueDomains: Sendable, Decodable {
     } catch {
       throw FixtureError(
         code: .configuration, message: "the value domains file \(url.path) does not parse: \(error)",
-        hint: "fix the JSON; its shape is described in supabase/fixture/README.md")
+        nextStep: "fix the JSON; its shape is described in supabase/fixture/README.md")
     }
   }
 

@@ -7,7 +7,7 @@ import Logging
 
 /// `cutover-fixture create`: the stand-in, then the legacy chain (and for the production
 /// shape production's drift), into an existing database.
-struct CreateCommand: AsyncParsableCommand {
+struct CreateCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "create",
     abstract: "Builds the fixture schema (stand-in, then legacy chain) in an existing empty database.",
@@ -21,6 +21,8 @@ struct CreateCommand: AsyncParsableCommand {
   enum Shape: String, ExpressibleByArgument, CaseIterable {
     case legacy, production
   }
+
+  @OptionGroup var values: ShowValuesOption
 
   @OptionGroup var connection: TargetOption
 

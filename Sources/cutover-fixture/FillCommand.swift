@@ -6,7 +6,7 @@ import Foundation
 import Logging
 
 /// `cutover-fixture fill`: deterministic, awkward rows in every table of the fixture.
-struct FillCommand: AsyncParsableCommand {
+struct FillCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "fill",
     abstract: "Fills every app and auth table with deterministic, awkward rows.",
@@ -15,6 +15,8 @@ struct FillCommand: AsyncParsableCommand {
       domains file marks heavy hold most of them. The same --seed, --scale, schema and domains \
       file give the same bytes.
       """)
+
+  @OptionGroup var values: ShowValuesOption
 
   @OptionGroup var connection: TargetOption
 

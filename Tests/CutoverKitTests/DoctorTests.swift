@@ -60,8 +60,8 @@ struct DoctorTests {
       """)
     let url = db.url(user: role, password: password)
     let report = await Doctor(
-      source: try ConnectionTarget(url, role: "source"),
-      target: try ConnectionTarget(url, role: "target"),
+      source: try ConnectionTarget(url, side: .source),
+      target: try ConnectionTarget(url, side: .target),
       schemas: ["app"]
     ).run(logger: Logger(label: "test"))
     let failed = report.checks.filter { $0.status == .failed }
@@ -82,7 +82,7 @@ struct DoctorTests {
 
     // The grant the doctor asks for is enough.
     try await db.execute("GRANT SET ON PARAMETER session_replication_role TO \(role)")
-    let again = await Doctor(source: nil, target: try ConnectionTarget(url, role: "target"))
+    let again = await Doctor(source: nil, target: try ConnectionTarget(url, side: .target))
       .run(logger: Logger(label: "test"))
     #expect(again.checks.first { $0.name == "session-replication-role" }?.status == .ok)
   }
@@ -103,24 +103,25 @@ struct DoctorTests {
 
   @Test func `logs, errors and output never hold the password`() async throws {
     let db = try #require(TestDatabase.current)
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
     let handler = InMemoryLogHandler()
     var logger = Logger(label: "redaction") { _ in handler }
     logger.logLevel = .trace
     let badPassword = db.url.replacingOccurrences(of: db.password, with: "wrong-password-secret")
     let report = await Doctor(
-      source: try ConnectionTarget(db.url, role: "source"),
-      target: try ConnectionTarget(badPassword, role: "target")
+      source: try ConnectionTarget(db.url, side: .source),
+      target: try ConnectionTarget(badPassword, side: .target)
     ).run(logger: logger)
     #expect(!handler.entries.isEmpty)
     var texts = handler.entries.map { "\($0.message) \($0.metadata)" }
     texts.append(report.text)
     texts.append(try JSONOutput.encode(report))
     do {
-      _ = try PGConnection(try ConnectionTarget(badPassword, role: "target"))
+      _ = try PGConnection(try ConnectionTarget(badPassword, side: .target))
     } catch {
       texts.append("\(error)")
     }
-    texts.append("\(try ConnectionTarget(db.url, role: "source"))")
+    texts.append("\(try ConnectionTarget(db.url, side: .source))")
     let environmentRun = try CutoverBinary.run(
       ["doctor"], environment: ["SOURCE_DATABASE_URL": db.url, "CUTOVER_LOG_LEVEL": "trace"])
     texts.append(environmentRun.output)

@@ -23,7 +23,7 @@ struct ExportCheckerTests {
   }
 
   static func export(_ url: String, into directory: URL) async throws -> ExportManifest {
-    var options = ExportOptions(source: try ConnectionTarget(url, role: "source"), directory: directory)
+    var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
     options.chunkSize = 64 << 10
     _ = try await Exporter(options: options).run(logger: logger)
     return try #require(try ExportManifest.read(directory: directory))

@@ -13,7 +13,7 @@ struct ExportFaultTests {
   static let logger = Logger(label: "test.export-faults", factory: { _ in SwiftLogNoOpLogHandler() })
 
   static func options(_ db: TestDatabase, _ directory: URL) throws -> ExportOptions {
-    ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
   }
 
   /// Exports and returns the manifest written.
@@ -28,7 +28,7 @@ struct ExportFaultTests {
   ) async throws -> T {
     let url = db.url
     return try await onDedicatedThread(named: "test-session") {
-      try body(try PGConnection(try ConnectionTarget(url, role: "test")))
+      try body(try PGConnection(try ConnectionTarget(url)))
     }
   }
 
@@ -208,7 +208,7 @@ struct ExportFaultTests {
     let directory = ExporterTests.scratchDirectory("noconnect")
     defer { try? FileManager.default.removeItem(at: directory) }
     let wrong = db.url(user: "supabase_admin", password: "not-the-password")
-    let options = ExportOptions(source: try ConnectionTarget(wrong, role: "source"), directory: directory)
+    let options = ExportOptions(source: try ConnectionTarget(wrong, side: .source), directory: directory)
     await #expect(throws: PostgresError.self) {
       _ = try await Exporter(options: options).run(logger: Self.logger)
     }
@@ -377,7 +377,7 @@ final class SnapshotSession: Sendable {
     return try await withCheckedThrowingContinuation { continuation in
       let thread = Thread {
         do {
-          let connection = try PGConnection(try ConnectionTarget(url, role: "test"))
+          let connection = try PGConnection(try ConnectionTarget(url))
           continuation.resume(returning: try body(connection))
           release.wait()
         } catch {

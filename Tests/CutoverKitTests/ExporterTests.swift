@@ -79,7 +79,7 @@ struct ExporterTests {
     let writes = try await withThrowingTaskGroup(of: Int.self) { group in
       group.addTask {
         try await onDedicatedThread(named: "test-writer") {
-          let writer = try PGConnection(try ConnectionTarget(url, role: "test"))
+          let writer = try PGConnection(try ConnectionTarget(url))
           var round = 0
           while !stopWriter.value.load(ordering: .relaxed) || round < 5 {
             round += 1
@@ -96,12 +96,12 @@ struct ExporterTests {
         }
       }
       let expected = Mutex<[String: [String?]]>([:])
-      var options = ExportOptions(source: try ConnectionTarget(url, role: "source"), directory: directory)
+      var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
       options.chunkSize = 64 << 10
       options.jobs = 2
       options.afterSnapshot = { snapshot in
         let digests = try await onDedicatedThread(named: "test-snapshot-digest") {
-          let reader = try PGConnection(try ConnectionTarget(url, role: "test"))
+          let reader = try PGConnection(try ConnectionTarget(url))
           try reader.importSnapshot(snapshot)
           return [
             "app.accounts": try Self.digest(
@@ -114,7 +114,7 @@ struct ExporterTests {
         expected.withLock { $0 = digests }
         // Changes between the snapshot and the COPYs must not show in the export.
         try await onDedicatedThread(named: "test-late-writes") {
-          let late = try PGConnection(try ConnectionTarget(url, role: "test"))
+          let late = try PGConnection(try ConnectionTarget(url))
           try late.execute("UPDATE app.accounts SET note = 'changed after the snapshot' WHERE id <= 500")
           try late.execute("DELETE FROM app.events WHERE id > 2500")
           try late.execute(
@@ -130,7 +130,7 @@ struct ExporterTests {
       let manifest = try #require(try ExportManifest.read(directory: directory))
       let snapshotDigests = expected.withLock { $0 }
       let loaded = try await onDedicatedThread(named: "test-load") {
-        let connection = try PGConnection(try ConnectionTarget(url, role: "test"))
+        let connection = try PGConnection(try ConnectionTarget(url))
         var result: [String: [String?]] = [:]
         for table in manifest.tables where table.name.schema == "app" && table.name.name != "empty_table" {
           result[table.name.description] = try Self.loadAndDigest(
@@ -203,7 +203,7 @@ struct ExporterTests {
     ).rows.compactMap { $0.first ?? nil }
     let directory = Self.scratchDirectory("fixture")
     defer { try? FileManager.default.removeItem(at: directory) }
-    var options = ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     options.jobs = 3
     let summary = try await Exporter(options: options).run(logger: Self.logger)
     #expect(Set(summary.tables.map(\.table)) == Set(catalog))
@@ -224,7 +224,7 @@ struct ExporterTests {
       "CREATE SCHEMA app; CREATE TABLE app.t (id int); INSERT INTO app.t VALUES (1), (2);")
     let directory = Self.scratchDirectory("rules")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let options = ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    let options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
 
     // A lock held by another export.
     do {
@@ -251,7 +251,7 @@ struct ExporterTests {
     let other = try await TestDatabase.create(label: "other-source")
     try await other.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
     let otherOptions = ExportOptions(
-      source: try ConnectionTarget(other.url, role: "source"), directory: directory)
+      source: try ConnectionTarget(other.url, side: .source), directory: directory)
     let foreign = await #expect(throws: ExportError.self) {
       _ = try await Exporter(options: otherOptions).run(logger: Self.logger)
     }
@@ -282,7 +282,7 @@ struct ExporterTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     try await db.withConnection { holder in
       let snapshot = try holder.exportSnapshot()
-      var options = ExportOptions(source: try ConnectionTarget(url, role: "source"), directory: directory)
+      var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
       options.chunkSize = 64 << 10
       options.snapshot = snapshot
       let exportOptions = options
@@ -337,7 +337,7 @@ struct ExporterTests {
     let directory = Self.scratchDirectory("rls")
     defer { try? FileManager.default.removeItem(at: directory) }
     let options = ExportOptions(
-      source: try ConnectionTarget(db.url(user: role, password: "Pw-exporter-1"), role: "source"),
+      source: try ConnectionTarget(db.url(user: role, password: "Pw-exporter-1"), side: .source),
       directory: directory)
     let error = await #expect(throws: PostgresError.self) {
       _ = try await Exporter(options: options).run(logger: Self.logger)

@@ -154,7 +154,7 @@ struct MigrationRunnerTests {
       GRANT USAGE ON SCHEMA supabase_migrations, cutover TO \(role);
       GRANT SELECT ON ALL TABLES IN SCHEMA supabase_migrations, cutover TO \(role);
       """)
-    let reader = try ConnectionTarget(db.url(user: role, password: "reader-secret"), role: "target")
+    let reader = try ConnectionTarget(db.url(user: role, password: "reader-secret"), side: .target)
     let outcome = try await MigrationRunner(chain: chain.directory).apply(to: reader, logger: logger)
     #expect(outcome.files.map(\.status) == [.skipped])
     try await db.runScript("DROP OWNED BY \(role); DROP ROLE \(role);")

@@ -50,9 +50,9 @@ struct PostgresConnectionTests {
       try holder.execute("CREATE TABLE events (id int)")
       try holder.execute("INSERT INTO events SELECT generate_series(1, 10)")
       let snapshot = try holder.exportSnapshot()
-      let writer = try PGConnection(try ConnectionTarget(url, role: "test"))
+      let writer = try PGConnection(try ConnectionTarget(url))
       try writer.execute("INSERT INTO events SELECT generate_series(11, 15)")
-      let worker = try PGConnection(try ConnectionTarget(url, role: "test"))
+      let worker = try PGConnection(try ConnectionTarget(url))
       try worker.importSnapshot(snapshot)
       let holderCount = try holder.execute("SELECT count(*) FROM events").scalar
       let workerCount = try worker.execute("SELECT count(*) FROM events").scalar

@@ -18,8 +18,8 @@ struct StreamingMemoryTests {
     let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
       [url = url as String] in
       let before = PeakMemory.residentHighWaterMark()
-      let source = try PGConnection(try ConnectionTarget(url, role: "source"))
-      let target = try PGConnection(try ConnectionTarget(url, role: "target"))
+      let source = try PGConnection(try ConnectionTarget(url, side: .source))
+      let target = try PGConnection(try ConnectionTarget(url, side: .target))
       var bytes = 0
       // 210,000 rows of ~1 KB each: about 215 MB of COPY text.
       try target.copyIn("COPY sink FROM STDIN") { writer in

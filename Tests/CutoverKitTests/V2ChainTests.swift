@@ -1109,7 +1109,7 @@ extension TestDatabase {
     }
     let url = self.url(user: "postgres", password: password)
     return try await onDedicatedThread(named: "backend-\(name)") {
-      try body(try PGConnection(try ConnectionTarget(url, role: "backend")))
+      try body(try PGConnection(try ConnectionTarget(url)))
     }
   }
 }

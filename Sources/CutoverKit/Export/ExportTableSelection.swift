@@ -50,6 +50,25 @@ public struct ExportTableSelection: Sendable {
   ///   not a table of the source, (`.emptySelection`, exit 2) when nothing is left to
   ///   export; `PostgresError` from the server.
   public func plan(on connection: PGConnection) throws -> [TablePlan] {
+    var plans = try chosen(on: connection).map { Self.plan($0.table, in: $0.catalog) }
+    plans.sort {
+      ($0.estimatedBytes, $0.estimatedRows, $1.name) > ($1.estimatedBytes, $1.estimatedRows, $0.name)
+    }
+    return plans
+  }
+
+  /// The tables an export would read, as a catalog (what `cutover doctor` checks access to).
+  ///
+  /// - Throws: as `plan(on:)`.
+  public func catalog(on connection: PGConnection) throws -> Catalog {
+    let tables = try chosen(on: connection).map(\.table)
+    var schemas: [String] = []
+    for table in tables where !schemas.contains(table.name.schema) { schemas.append(table.name.schema) }
+    return Catalog(schemas: schemas, relations: tables, sequences: [])
+  }
+
+  /// The chosen tables, each with the catalog it was read from.
+  private func chosen(on connection: PGConnection) throws -> [(table: CatalogTable, catalog: Catalog)] {
     try validate()
     var chosen: [(table: CatalogTable, catalog: Catalog)]
     if only.isEmpty {
@@ -72,11 +91,7 @@ public struct ExportTableSelection: Sendable {
     var seen = Set<QualifiedName>()
     chosen = chosen.filter { seen.insert($0.table.name).inserted }
     guard !chosen.isEmpty else { throw emptySelection(on: connection) }
-    var plans = chosen.map { Self.plan($0.table, in: $0.catalog) }
-    plans.sort {
-      ($0.estimatedBytes, $0.estimatedRows, $1.name) > ($1.estimatedBytes, $1.estimatedRows, $0.name)
-    }
-    return plans
+    return chosen
   }
 
   /// A table's plan: its copied columns (generated ones left out) and its size, a

@@ -8,14 +8,14 @@ import Logging
 public struct Doctor: Sendable {
   public var source: ConnectionTarget?
   public var target: ConnectionTarget?
-  /// The schemas whose tables the export must read.
-  public var schemas: [String]
+  /// The schemas whose tables the export must read; `nil` for the export's default selection.
+  public var schemas: [String]?
   /// Where the export will be written, to compare free disk with the source's size.
   public var exportDirectory: String?
 
   public init(
     source: ConnectionTarget?, target: ConnectionTarget?,
-    schemas: [String] = Doctor.defaultSchemas, exportDirectory: String? = nil
+    schemas: [String]? = nil, exportDirectory: String? = nil
   ) {
     self.source = source
     self.target = target
@@ -23,19 +23,16 @@ public struct Doctor: Sendable {
     self.exportDirectory = exportDirectory
   }
 
-  /// The schemas that hold the application's and the users' data on a Supabase project.
-  public static let defaultSchemas = ["app", "auth", "storage"]
-
   public func run(logger: Logger) async -> DoctorReport {
     var checks: [DoctorCheck] = []
     if let source {
       let inspector = SideInspector(
-        side: "source", target: source, schemas: schemas, exportDirectory: exportDirectory)
+        side: .source, target: source, schemas: schemas, exportDirectory: exportDirectory)
       checks += await inspector.inspect(logger: logger)
     }
     if let target {
       let inspector = SideInspector(
-        side: "target", target: target, schemas: schemas, exportDirectory: nil)
+        side: .target, target: target, schemas: schemas, exportDirectory: nil)
       checks += await inspector.inspect(logger: logger)
     }
     return DoctorReport(checks: checks)
@@ -44,9 +41,9 @@ public struct Doctor: Sendable {
 
 /// The checks of one side, run on a connection of its own.
 struct SideInspector: Sendable {
-  var side: String
+  var side: Side
   var target: ConnectionTarget
-  var schemas: [String]
+  var schemas: [String]?
   var exportDirectory: String?
 
   func inspect(logger: Logger) async -> [DoctorCheck] {
@@ -74,7 +71,7 @@ struct SideInspector: Sendable {
           return [
             DoctorCheck(
               side: inspector.side, name: "connect", status: .failed,
-              detail: error.message, nextStep: error.hint, unreachable: true)
+              detail: error.message, nextStep: error.nextStep, unreachable: true)
           ]
         }
         return inspector.checks(on: connection)
@@ -94,6 +91,11 @@ struct SideInspector: Sendable {
     func attempt(_ name: String, _ body: () throws -> DoctorCheck) {
       do {
         results.append(try body())
+      } catch let error as ExportError where error.code == .emptySelection {
+        results.append(
+          DoctorCheck(
+            side: side, name: name, status: .failed, detail: error.message, nextStep: error.nextStep,
+            misconfigured: true))
       } catch {
         results.append(
           DoctorCheck(
@@ -105,8 +107,11 @@ struct SideInspector: Sendable {
     attempt("server-version") { versionCheck(connection) }
     attempt("session-pooling") { try poolingCheck(connection) }
     attempt("timeouts") { try timeoutCheck(connection) }
-    if side == "source" {
-      let catalog = Result { try CatalogReader(schemas: schemas).read(from: connection) }
+    if side == .source {
+      let catalog = Result {
+        if let schemas { return try CatalogReader(schemas: schemas).read(from: connection) }
+        return try ExportTableSelection().catalog(on: connection)
+      }
       attempt("read-access") { try readAccessCheck(connection, catalog: try catalog.get()) }
       attempt("row-level-security") { try rowSecurityCheck(connection, catalog: try catalog.get()) }
       attempt("snapshot") { try snapshotCheck(connection) }
@@ -196,7 +201,7 @@ struct SideInspector: Sendable {
   }
 
   func readAccessCheck(_ connection: PGConnection, catalog: Catalog) throws -> DoctorCheck {
-    let missingSchemas = schemas.filter { !catalog.schemas.contains($0) }
+    let missingSchemas = (schemas ?? []).filter { !catalog.schemas.contains($0) }
     let tables = catalog.tables.map(\.name)
     // Name lookup in a schema without USAGE fails, so that is asked first.
     let unreadable = try connection.execute(
@@ -212,6 +217,14 @@ struct SideInspector: Sendable {
         PostgresArray.literal(tables.map(\.quoted)),
       ], doing: "checking SELECT on the tables to export"
     ).map { try $0.string("name") }
+    guard !tables.isEmpty else {
+      return DoctorCheck(
+        side: side, name: "read-access", status: .failed,
+        detail:
+          "no tables to read: schemas \((schemas ?? []).joined(separator: ", ")) hold none\(missingSchemas.isEmpty ? "" : " (not present: \(missingSchemas.joined(separator: ", ")))")",
+        nextStep: "check --schemas and that \(side.option) names the application's database (not `postgres`)",
+        misconfigured: true)
+    }
     if !unreadable.isEmpty {
       return check(
         "read-access", .failed,

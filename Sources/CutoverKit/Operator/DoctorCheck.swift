@@ -4,8 +4,8 @@ public struct DoctorCheck: Codable, Sendable, Equatable {
     case ok, warning, failed
   }
 
-  /// "source" or "target".
-  public var side: String
+  /// Which database was checked.
+  public var side: Side
   /// A short stable name ("connect", "server-version", "read-access", …).
   public var name: String
   public var status: Status
@@ -15,11 +15,15 @@ public struct DoctorCheck: Codable, Sendable, Equatable {
   public var nextStep: String?
   /// True when the check failed because the server could not be reached at all.
   public var unreachable: Bool
+  /// True when the check failed because of what the operator asked for (a schema list that
+  /// selects nothing): a usage error, exit 2.
+  public var misconfigured: Bool
 
   public init(
-    side: String, name: String, status: Status, detail: String, nextStep: String? = nil,
-    unreachable: Bool = false
+    side: Side, name: String, status: Status, detail: String, nextStep: String? = nil,
+    unreachable: Bool = false, misconfigured: Bool = false
   ) {
+    self.misconfigured = misconfigured
     self.side = side
     self.name = name
     self.status = status

@@ -4,9 +4,11 @@ public struct DoctorReport: Codable, Sendable {
 
   public init(checks: [DoctorCheck]) { self.checks = checks }
 
-  /// 3 when a server could not be reached, 1 when any check failed, else 0.
+  /// 3 when a server could not be reached, 2 when what was asked selects nothing, 1 when any
+  /// check failed, else 0.
   public var exitStatus: ExitStatus {
     if checks.contains(where: \.unreachable) { return .ioFailure }
+    if checks.contains(where: \.misconfigured) { return .usage }
     if checks.contains(where: { $0.status == .failed }) { return .checkFailed }
     return .success
   }
@@ -28,6 +30,10 @@ public struct DoctorReport: Codable, Sendable {
       if let next = check.nextStep, check.status != .ok {
         lines.append("      \(String(repeating: " ", count: width))  → \(next)")
       }
+    }
+    // A side that was not given was not checked: say so, or "all passed" would mislead.
+    for side in [Side.source, .target] where !checks.contains(where: { $0.side == side }) {
+      lines.append("not checked: the \(side) (no \(side.option) and no \(side.environmentVariable))")
     }
     let failed = checks.filter { $0.status == .failed }.count
     let warnings = checks.filter { $0.status == .warning }.count

@@ -6,28 +6,34 @@ import Foundation
 /// The raw string holds the password, so it is private: `description` is the only text form
 /// and it is redacted (user, host, port and database only).
 public struct ConnectionTarget: Sendable, CustomStringConvertible {
-  /// What the target is for, used in messages ("source", "target").
-  public let role: String
+  /// Which database of the cutover this is; `nil` for any other (a scratch database).
+  public let side: Side?
   fileprivate let conninfo: String
   /// The parsed keywords, the password among them (kept for scrubbing messages).
   private let options: [String: String]
 
   /// Parses `conninfo` without connecting.
   ///
-  /// - Throws: `PostgresError` (`.invalidConnectionString`) naming `role`; the message never
+  /// - Throws: `PostgresError` (`.invalidConnectionString`, exit 2) naming the side and what
+  ///   is wrong (an unknown parameter, a value libpq does not accept); the message never
   ///   repeats the string, which may hold a password.
-  public init(_ conninfo: String, role: String = "database") throws {
-    self.role = role
+  public init(_ conninfo: String, side: Side? = nil) throws {
+    self.side = side
     self.conninfo = conninfo
+    let name = side.map { "\($0) connection string" } ?? "connection string"
+    func invalid(_ what: String) -> PostgresError {
+      PostgresError(
+        code: .invalidConnectionString, message: "the \(name) \(what)",
+        doing: "parsing the \(name)",
+        nextStep:
+          "write it as postgresql://USER@HOST:PORT/DATABASE?sslmode=… (password in the URL or PGPASSWORD)"
+          + (side.map { " in \($0.option) or \($0.environmentVariable)" } ?? ""))
+    }
     var errorMessage: UnsafeMutablePointer<CChar>?
     guard let parsed = PQconninfoParse(conninfo, &errorMessage) else {
-      defer { if let errorMessage { PQfreemem(errorMessage) } }
-      throw PostgresError(
-        code: .invalidConnectionString,
-        message: "the \(role) connection string is neither a postgresql:// URL nor key=value conninfo",
-        hint:
-          "write it as postgresql://USER@HOST:PORT/DATABASE?sslmode=… (password through the URL or PGPASSWORD)",
-        doing: "parsing the \(role) connection string")
+      let reason = errorMessage.map { String(cString: $0) } ?? ""
+      if let errorMessage { PQfreemem(errorMessage) }
+      throw invalid(Self.safeReason(reason) ?? "is neither a postgresql:// URL nor key=value conninfo")
     }
     defer { PQconninfoFree(parsed) }
     var options: [String: String] = [:]
@@ -39,7 +45,38 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
       option = option.advanced(by: 1)
     }
     self.options = options
+    for (keyword, allowed) in Self.enumeratedSettings {
+      if let value = options[keyword], !allowed.contains(value) {
+        throw invalid(
+          "sets \(keyword) to a value libpq does not know (use one of \(allowed.joined(separator: ", ")))")
+      }
+    }
   }
+
+  /// Settings whose values libpq would only refuse when connecting: a configuration error
+  /// (exit 2) found here, not a connection failure (exit 3).
+  private static let enumeratedSettings: [(String, [String])] = [
+    ("sslmode", ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]),
+    ("gssencmode", ["disable", "prefer", "require"]),
+    ("channel_binding", ["disable", "prefer", "require"]),
+    ("target_session_attrs", ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]),
+  ]
+
+  /// libpq's parse error when it names only a parameter (never part of a value, which could
+  /// be a password): "invalid URI query parameter: \"foo\"", "invalid connection option …".
+  private static func safeReason(_ message: String) -> String? {
+    let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+    for prefix in ["invalid URI query parameter: ", "invalid connection option "] where text.hasPrefix(prefix)
+    {
+      let parameter = text.dropFirst(prefix.count)
+      guard parameter.count < 64, !parameter.contains("=") else { return nil }
+      return "has a parameter libpq does not know: \(parameter)"
+    }
+    return nil
+  }
+
+  /// "the source", "the target", or "the database", for messages.
+  public var sideName: String { side.map { "the \($0)" } ?? "the database" }
 
   /// A keyword's value as written in the string, or the `PG*` variable libpq would use.
   func setting(_ keyword: String, environmentVariable: String) -> String? {

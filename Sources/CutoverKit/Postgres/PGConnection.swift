@@ -25,7 +25,7 @@ public final class PGConnection {
     guard let connection else {
       throw PostgresError(
         code: .connectionFailed, message: "libpq could not allocate a connection",
-        doing: "connecting to the \(target.role) \(target)")
+        doing: "connecting to \(target.sideName) \(target)")
     }
     guard PQstatus(connection) == CONNECTION_OK else {
       let reason = target.redact(String(cString: PQerrorMessage(connection)))
@@ -33,10 +33,10 @@ public final class PGConnection {
       throw PostgresError(
         code: .connectionFailed,
         message: Self.tidy(reason),
-        hint: "check host, port, user, password, database and sslmode of the \(target.role) "
-          + "connection (\(target.role == "target" ? "TARGET" : "SOURCE")_DATABASE_URL or "
-          + "--\(target.role)), then run `cutover doctor`",
-        doing: "connecting to the \(target.role) \(target)")
+        doing: "connecting to \(target.sideName) \(target)",
+        nextStep: "check host, port, user, password, database and sslmode"
+          + (target.side.map { " of \($0.option) or \($0.environmentVariable)" } ?? "")
+          + ", then run `cutover doctor`")
     }
     self.handle = connection
     self.notices = NoticeBuffer()

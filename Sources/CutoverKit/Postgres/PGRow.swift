@@ -31,8 +31,8 @@ public struct PGRow: Sendable {
       throw PostgresError(
         code: .missingColumn,
         message: "the result has no column \"\(column)\" (it has \(columns.joined(separator: ", ")))",
-        hint: "this is a bug in cutover: the query and the code reading it disagree",
-        doing: doing)
+        doing: doing,
+        nextStep: "this is a bug in cutover: the query and the code reading it disagree")
     }
     return values[position]
   }
@@ -111,8 +111,8 @@ public struct PGRow: Sendable {
     PostgresError(
       code: .unexpectedNull,
       message: "column \"\(column)\" of row \(index + 1) is NULL where \(expected) is required",
-      hint: "this is a bug in cutover or a catalog it does not expect; report it with this message",
-      doing: doing)
+      doing: doing,
+      nextStep: "this is a bug in cutover or a catalog it does not expect; report it with this message")
   }
 
   private func unparsable(_ column: String, _ text: String, expected: String) -> PostgresError {
@@ -120,7 +120,7 @@ public struct PGRow: Sendable {
     return PostgresError(
       code: .unparsableValue,
       message: "column \"\(column)\" of row \(index + 1) is not \(expected): \"\(shown)\"",
-      hint: "this is a bug in cutover or a catalog it does not expect; report it with this message",
-      doing: doing)
+      doing: doing,
+      nextStep: "this is a bug in cutover or a catalog it does not expect; report it with this message")
   }
 }

@@ -92,17 +92,22 @@ public struct MigrationError: CutoverFailure, Sendable {
   public var exitStatus: ExitStatus { code.exitStatus }
 
   /// `file:line: message [SQLSTATE]`, then the statement, detail, hint and next step.
-  public var description: String {
+  public var description: String { description(showingValues: false) }
+
+  /// The message; users' values in a server's DETAIL only with `showingValues`.
+  public func description(showingValues: Bool) -> String {
     var text = ""
     if let file {
       text += file
       if let line { text += ":\(line)" }
       text += ": "
     }
-    text += message
+    text += showingValues ? message : ValueDisplay.hidingValues(inMessage: message, sqlState: sqlState)
     if let sqlState { text += " [\(sqlState)]" }
     if let statement { text += "\n  statement: \(statement)" }
-    if let detail { text += "\n  detail: \(detail)" }
+    if let detail {
+      text += "\n  detail: \(showingValues ? detail : ValueDisplay.hidingValues(inDetail: detail))"
+    }
     if let hint { text += "\n  hint: \(hint)" }
     if let nextStep { text += "\n  next: \(nextStep)" }
     return text

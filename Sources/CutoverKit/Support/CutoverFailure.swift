@@ -11,7 +11,18 @@ public enum ExitStatus: Int32, Sendable, Codable {
 /// An error that the command line reports as is: its description is the whole message.
 ///
 /// Every part's error type conforms, so `cutover` maps errors to exit codes in one place.
+/// Each says what failed, where, and — `nextStep` — what the operator does about it (a
+/// server's HINT stays the server's, shown as `hint:`).
 public protocol CutoverFailure: Error, CustomStringConvertible {
   /// The process exit status this failure ends the command with.
   var exitStatus: ExitStatus { get }
+  /// What the operator does next, when cutover knows.
+  var nextStep: String? { get }
+  /// The whole message; users' values (a server's DETAIL) only with `showingValues`.
+  func description(showingValues: Bool) -> String
+}
+
+extension CutoverFailure {
+  /// Most failures hold no users' values: the description is the same either way.
+  public func description(showingValues: Bool) -> String { description }
 }

@@ -4,17 +4,19 @@ import CutoverKit
 import Foundation
 import Logging
 
-struct DoctorCommand: AsyncParsableCommand {
+struct DoctorCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "doctor",
     abstract: "Checks both connections and what the cutover needs of them.",
     discussion: "Exit 1 when a check fails, 3 when a server cannot be reached.")
 
+  @OptionGroup var values: ShowValuesOption
+
   @OptionGroup var source: SourceOption
   @OptionGroup var target: TargetOption
 
-  @Option(help: "Comma-separated schemas the export must read.")
-  var schemas = Doctor.defaultSchemas.joined(separator: ",")
+  @Option(help: "Comma-separated schemas the export must read (default: the export's own default selection).")
+  var schemas: String?
 
   @Option(help: "Export directory, to check its free disk.")
   var exportDir: String?
@@ -33,7 +35,7 @@ struct DoctorCommand: AsyncParsableCommand {
     let doctor = Doctor(
       source: try source.connectionTargetIfGiven(),
       target: try target.connectionTargetIfGiven(),
-      schemas: schemas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+      schemas: schemas.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
       exportDirectory: exportDir)
     let report = await doctor.run(logger: Logger(label: "cutover.doctor"))
     if json {

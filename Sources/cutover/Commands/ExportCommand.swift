@@ -5,7 +5,7 @@ import Foundation
 import Logging
 
 /// `cutover export`: every chosen table, in one consistent snapshot, into chunk files.
-struct ExportCommand: AsyncParsableCommand {
+struct ExportCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "export",
     abstract: "Exports the source's tables in one snapshot to zstd chunk files with a manifest.",
@@ -17,6 +17,8 @@ struct ExportCommand: AsyncParsableCommand {
       empty selection or a directory it must not touch, 3 when the source or the disk fails, \
       130 when interrupted (sealed chunks and the journal are kept).
       """)
+
+  @OptionGroup var values: ShowValuesOption
 
   @OptionGroup var source: SourceOption
   @OptionGroup var directory: ExportDirectoryOptions

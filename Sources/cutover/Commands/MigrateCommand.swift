@@ -5,7 +5,7 @@ import Foundation
 import Logging
 
 /// `cutover migrate`: applies the v2 chain (and optionally the local stand-in) to the target.
-struct MigrateCommand: AsyncParsableCommand {
+struct MigrateCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "migrate",
     abstract: "Applies a migration chain to the target and records it as the Supabase CLI does.",
@@ -29,6 +29,8 @@ struct MigrateCommand: AsyncParsableCommand {
       not make; 3 when the server rejects a statement (reported with file, line, SQLSTATE \
       and hint) or cannot be reached.
       """)
+
+  @OptionGroup var values: ShowValuesOption
 
   @OptionGroup var target: TargetOption
 

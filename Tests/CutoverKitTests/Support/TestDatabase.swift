@@ -22,7 +22,7 @@ struct TestDatabase: Sendable {
   var password: String { cluster.password }
 
   var target: ConnectionTarget {
-    get throws { try ConnectionTarget(url, role: "target") }
+    get throws { try ConnectionTarget(url, side: .target) }
   }
 
   /// Opens a superuser connection on a thread of its own and runs `body` with it.
@@ -31,7 +31,7 @@ struct TestDatabase: Sendable {
   {
     let url = self.url
     return try await onDedicatedThread(named: "test-\(name)") {
-      let connection = try PGConnection(try ConnectionTarget(url, role: "test"))
+      let connection = try PGConnection(try ConnectionTarget(url))
       return try body(connection)
     }
   }

@@ -9,7 +9,7 @@ public struct MigrationError: CutoverFailure, Sendable {
     private enum Base: String, Sendable {
       case chainNotFound, emptyChain, badFileName, duplicateVersion, unreadableFile, notUTF8
       case checksumChanged, unknownAppliedVersion, outOfOrder
-      case foreignTarget, standInOnSupabase, alreadyRunning, statementFailed
+      case foreignTarget, standInOnSupabase, alreadyRunning, statementFailed, interrupted
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -40,6 +40,9 @@ public struct MigrationError: CutoverFailure, Sendable {
     public static let alreadyRunning = Code(.alreadyRunning)
     /// The server rejected a statement of a file (exit 3).
     public static let statementFailed = Code(.statementFailed)
+    /// The run was cancelled (Ctrl-C): the server's statement was cancelled (exit 3; the
+    /// command line exits 128 + the signal).
+    public static let interrupted = Code(.interrupted)
 
     public var description: String { base.rawValue }
 
@@ -51,7 +54,11 @@ public struct MigrationError: CutoverFailure, Sendable {
         return .usage
       case .checksumChanged, .unknownAppliedVersion, .outOfOrder:
         return .checkFailed
-      case .unreadableFile, .alreadyRunning, .statementFailed:
+      // Another run holding the target is refused like a busy export directory: the command
+      // cannot run now as asked (2), nothing failed.
+      case .alreadyRunning:
+        return .usage
+      case .unreadableFile, .statementFailed, .interrupted:
         return .ioFailure
       }
     }

@@ -24,7 +24,7 @@ import Logging
 /// - an applied file whose SHA-256 changed (`.checksumChanged`, exit 1), a recorded version
 ///   the chain does not have (`.unknownAppliedVersion`, exit 1), a file not applied that
 ///   sorts before an applied one (`.outOfOrder`, exit 1).
-/// - another `cutover migrate` running on the same database (`.alreadyRunning`, exit 3):
+/// - another `cutover migrate` running on the same database (`.alreadyRunning`, exit 2):
 ///   a run holds the session advisory lock `hashtext('cutover migrate')`.
 ///
 /// A dry run does the same checks, then runs every file in one transaction that it rolls
@@ -78,12 +78,16 @@ public struct MigrationRunner: Sendable {
         "chain": "\(chain.path)", "files": "\(chain.files.count)",
         "standIn": "\(standIn?.path ?? "none")", "dryRun": "\(dryRun)",
       ])
-    return try await onDedicatedThread(named: "cutover-migrate") {
-      let connection = try PGConnection(target, applicationName: "cutover migrate")
-      let session = MigrationSession(
-        connection: connection, chain: chain, standIn: standIn, dryRun: dryRun,
-        logger: logger, progress: progress)
-      return try session.run()
+    // Ctrl-C cancels the running statement on the server (its locks, and the migrate lock
+    // with the session, go at once) instead of leaving it running behind a killed client.
+    return try await withQueryCancellation { cancellation in
+      try await onDedicatedThread(named: "cutover-migrate") {
+        let connection = try PGConnection(target, applicationName: "cutover migrate")
+        let session = MigrationSession(
+          connection: connection, chain: chain, standIn: standIn, dryRun: dryRun,
+          logger: logger, progress: progress, cancellation: cancellation)
+        return try cancellation.watching(connection) { try session.run() }
+      }
     }
   }
 }
@@ -106,12 +110,14 @@ private final class MigrationSession {
   let dryRun: Bool
   let logger: Logger
   let progress: (@Sendable (MigrationProgress) -> Void)?
+  let cancellation: QueryCancellation
   let clock = ContinuousClock()
 
   init(
     connection: PGConnection, chain: MigrationChain, standIn: MigrationChain?, dryRun: Bool,
-    logger: Logger, progress: (@Sendable (MigrationProgress) -> Void)?
+    logger: Logger, progress: (@Sendable (MigrationProgress) -> Void)?, cancellation: QueryCancellation
   ) {
+    self.cancellation = cancellation
     self.connection = connection
     self.ledger = MigrationLedger(connection: connection)
     self.chain = chain
@@ -178,7 +184,10 @@ private final class MigrationSession {
       var reason: String?
       if let checksum = state.checksums[file.version] {
         if checksum.sha256 != file.sha256 { changed.append(file) }
-        reason = "already applied"
+        // A renamed file with the same content is the same migration, said as such.
+        reason =
+          checksum.name == file.name
+          ? "already applied" : "already applied (as \(file.version)_\(checksum.name).sql)"
       } else if state.versions[file.version] != nil {
         reason = "already in schema_migrations (recorded by another tool; no checksum to compare)"
       }
@@ -192,8 +201,12 @@ private final class MigrationSession {
           + changed.map(\.fileName).joined(separator: ", "),
         file: first.path,
         detail: changed.map { file in
-          "\(file.fileName): sha256 \(state.checksums[file.version]?.sha256 ?? "?") when applied, "
-            + "\(file.sha256) now"
+          let applied = state.checksums[file.version]
+          let renamed = applied.map { $0.name != file.name } ?? false
+          return "\(file.fileName): "
+            + (renamed
+              ? "applied as \(file.version)_\(applied?.name ?? "?").sql, renamed and edited since; " : "")
+            + "sha256 \(applied?.sha256 ?? "?") when applied, \(file.sha256) now"
         }.joined(separator: "; "),
         nextStep: "restore the applied content (git) and put the change in a new file with a "
           + "later version; an applied migration is never edited")
@@ -358,6 +371,19 @@ private final class MigrationSession {
         "statement", metadata: ["file": "\(file.path)", "line": "\(statement.codeLine)"])
       do {
         try connection.runScript(statement.text, doing: "\(file.path):\(statement.codeLine)")
+      } catch let error as PostgresError
+        where error.code == .server && error.sqlState == SQLState.queryCanceled && cancellation.isCancelled
+      {
+        throw MigrationError(
+          code: .interrupted,
+          message: "interrupted: the server cancelled the statement of \(file.fileName) it was running"
+            + (outsideTransaction
+              ? "; the file runs outside a transaction, so its statements before this one stay"
+              : "; \(file.fileName) was rolled back")
+            + ", the files before it stay applied, and the migrate lock is released",
+          file: file.path, line: statement.codeLine, statement: statement.summary,
+          sqlState: error.sqlState,
+          nextStep: "run cutover migrate again: it resumes at \(file.fileName)")
       } catch let error as PostgresError where error.code == .server {
         throw MigrationError(
           code: .statementFailed, message: error.message, file: file.path,
@@ -373,11 +399,13 @@ private final class MigrationSession {
     if dryRun {
       return "dry run: everything was rolled back; fix \(file.fileName) and run the dry run again"
     }
-    if outsideTransaction && index > 0 {
-      return "\(file.fileName) runs outside a transaction: its first \(index) statement(s) were "
-        + "committed and stay, and the file is not recorded, so the next run starts it again from "
-        + "the top; make those statements safe to repeat (IF NOT EXISTS), fix the failing one and "
-        + "run cutover migrate again"
+    if outsideTransaction {
+      // Autocommit: nothing is rolled back, and an earlier run may have committed more.
+      return "\(file.fileName) runs outside a transaction, one statement at a time: nothing was "
+        + "rolled back — every statement of it that succeeded, in this run or an earlier one, is "
+        + "committed and stays — and the file is not recorded, so the next run starts it again "
+        + "from the top; make its statements safe to repeat (IF NOT EXISTS), fix the failing one "
+        + "(line \(file.statements[index].codeLine)) and run cutover migrate again"
     }
     return "\(file.fileName) was rolled back and the files before it stay applied; fix it and run "
       + "cutover migrate again: it resumes at this file"

@@ -280,13 +280,16 @@ struct ExporterTests {
     let url = db.url
     let directory = Self.scratchDirectory("resume")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try await db.withConnection { holder in
-      let snapshot = try holder.exportSnapshot()
+    // A snapshot the test keeps open, so both runs read in it.
+    let holder = SnapshotSession()
+    let snapshot = try await holder.open(url)
+    defer { holder.close() }
+    do {
       var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
       options.chunkSize = 64 << 10
       options.snapshot = snapshot
       let exportOptions = options
-      try AsyncTestBridge.run { _ = try await Exporter(options: exportOptions).run(logger: Self.logger) }
+      _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
       let first = try #require(try ExportManifest.read(directory: directory))
       // Make it look interrupted: no manifest, no end record, the last chunks of a table gone.
       let accounts = try #require(first.tables.first { $0.name.name == "accounts" })
@@ -305,14 +308,13 @@ struct ExporterTests {
       try (kept.joined(separator: "\n") + "\n").write(to: journal, atomically: false, encoding: .utf8)
       try FileManager.default.removeItem(
         at: directory.appendingPathComponent(accounts.chunks[dropFrom + 1].file))
-      try AsyncTestBridge.run { _ = try await Exporter(options: exportOptions).run(logger: Self.logger) }
+      _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
       let second = try #require(try ExportManifest.read(directory: directory))
       #expect(second.tables.map(\.chunks) == first.tables.map(\.chunks))
       let resumed = try Journal.read(directory: directory).compactMap {
         try $0.decode(ExportJournalRecord.TableStarted.self)
       }.last { $0.table.name == "accounts" }
       #expect(resumed?.resumedAfterChunk == dropFrom)
-      return ()
     }
     let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
     #expect(report.problems.isEmpty, "\(report.text)")
@@ -410,18 +412,4 @@ struct ExporterTests {
 /// A flag shared between a test and its helper threads.
 final class TestFlag: Sendable {
   let value = Atomic<Bool>(false)
-}
-
-/// Runs async work from a test's dedicated thread (which holds a snapshot connection).
-enum AsyncTestBridge {
-  static func run(_ operation: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = Mutex<(any Error)?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-      do { try await operation() } catch { outcome.withLock { $0 = error } }
-      done.signal()
-    }
-    done.wait()
-    if let error = outcome.withLock({ $0 }) { throw error }
-  }
 }

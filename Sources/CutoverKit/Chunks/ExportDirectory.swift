@@ -54,7 +54,7 @@ public final class ExportDirectory: Sendable {
         .io, "cannot write in the export directory \(path): \(String(cString: strerror(code)))",
         nextStep: "choose a directory you can write, or fix its permissions")
     }
-    guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
+    guard Self.flockBriefly(fd, shared ? LOCK_SH : LOCK_EX) else {
       let code = errno
       var holder = ""
       // The pid is only a courtesy in the message; an unreadable lock file just omits it.
@@ -77,6 +77,18 @@ public final class ExportDirectory: Sendable {
       _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
     return ExportDirectory(url: url, lockFD: fd, created: (createdDirectories, !existed))
+  }
+
+  /// Takes the lock, retrying for up to a second: a process that forks (another thread
+  /// spawning a child) holds a copy of a just-closed lock until its child execs, and that
+  /// must not look like another export. A real holder keeps it far longer.
+  private static func flockBriefly(_ fd: Int32, _ operation: Int32) -> Bool {
+    for attempt in 0..<20 {
+      if flock(fd, operation | LOCK_NB) == 0 { return true }
+      guard errno == EWOULDBLOCK, attempt < 19 else { return false }
+      usleep(50_000)
+    }
+    return false
   }
 
   /// Undoes what `lock` created — the lock file, then the directories if they are empty —

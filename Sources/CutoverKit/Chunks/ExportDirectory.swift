@@ -79,9 +79,11 @@ public final class ExportDirectory: Sendable {
     return ExportDirectory(url: url, lockFD: fd, created: (createdDirectories, !existed))
   }
 
-  /// Takes the lock, retrying for up to a second: a process that forks (another thread
-  /// spawning a child) holds a copy of a just-closed lock until its child execs, and that
-  /// must not look like another export. A real holder keeps it far longer.
+  /// Takes the lock, retrying for up to a second.
+  ///
+  /// A process that forks (another thread spawning a child) holds a copy of a just-closed
+  /// lock until its child execs, and that must not look like another export; a real holder
+  /// keeps it far longer.
   private static func flockBriefly(_ fd: Int32, _ operation: Int32) -> Bool {
     for attempt in 0..<20 {
       if flock(fd, operation | LOCK_NB) == 0 { return true }

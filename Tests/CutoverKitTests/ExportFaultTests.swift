@@ -2,6 +2,7 @@ import CutoverKit
 import CutoverTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The export under faults and hostile input (issue 12): concurrent DDL, inheritance, empty
@@ -201,6 +202,46 @@ struct ExportFaultTests {
       $0.hasSuffix(".zst")
     }
     #expect(left.sorted() == chunks.sorted(), "chunks were deleted")
+  }
+
+  @Test func `files that are not cutover's are refused even with --force, and no lock file is left`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
+    let directory = ExporterTests.scratchDirectory("foreign-files")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Data("keep me".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+    var options = try Self.options(db, directory)
+    options.force = true
+    let refused = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: options).run(logger: Self.logger)
+    }
+    #expect(refused?.code == .notAnExport)
+    #expect(refused?.description.contains("notes.txt") == true)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["notes.txt"])
+  }
+
+  @Test func `starting over after an interrupted export says so`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int); INSERT INTO app.t VALUES (1);")
+    let directory = ExporterTests.scratchDirectory("notice")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let options = try Self.options(db, directory)
+    _ = try await Self.export(options)
+    // An interrupted export: no manifest, no end record.
+    try FileManager.default.removeItem(at: directory.appendingPathComponent(ExportManifest.fileName))
+    let journal = directory.appendingPathComponent(Journal.fileName)
+    let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+    try (lines.filter { !$0.contains("export_finished") }.joined(separator: "\n") + "\n")
+      .write(to: journal, atomically: false, encoding: .utf8)
+    let said = Mutex<[String]>([])
+    let progress = ExportProgress(style: .quiet) { text in said.withLock { $0.append(text) } }
+    _ = try await Exporter(options: options).run(logger: Self.logger, progress: progress)
+    let text = said.withLock { $0.joined() }
+    #expect(text.contains("removing an unfinished export of snapshot"), "\(text)")
+    #expect(text.contains("starting over"), "\(text)")
   }
 
   @Test func `a failed connection leaves no directory or lock file behind`() async throws {

@@ -40,6 +40,8 @@ public struct Exporter: Sendable {
     try options.validate()
     let progress = progress ?? ExportProgress(style: .quiet, sink: { _ in })
     let directory = try ExportDirectory.lock(options.directory)
+    let journalPath = directory.url.appendingPathComponent(Journal.fileName).path
+    let hadJournal = FileManager.default.fileExists(atPath: journalPath)
     let selection = options.selection
     let lockTimeout = options.lockTimeout
     do {
@@ -59,10 +61,9 @@ public struct Exporter: Sendable {
           })
       }
     } catch {
-      // Nothing written yet (a refused directory, an unreachable source): leave no trace.
-      if (try? directory.fileNames())?.allSatisfy({ $0 == ExportDirectory.lockFileName }) ?? false {
-        directory.abandon()
-      }
+      // Nothing written by this run (a refused directory, an unreachable source): leave no
+      // lock file or directory of its own behind.
+      if !hadJournal && !FileManager.default.fileExists(atPath: journalPath) { directory.abandon() }
       throw Self.explain(error, directory: directory)
     }
   }

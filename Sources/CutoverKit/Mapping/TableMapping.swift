@@ -71,7 +71,7 @@ public struct TableMapping: Sendable {
   /// One line for `plan`: how the table moves.
   public var summary: String {
     var parts: [String] = []
-    parts.append(source == target ? "\(source)" : "\(source) → \(target)")
+    if source != target { parts.append("into \(target)") }
     parts.append(swiftMapper.map { "Swift mapper \($0)" } ?? "declarative")
     parts.append(shape)
     if !defaulted.isEmpty { parts.append("defaults: \(defaulted.joined(separator: ", "))") }

@@ -34,7 +34,9 @@ struct MappingLoaderTests {
     #expect(file.renamed.first?.line == 5)
     #expect(file.dropped.first?.value.reason == "nothing reads it since 2023")
     #expect(
-      file.added.map(\.value.fill) == [.constant("legacy"), .constant(nil), .targetDefault, .copyOf("job_id")])
+      file.added.map(\.value.fill) == [
+        .constant("legacy"), .constant(nil), .targetDefault, .copyOf("job_id"),
+      ])
     #expect(file.valueMaps.first?.value.labels == ["done": "failed"])
     #expect(file.filter?.value.keep == ["pending", nil])
     #expect(file.filter?.line == 15)
@@ -51,7 +53,9 @@ struct MappingLoaderTests {
     ("target: app.a\n", 1, "no `source:` key"),
   ])
   func `errors name the file and line`(text: String, line: Int, message: String) throws {
-    let error = try #require(throws: MappingError.self) { try MappingLoader.parse(text, path: "mappings/x.yaml") }
+    let error = try #require(throws: MappingError.self) {
+      try MappingLoader.parse(text, path: "mappings/x.yaml")
+    }
     #expect(error.line == line, "\(error)")
     #expect(error.description.hasPrefix("mappings/x.yaml:\(line): "), "\(error)")
     #expect(error.description.contains(message), "\(error)")

@@ -8,7 +8,8 @@ import Testing
 /// expressions compute, compared by count and order-independent digest.
 @Suite(.postgres, .timeLimit(.minutes(8)))
 struct MappingParityTests {
-  @Test func `the source-side SQL gives exactly the rows the mappers produce, for every table`() async throws {
+  @Test func `the source-side SQL gives exactly the rows the mappers produce, for every table`() async throws
+  {
     let db = try #require(TestDatabase.current)
     try await MappingFixtures.buildFilled(db, .legacy)
     // Older code's statuses: the Swift mapper turns them into `failed` and keeps them in last_error.
@@ -56,7 +57,8 @@ struct MappingParityTests {
         let mapper = SwiftMappers.mapper(for: resolved).mapper
         let mapping = mapper.mapping
         let scratch = QualifiedName(schema: "parity_check", name: "t\(number)")
-        let definition = mapping.columns.map { "\(QualifiedName.quote($0.name)) \($0.type)" }.joined(separator: ", ")
+        let definition = mapping.columns.map { "\(QualifiedName.quote($0.name)) \($0.type)" }.joined(
+          separator: ", ")
         try connection.execute("CREATE TABLE \(scratch.quoted) (\(definition))")
         let columns = mapping.sourceColumns.map { QualifiedName.quote($0) }.joined(separator: ", ")
         var stream = MappingStream(mapper: mapper)

@@ -25,12 +25,14 @@ struct MappingStreamTests {
   static func identity(_ table: CatalogTable) throws -> TableMapping {
     var findings: [MappingFinding] = []
     let catalog = Catalog(schemas: [table.name.schema], relations: [table], sequences: [])
-    let mapping = MappingResolver(source: catalog, target: catalog).byName(table, into: table, findings: &findings)
+    let mapping = MappingResolver(source: catalog, target: catalog).byName(
+      table, into: table, findings: &findings)
     #expect(findings.isEmpty, "\(findings)")
     return try #require(mapping)
   }
 
-  @Test func `every value kind of the fixture generator comes out byte for byte, in any split`() async throws {
+  @Test func `every value kind of the fixture generator comes out byte for byte, in any split`() async throws
+  {
     let db = try #require(TestDatabase.current)
     try await MappingFixtures.buildFilled(db, .legacy)
     let outcome = try await db.withConnection { connection in
@@ -40,7 +42,9 @@ struct MappingStreamTests {
       for table in catalog.loadableTables where table.fromExtension == nil {
         let columns = table.copiedColumns.map { QualifiedName.quote($0.name) }.joined(separator: ", ")
         var input: [UInt8] = []
-        try connection.copyOut("COPY \(table.name.quoted) (\(columns)) TO STDOUT") { input.append(contentsOf: $0) }
+        try connection.copyOut("COPY \(table.name.quoted) (\(columns)) TO STDOUT") {
+          input.append(contentsOf: $0)
+        }
         let mapper = DeclarativeTableMapper(mapping: try Self.identity(table))
         let whole = try Self.run(mapper, input, piece: 1 << 20)
         #expect(whole == input, "\(table.name): the mapped COPY text differs")
@@ -55,7 +59,9 @@ struct MappingStreamTests {
     #expect(outcome.1 > 500)
   }
 
-  @Test func `decoding and re-encoding keeps tabs, newlines, backslashes, unicode, arrays and json`() async throws {
+  @Test func `decoding and re-encoding keeps tabs, newlines, backslashes, unicode, arrays and json`()
+    async throws
+  {
     let db = try #require(TestDatabase.current)
     try await db.runScript(
       """
@@ -116,7 +122,8 @@ struct MappingStreamTests {
     }
     let input = Array("1\tdone\tx\n2\tpending\t\\N\n3\tgone\ty\n".utf8)
     let output = try Self.run(DeclarativeTableMapper(mapping: mapping), input, piece: 5)
-    #expect(String(decoding: output, as: UTF8.self) == "1\tfailed\tx\tle\\tgacy\n2\tpending\t\\N\tle\\tgacy\n")
+    #expect(
+      String(decoding: output, as: UTF8.self) == "1\tfailed\tx\tle\\tgacy\n2\tpending\t\\N\tle\\tgacy\n")
     #expect(mapping.copyInSQL == #"COPY "app"."dst" ("id", "state", "note", "origin") FROM STDIN"#)
   }
 

@@ -7,7 +7,9 @@ import Testing
 @Suite(.postgres, .timeLimit(.minutes(8)))
 struct PlanTests {
   /// Every problem, one per line, for failure messages.
-  static func listing(_ report: PlanReport) -> String { report.findings.map(\.description).joined(separator: "\n") }
+  static func listing(_ report: PlanReport) -> String {
+    report.findings.map(\.description).joined(separator: "\n")
+  }
 
   @Test(arguments: SourceShape.allCases)
   func `plan over a filled fixture and the v2 chain is clean`(shape: SourceShape) async throws {
@@ -37,18 +39,22 @@ struct PlanTests {
     }
     if shape == .production {
       #expect(
-        report.tables.contains { $0.source == "supabase_migrations.schema_migrations" && $0.action == "skipped" })
+        report.tables.contains {
+          $0.source == "supabase_migrations.schema_migrations" && $0.action == "skipped"
+        })
     }
     #expect(!report.loadOrder.isEmpty)
     #expect(report.loadOrder[0].contains("auth.users"))
     // The new check on livekit_webhook_jobs.status is a warning the source's rows satisfy.
     #expect(
       report.findings.contains {
-        $0.kind == .newConstraint && $0.severity == .warning && $0.message.contains("livekit_webhook_jobs_status_check")
+        $0.kind == .newConstraint && $0.severity == .warning
+          && $0.message.contains("livekit_webhook_jobs_status_check")
       }, "\(Self.listing(report))")
   }
 
-  @Test func `plan against a migrated target reports tables its role cannot write or truncate`() async throws {
+  @Test func `plan against a migrated target reports tables its role cannot write or truncate`() async throws
+  {
     let db = try #require(TestDatabase.current)
     try await db.buildLegacyFixture()
     let target = try await TestDatabase.create(label: "plan target")
@@ -65,7 +71,8 @@ struct PlanTests {
         REVOKE INSERT ON auth.users FROM \(role);
         """)
       let asRole = try ConnectionTarget(target.url(user: role, password: "secret-\(role)"), role: "target")
-      let report = try await MappingFixtures.planner(source: db, target: asRole).run(logger: MappingFixtures.logger)
+      let report = try await MappingFixtures.planner(source: db, target: asRole).run(
+        logger: MappingFixtures.logger)
       let privileges = report.problems.filter { $0.kind == .privilege }.map(\.table).sorted()
       #expect(privileges == ["app.courses", "auth.users"], "\(Self.listing(report))")
       #expect(report.problems.count == 2, "\(Self.listing(report))")
@@ -104,7 +111,8 @@ struct PlanTests {
       to: directory.appendingPathComponent("app.profiles.yaml"), atomically: true, encoding: .utf8)
     try "source: app.no_such_table\n".write(
       to: directory.appendingPathComponent("app.no_such_table.yaml"), atomically: true, encoding: .utf8)
-    let report = try await MappingFixtures.planner(source: db, mappings: directory).run(logger: MappingFixtures.logger)
+    let report = try await MappingFixtures.planner(source: db, mappings: directory).run(
+      logger: MappingFixtures.logger)
     let problems = report.problems
     func find(_ kind: MappingFinding.Kind, _ table: String) -> MappingFinding? {
       problems.first { $0.kind == kind && $0.table == table }
@@ -112,10 +120,13 @@ struct PlanTests {
     let listing = Self.listing(report)
     #expect(find(.unaccountedTable, "app.stray_table") != nil, "\(listing)")
     #expect(find(.unmappedColumn, "app.lessons")?.place == "mappings/app.lessons.yaml:1", "\(listing)")
-    #expect(find(.lossyType, "app.course_bundles")?.message.contains("price_amount_cents") == true, "\(listing)")
-    #expect(find(.notNullWithoutSource, "app.quiz_questions")?.message.contains("prompt") == true, "\(listing)")
+    #expect(
+      find(.lossyType, "app.course_bundles")?.message.contains("price_amount_cents") == true, "\(listing)")
+    #expect(
+      find(.notNullWithoutSource, "app.quiz_questions")?.message.contains("prompt") == true, "\(listing)")
     #expect(find(.missingColumn, "app.profiles")?.place == "mappings/app.profiles.yaml:3", "\(listing)")
-    #expect(find(.missingTable, "app.no_such_table")?.place == "mappings/app.no_such_table.yaml:1", "\(listing)")
+    #expect(
+      find(.missingTable, "app.no_such_table")?.place == "mappings/app.no_such_table.yaml:1", "\(listing)")
     #expect(find(.enumLabel, enumTable)?.message.contains("legacy_only_label") == true, "\(listing)")
     #expect(report.exitStatus == .checkFailed)
   }
@@ -129,12 +140,33 @@ struct PlanTests {
       "UPDATE app.entitlements SET source = 'gift' WHERE ctid IN (SELECT ctid FROM app.entitlements LIMIT 2)"
     ).affectedRows
     #expect(changed == 2)
+    // A unique key and a NOT NULL the source no longer has, with rows that break them.
+    try await db.runScript(
+      """
+      DROP INDEX app.course_products_course_id_key;
+      UPDATE app.course_products SET course_id = (SELECT min(course_id::text)::uuid FROM app.course_products);
+      ALTER TABLE app.courses ALTER COLUMN title DROP NOT NULL;
+      UPDATE app.courses SET title = NULL WHERE ctid IN (SELECT ctid FROM app.courses LIMIT 1);
+      """)
+    let products = try await db.execute("SELECT count(*) AS n FROM app.course_products").one().int64("n")
+    #expect(products >= 2)
     let report = try await MappingFixtures.planner(source: db).run(logger: MappingFixtures.logger)
     let problem = try #require(
-      report.problems.first { $0.kind == .newConstraint && $0.table == "app.entitlements" }, "\(Self.listing(report))")
+      report.problems.first { $0.kind == .newConstraint && $0.table == "app.entitlements" },
+      "\(Self.listing(report))")
     #expect(problem.message.contains("entitlements_source_check"))
     #expect(problem.message.contains("2 source rows violate it (e.g. ("), "\(problem)")
     #expect(problem.place == "mappings/app.entitlements.yaml:1")
+    let unique = try #require(
+      report.problems.first { $0.kind == .newConstraint && $0.table == "app.course_products" },
+      "\(Self.listing(report))")
+    #expect(
+      unique.message.contains("unique course_products_course_id_key (course_id); \(products) source rows"),
+      "\(unique)")
+    let notNull = try #require(
+      report.problems.first { $0.kind == .newConstraint && $0.table == "app.courses" },
+      "\(Self.listing(report))")
+    #expect(notNull.message.contains("NOT NULL on title; 1 source row violates it"), "\(notNull)")
   }
 
   @Test func `the command prints the plan, --json parses, and exit codes follow the findings`() async throws {

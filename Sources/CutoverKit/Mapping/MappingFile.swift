@@ -46,7 +46,7 @@ public struct MappingFile: Sendable {
     public var fill: Fill
   }
 
-  /// Text relabels of one column (`old → new`), e.g. an enum label renamed.
+  /// Text relabels of one column (`old → new`), such as an enum label renamed.
   public struct ValueMap: Sendable {
     public var column: String
     public var labels: [String: String]

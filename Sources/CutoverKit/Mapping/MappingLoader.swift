@@ -124,7 +124,8 @@ public struct MappingLoader: Sendable {
       for (key, value) in try reader.pairs(entry.value) {
         var labels: [String: String] = [:]
         for (old, new) in try reader.pairs(value) { labels[try reader.string(old)] = try reader.string(new) }
-        file.valueMaps.append(.init(.init(column: try reader.string(key), labels: labels), line: reader.line(key)))
+        file.valueMaps.append(
+          .init(.init(column: try reader.string(key), labels: labels), line: reader.line(key)))
       }
     }
     if let entry = values["filter"] {
@@ -193,7 +194,8 @@ private struct NodeReader {
 
   func pairs(_ node: Node) throws -> [(Node, Node)] {
     guard let mapping = node.mapping else {
-      throw fail(node, "expected a mapping of `name: value` lines", "write one `name: value` per line, indented")
+      throw fail(
+        node, "expected a mapping of `name: value` lines", "write one `name: value` per line, indented")
     }
     return mapping.map { ($0.key, $0.value) }
   }
@@ -207,7 +209,8 @@ private struct NodeReader {
     case "constant": return .constant(value.null != nil ? nil : try string(value))
     case "default":
       guard value.bool == true else {
-        throw fail(value, "`default:` takes `true`", "write `default: true` to let the target's DEFAULT fill it")
+        throw fail(
+          value, "`default:` takes `true`", "write `default: true` to let the target's DEFAULT fill it")
       }
       return .targetDefault
     case "copy_of": return .copyOf(try string(value))

@@ -15,13 +15,15 @@ public struct MappingResolver: Sendable {
   }
 
   /// Resolves one file whose source and target tables exist; findings go to `findings`.
+  ///
   /// Returns nil when the mapping cannot be resolved (a finding says why).
   public func resolve(
     _ file: MappingFile, sourceTable: CatalogTable, targetTable: CatalogTable,
     findings: inout [MappingFinding]
   ) -> TableMapping? {
     let table = "\(file.source.value)"
-    func report(_ severity: MappingFinding.Severity, _ kind: MappingFinding.Kind, _ line: Int, _ text: String) {
+    func report(_ severity: MappingFinding.Severity, _ kind: MappingFinding.Kind, _ line: Int, _ text: String)
+    {
       findings.append(MappingFinding(severity, kind, table: table, place: file.place(line), text))
     }
     let sourceColumns = sourceTable.copiedColumns
@@ -38,7 +40,9 @@ public struct MappingResolver: Sendable {
     for rename in file.renamed {
       let (from, to) = (rename.value.from, rename.value.to)
       guard targetNames.contains(to) else {
-        report(.problem, .missingColumn, rename.line, "renamed to `\(to)`, which \(file.target.value) does not have")
+        report(
+          .problem, .missingColumn, rename.line,
+          "renamed to `\(to)`, which \(file.target.value) does not have")
         continue
       }
       if sourceIndex[from] != nil {
@@ -53,12 +57,15 @@ public struct MappingResolver: Sendable {
           "renames `\(from)` to `\(to)`, but the source has neither column")
       }
     }
-    if !legacyRenames.isEmpty { shapeNotes.append("old names, renamed: \(legacyRenames.joined(separator: ", "))") }
+    if !legacyRenames.isEmpty {
+      shapeNotes.append("old names, renamed: \(legacyRenames.joined(separator: ", "))")
+    }
     if !alreadyRenamed.isEmpty { shapeNotes.append("already has \(alreadyRenamed.joined(separator: ", "))") }
 
     for drop in file.dropped {
       if sourceIndex[drop.value.column] == nil {
-        report(.problem, .missingColumn, drop.line, "drops `\(drop.value.column)`, which the source does not have")
+        report(
+          .problem, .missingColumn, drop.line, "drops `\(drop.value.column)`, which the source does not have")
       }
       consumed.insert(drop.value.column)
     }
@@ -67,7 +74,8 @@ public struct MappingResolver: Sendable {
     for entry in file.added {
       let column = entry.value.column
       guard targetNames.contains(column) else {
-        report(.problem, .missingColumn, entry.line, "adds `\(column)`, which \(file.target.value) does not have")
+        report(
+          .problem, .missingColumn, entry.line, "adds `\(column)`, which \(file.target.value) does not have")
         continue
       }
       if case .copyOf(let from) = entry.value.fill, sourceIndex[from] == nil {
@@ -143,7 +151,8 @@ public struct MappingResolver: Sendable {
     for column in sourceColumns where !consumed.contains(column.name) {
       report(
         .problem, .unmappedColumn, file.source.line,
-        "source column `\(column.name)` (\(column.type)) has no target column: rename it, or drop it with a reason")
+        "source column `\(column.name)` (\(column.type)) has no target column: rename it, or drop it with a reason"
+      )
     }
 
     var filter: TableMapping.Filter?
@@ -154,7 +163,9 @@ public struct MappingResolver: Sendable {
         let quoted = QualifiedName.quote(fromName)
         let texts = entry.value.keep.compactMap { $0 }
         var conditions: [String] = []
-        if !texts.isEmpty { conditions.append("\(quoted)::text IN (\(texts.map(SQLText.literal).joined(separator: ", ")))") }
+        if !texts.isEmpty {
+          conditions.append("\(quoted)::text IN (\(texts.map(SQLText.literal).joined(separator: ", ")))")
+        }
         if entry.value.keep.contains(where: { $0 == nil }) { conditions.append("\(quoted) IS NULL") }
         filter = .init(
           index: index, keep: Set(entry.value.keep), reason: entry.value.reason,
@@ -171,7 +182,9 @@ public struct MappingResolver: Sendable {
   }
 
   /// The mapping of a table no file names: every column by name (platform tables, defaults).
-  public func byName(_ sourceTable: CatalogTable, into targetTable: CatalogTable, findings: inout [MappingFinding])
+  public func byName(
+    _ sourceTable: CatalogTable, into targetTable: CatalogTable, findings: inout [MappingFinding]
+  )
     -> TableMapping?
   {
     let file = MappingFile(
@@ -195,6 +208,8 @@ public struct MappingResolver: Sendable {
         .map { "WHEN \(SQLText.literal($0.key)) THEN \(SQLText.literal($0.value))" }.joined(separator: " ")
       expression = "(CASE \(quoted)::text \(cases) ELSE \(quoted)::text END)::\(column.type)"
     }
-    return .init(name: column.name, type: column.type, output: .source(index: index, labels: labels), sourceExpression: expression)
+    return .init(
+      name: column.name, type: column.type, output: .source(index: index, labels: labels),
+      sourceExpression: expression)
   }
 }

@@ -19,7 +19,8 @@ public enum SwiftMappers {
   ///
   /// - Returns: the mapper and, when a registered Swift mapper could not apply (the columns it
   ///   needs are not fed from the source), a finding saying so.
-  public static func mapper(for mapping: TableMapping) -> (mapper: any TableMapper, finding: MappingFinding?) {
+  public static func mapper(for mapping: TableMapping) -> (mapper: any TableMapper, finding: MappingFinding?)
+  {
     guard let entry = registry["\(mapping.target)"] else {
       return (DeclarativeTableMapper(mapping: mapping), nil)
     }

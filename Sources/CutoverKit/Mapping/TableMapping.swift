@@ -44,7 +44,7 @@ public struct TableMapping: Sendable {
   /// Target columns left out of the COPY list: their `DEFAULT` (or NULL) fills them.
   public var defaulted: [String]
   public var filter: Filter?
-  /// Which source shape was found, e.g. "legacy names: job_id→id, attempts→attempt".
+  /// Which source shape was found ("old names, renamed: job_id→id, …").
   public var shape: String
   /// The Swift mapper's name, nil for the declarative mapper.
   public var swiftMapper: String?

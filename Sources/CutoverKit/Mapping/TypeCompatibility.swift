@@ -15,7 +15,8 @@ enum TypeCompatibility {
   static func loss(from source: CatalogColumn, to target: CatalogColumn) -> String? {
     if source.type == target.type && source.isArray == target.isArray { return nil }
     guard source.isArray == target.isArray else { return "array and non-array" }
-    if !source.enumLabels.isEmpty && ["text", "varchar"].contains(target.baseType) && target.maxLength == nil {
+    if !source.enumLabels.isEmpty && ["text", "varchar"].contains(target.baseType) && target.maxLength == nil
+    {
       return nil
     }
     if source.baseType == target.baseType {

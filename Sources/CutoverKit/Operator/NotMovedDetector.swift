@@ -1,6 +1,7 @@
-/// What lives in a Supabase database but is not rows cutover moves: storage files, pg_cron
-/// jobs, database webhooks, Vault secrets, realtime publications, auth hooks. Each is looked
-/// for in the catalogs and named only when present.
+/// Finds what lives in a Supabase database but is not rows cutover moves.
+///
+/// Storage files, pg_cron jobs, database webhooks, Vault secrets, realtime publications, auth
+/// hooks: each is looked for in the catalogs and named only when present.
 struct NotMovedDetector {
   let connection: PGConnection
   let catalog: Catalog
@@ -14,7 +15,8 @@ struct NotMovedDetector {
         ? "coalesce(sum(CASE WHEN metadata->>'size' ~ '^[0-9]+$' THEN (metadata->>'size')::numeric END), 0)::text"
         : "'0'"
       let row = try connection.execute(
-        "SELECT count(*)::text AS files, \(size) AS bytes FROM storage.objects", doing: "counting storage files"
+        "SELECT count(*)::text AS files, \(size) AS bytes FROM storage.objects",
+        doing: "counting storage files"
       ).one()
       let files = try row.string("files")
       if files != "0" {
@@ -27,7 +29,8 @@ struct NotMovedDetector {
       lines.append("pg_cron jobs: \(count) in cron.job — recreate them on the target (cron.schedule)")
     }
     if let count = try countIfPresent("supabase_functions.hooks"), count > 0 {
-      lines.append("database webhooks: \(count) in supabase_functions.hooks — recreate them in the new project")
+      lines.append(
+        "database webhooks: \(count) in supabase_functions.hooks — recreate them in the new project")
     }
     let webhookTriggers = try connection.execute(
       """
@@ -38,10 +41,14 @@ struct NotMovedDetector {
       """, doing: "looking for database webhook triggers"
     ).one().string("n")
     if webhookTriggers != "0" {
-      lines.append("database webhook triggers: \(webhookTriggers) call supabase_functions — recreate them in the new project")
+      lines.append(
+        "database webhook triggers: \(webhookTriggers) call supabase_functions — recreate them in the new project"
+      )
     }
     if let count = try countIfPresent("vault.secrets"), count > 0 {
-      lines.append("Vault secrets: \(count) in vault.secrets — they are encrypted with this project's key: set them again on the target")
+      lines.append(
+        "Vault secrets: \(count) in vault.secrets — they are encrypted with this project's key: set them again on the target"
+      )
     }
     for row in try connection.execute(
       """
@@ -66,7 +73,8 @@ struct NotMovedDetector {
         AND CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'anon')
           THEN NOT pg_catalog.has_function_privilege('anon', p.oid, 'EXECUTE') ELSE true END
       ORDER BY 1
-      """, [PostgresArray.literal(ExportTableSelection.platformSchemas)], doing: "looking for auth hook functions")
+      """, [PostgresArray.literal(ExportTableSelection.platformSchemas)],
+      doing: "looking for auth hook functions")
     for row in hooks {
       lines.append(
         "auth hook function \(try row.string("name")) — the hook itself is project configuration: enable it in the new project's Auth settings"

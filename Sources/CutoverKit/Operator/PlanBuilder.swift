@@ -37,7 +37,8 @@ struct PlanBuilder {
       let name = table.name
       if let file = byTable[name] {
         if let skip = file.skip {
-          lines.append(.init(source: "\(name)", target: nil, file: file.path, action: "skipped", detail: skip.value))
+          lines.append(
+            .init(source: "\(name)", target: nil, file: file.path, action: "skipped", detail: skip.value))
           continue
         }
         guard let targetTable = target.table(file.target.value), targetTable.kind.holdsRows else {
@@ -48,25 +49,31 @@ struct PlanBuilder {
           continue
         }
         fedTargets.insert(targetTable.name)
-        guard let resolved = resolver.resolve(file, sourceTable: table, targetTable: targetTable, findings: &findings)
+        guard
+          let resolved = resolver.resolve(
+            file, sourceTable: table, targetTable: targetTable, findings: &findings)
         else { continue }
         let (mapper, finding) = SwiftMappers.mapper(for: resolved)
         if let finding { findings.append(finding) }
         let mapping = mapper.mapping
         lines.append(
-          .init(source: "\(name)", target: "\(mapping.target)", file: file.path, action: "moved", detail: mapping.summary))
+          .init(
+            source: "\(name)", target: "\(mapping.target)", file: file.path, action: "moved",
+            detail: mapping.summary))
         mapped.append(mapping.target)
         try checkNewConstraints(mapping, sourceTable: table, targetTable: targetTable, file: file)
       } else if let exported = Self.platformTableSchemas[name.schema], !exported.contains(name.name) {
         lines.append(
           .init(
             source: "\(name)", target: nil, file: nil, action: "skipped",
-            detail: "the platform's own bookkeeping (the target's platform keeps its own); skipped by default"))
+            detail: "the platform's own bookkeeping (the target's platform keeps its own); skipped by default"
+          ))
       } else {
         findings.append(
           .init(
             .problem, .unaccountedTable, table: "\(name)", place: nil,
-            "neither mapped nor skipped: add mappings/\(name).yaml (`source: \(name)`, or `skip:` with a reason)"))
+            "neither mapped nor skipped: add mappings/\(name).yaml (`source: \(name)`, or `skip:` with a reason)"
+          ))
       }
     }
 
@@ -74,19 +81,22 @@ struct PlanBuilder {
       if let reason = file.emptyWhenAbsent {
         lines.append(
           .init(
-            source: "\(file.source.value)", target: "\(file.target.value)", file: file.path, action: "starts empty",
+            source: "\(file.source.value)", target: "\(file.target.value)", file: file.path,
+            action: "starts empty",
             detail: reason.value))
         fedTargets.insert(file.target.value)
       } else if file.skip == nil {
         findings.append(
           .init(
             .problem, .missingTable, table: "\(file.source.value)", place: file.place(file.source.line),
-            "the source has no table \(file.source.value) (if that is expected, say so with `empty_when_absent:`)"))
+            "the source has no table \(file.source.value) (if that is expected, say so with `empty_when_absent:`)"
+          ))
       }
     }
 
     for table in target.loadableTables
-    where table.fromExtension == nil && !fedTargets.contains(table.name) && Self.platformTableSchemas[table.name.schema] == nil
+    where table.fromExtension == nil && !fedTargets.contains(table.name)
+      && Self.platformTableSchemas[table.name.schema] == nil
     {
       findings.append(
         .init(
@@ -109,7 +119,8 @@ struct PlanBuilder {
       loadOrder: graph.levels.map { $0.map(\.description) },
       setAside: graph.setAside.map { aside in
         switch aside.reason {
-        case .selfReference: "\(aside.edge): references its own table; rows load in one pass, the key is validated after"
+        case .selfReference:
+          "\(aside.edge): references its own table; rows load in one pass, the key is validated after"
         case .cycle: "\(aside.edge): breaks a cycle; loaded in the same pass, validated after"
         }
       },
@@ -135,7 +146,8 @@ struct PlanBuilder {
       let value = column.defaultExpression.flatMap { $0.contains("nextval(") ? nil : $0 } ?? "NULL"
       extra.append("(\(value))::\(column.type) AS \(QualifiedName.quote(name))")
     }
-    let rows = "(SELECT mapped_rows.*\(extra.map { ", " + $0 }.joined()) FROM (\(mapping.sourceSelectSQL)) AS mapped_rows) AS mapped"
+    let rows =
+      "(SELECT mapped_rows.*\(extra.map { ", " + $0 }.joined()) FROM (\(mapping.sourceSelectSQL)) AS mapped_rows) AS mapped"
     let written = Set(mapping.columns.map(\.name))
     // The source name of each target column fed as is, to recognise constraints it already had.
     var sourceName: [String: String] = [:]
@@ -144,7 +156,9 @@ struct PlanBuilder {
     }
     let keyColumns = (targetTable.primaryKey?.columns ?? []).filter(written.contains)
     let keyExpression =
-      keyColumns.isEmpty ? "NULL::text" : "ROW(\(keyColumns.map { "mapped." + QualifiedName.quote($0) }.joined(separator: ", ")))::text"
+      keyColumns.isEmpty
+      ? "NULL::text"
+      : "ROW(\(keyColumns.map { "mapped." + QualifiedName.quote($0) }.joined(separator: ", ")))::text"
 
     var checks: [(what: String, condition: String)] = []
     for column in targetTable.copiedColumns where column.notNull && written.contains(column.name) {
@@ -164,7 +178,8 @@ struct PlanBuilder {
       checks.append(("check \(check.name) \(check.definition)", "NOT (\(expression))"))
     }
     for (what, condition) in checks {
-      let sql = "SELECT count(*) AS violations, (array_agg(\(keyExpression)))[1:3] AS keys FROM \(rows) WHERE \(condition)"
+      let sql =
+        "SELECT count(*) AS violations, (array_agg(\(keyExpression)))[1:3] AS keys FROM \(rows) WHERE \(condition)"
       try report(sql: sql, what: what, table: table, place: place)
     }
 
@@ -179,13 +194,16 @@ struct PlanBuilder {
       let fromColumns = set.columns.compactMap { sourceName[$0] }
       if fromColumns.count == set.columns.count && sourceSets.contains(Set(fromColumns)) { continue }
       let list = set.columns.map { "mapped." + QualifiedName.quote($0) }.joined(separator: ", ")
-      let notNull = set.columns.map { "mapped.\(QualifiedName.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
+      let notNull = set.columns.map { "mapped.\(QualifiedName.quote($0)) IS NOT NULL" }.joined(
+        separator: " AND ")
       let sql = """
         SELECT coalesce(sum(n), 0) AS violations, (array_agg(k))[1:3] AS keys FROM (
           SELECT count(*) AS n, ROW(\(list))::text AS k FROM \(rows) WHERE \(notNull) GROUP BY \(list) HAVING count(*) > 1
         ) AS duplicates
         """
-      try report(sql: sql, what: "unique \(set.name) (\(set.columns.joined(separator: ", ")))", table: table, place: place)
+      try report(
+        sql: sql, what: "unique \(set.name) (\(set.columns.joined(separator: ", ")))", table: table,
+        place: place)
     }
   }
 
@@ -194,22 +212,28 @@ struct PlanBuilder {
     let result: PGRow
     do {
       // Autocommit: a failing query leaves the session usable for the next.
-      result = try connection.execute(sql, doing: "checking \(what) against the source's rows of \(table)").one()
+      result = try connection.execute(sql, doing: "checking \(what) against the source's rows of \(table)")
+        .one()
     } catch let error as PostgresError {
       findings.append(
-        .init(.warning, .newConstraint, table: table, place: place, "v2 adds \(what); could not check the source's rows: \(error.message)"))
+        .init(
+          .warning, .newConstraint, table: table, place: place,
+          "v2 adds \(what); could not check the source's rows: \(error.message)"))
       return
     }
     let count = try result.int64("violations")
     if count == 0 {
       findings.append(
-        .init(.warning, .newConstraint, table: table, place: place, "v2 adds \(what); every source row satisfies it"))
+        .init(
+          .warning, .newConstraint, table: table, place: place,
+          "v2 adds \(what); every source row satisfies it"))
     } else {
       let keys = (try result.optionalStringArray("keys") ?? []).joined(separator: ", ")
       findings.append(
         .init(
           .problem, .newConstraint, table: table, place: place,
-          "v2 adds \(what); \(count) source row\(count == 1 ? "" : "s") violate it (e.g. \(keys)): map or filter them in the mapping"))
+          "v2 adds \(what); \(count) source \(count == 1 ? "row violates" : "rows violate") it (e.g. \(keys)): map or filter them in the mapping"
+        ))
     }
   }
 }

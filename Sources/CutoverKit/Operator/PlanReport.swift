@@ -1,5 +1,6 @@
-/// What `cutover plan` found: the load order, each table's mapping, what is not moved, and
-/// every finding. One model for the text and `--json`.
+/// What `cutover plan` found: load order, mappings, what is not moved, findings.
+///
+/// One model for the text and `--json`.
 public struct PlanReport: Codable, Sendable {
   /// One table's line.
   public struct TableLine: Codable, Sendable {
@@ -61,7 +62,9 @@ public struct PlanReport: Codable, Sendable {
     } else {
       lines.append("problems (\(problems.count)):")
       lines += problems.map { "  \($0)" }
-      lines.append("plan: \(problems.count) problem\(problems.count == 1 ? "" : "s"); fix the mappings or the schema and run plan again")
+      lines.append(
+        "plan: \(problems.count) problem\(problems.count == 1 ? "" : "s"); fix the mappings or the schema and run plan again"
+      )
     }
     return lines.joined(separator: "\n")
   }

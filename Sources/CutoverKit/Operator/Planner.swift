@@ -60,9 +60,11 @@ public struct Planner: Sendable {
       let scratch = ScratchDatabase(server: scratchServer ?? source)
       targetSchema = "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
       targetCatalog = try await scratch.withDatabase(logger: logger) { database in
-        _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(to: database, logger: logger)
+        _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
+          to: database, logger: logger)
         return try await onDedicatedThread(named: "cutover-plan-scratch") {
-          try CatalogReader(scope: scope).read(from: try PGConnection(database, applicationName: "cutover plan"))
+          try CatalogReader(scope: scope).read(
+            from: try PGConnection(database, applicationName: "cutover plan"))
         }
       }
     }
@@ -79,7 +81,9 @@ public struct Planner: Sendable {
   }
 
   /// The target tables the connection's role cannot INSERT into or TRUNCATE.
-  static func privilegeGaps(on connection: PGConnection, tables: [QualifiedName]) throws -> [QualifiedName: [String]] {
+  static func privilegeGaps(on connection: PGConnection, tables: [QualifiedName]) throws -> [QualifiedName:
+    [String]]
+  {
     var gaps: [QualifiedName: [String]] = [:]
     for table in Set(tables) {
       let rows = try connection.execute(

@@ -9,7 +9,8 @@ struct ScratchDatabase: Sendable {
   func withDatabase<T: Sendable>(
     logger: Logger, _ body: @Sendable (ConnectionTarget) async throws -> T
   ) async throws -> T {
-    let name = "cutover_plan_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+    let name =
+      "cutover_plan_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
     let server = self.server
     try await onDedicatedThread(named: "cutover-plan-scratch") {
       let connection = try PGConnection(server, applicationName: "cutover plan")

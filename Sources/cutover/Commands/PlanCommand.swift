@@ -8,7 +8,8 @@ import Logging
 struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
-    abstract: "Checks the mappings against the source and the v2 schema; prints the load order and what is not moved.",
+    abstract:
+      "Checks the mappings against the source and the v2 schema; prints the load order and what is not moved.",
     discussion: """
       Reads the source catalog, the target schema (from a migrated --target, or by applying \
       --chain to a scratch database made on the source's server, or --scratch-server's, and \

@@ -48,6 +48,7 @@ enum MappingFixtures {
 
   /// A database holding the v2 chain (stand-in first), as `cutover migrate --local-stand-in`.
   static func buildV2(_ db: TestDatabase) async throws {
-    _ = try await MigrationRunner(chain: chain, localStandIn: standIn).apply(to: try db.target, logger: logger)
+    _ = try await MigrationRunner(chain: chain, localStandIn: standIn).apply(
+      to: try db.target, logger: logger)
   }
 }

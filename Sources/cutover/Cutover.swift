@@ -10,7 +10,9 @@ struct Cutover: AsyncParsableCommand {
     discussion:
       "Exit codes: 0 success, 1 a check found a problem, 2 usage or configuration, 3 database or I/O failure.",
     version: CutoverVersion.current,
-    subcommands: [DoctorCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self]
+    subcommands: [
+      DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
+    ]
   )
 
   /// Maps every error to one exit code, as DESIGN.md lists them.

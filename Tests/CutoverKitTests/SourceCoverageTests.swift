@@ -9,19 +9,21 @@ import Testing
 /// NULL, and no NOT NULL column without a default that the source cannot fill.
 @Suite(.postgres, .timeLimit(.minutes(5)))
 struct SourceCoverageTests {
-  /// The legacy shape's column renames in v2.
+  /// The legacy shape's column renames in v2, read from the mapping files (`mappings/`).
   ///
   /// `app.livekit_webhook_jobs`, see `supabase/migrations_v2/README.md`. A rename applies only
   /// where the source has the old column (the production shape already has the new names).
-  ///
-  /// > Note: held here until the mapping files (`mappings/`) own them; then this test reads
-  /// > them from there.
-  static let legacyRenames: [String: String] = [
-    "app.livekit_webhook_jobs.job_id": "id",
-    "app.livekit_webhook_jobs.attempts": "attempt",
-    "app.livekit_webhook_jobs.error": "last_error",
-    "app.livekit_webhook_jobs.last_attempted_at": "last_attempt_at",
-  ]
+  static var legacyRenames: [String: String] {
+    get throws {
+      var renames: [String: String] = [:]
+      for file in try MappingLoader(directory: MappingFixtures.mappings).load() {
+        for rename in file.renamed {
+          renames["\(file.source.value).\(rename.value.from)"] = rename.value.to
+        }
+      }
+      return renames
+    }
+  }
 
   /// Type changes that keep every value (source type → target types).
   static let wideningTypes: [String: Set<String>] = [
@@ -101,7 +103,7 @@ struct SourceCoverageTests {
     // The built source is the shape its facts describe (LegacyFixtureTests, ProductionFixtureTests).
     #expect(source.tables.count == (try shape.facts()).tables.count)
     let problems = Self.unaccounted(
-      source: source, target: v2, renames: shape == .legacy ? Self.legacyRenames : [:])
+      source: source, target: v2, renames: shape == .legacy ? try Self.legacyRenames : [:])
     let listing = problems.joined(separator: "\n")
     #expect(
       problems.isEmpty,
@@ -123,7 +125,7 @@ struct SourceCoverageTests {
       ALTER TABLE app.livekit_webhook_jobs RENAME COLUMN attempt TO attempts;
       """)
     let source = try await SchemaFacts.read(from: db)
-    let problems = Self.unaccounted(source: source, target: v2, renames: Self.legacyRenames)
+    let problems = Self.unaccounted(source: source, target: v2, renames: try Self.legacyRenames)
     #expect(
       problems == [
         "app.course_bundles.price_amount_cents (bigint): v2 column price_amount_cents is integer",

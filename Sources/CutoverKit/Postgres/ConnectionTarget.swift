@@ -11,6 +11,8 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
   fileprivate let conninfo: String
   /// The parsed keywords, the password among them (kept for scrubbing messages).
   private let options: [String: String]
+  /// A database that replaces the string's (`replacingDatabase(with:)`).
+  private var databaseOverride: String?
 
   /// Parses `conninfo` without connecting.
   ///
@@ -85,7 +87,14 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
 
   /// The database name this target connects to (libpq's default is the user name).
   public var database: String? {
-    setting("dbname", environmentVariable: "PGDATABASE") ?? user
+    databaseOverride ?? setting("dbname", environmentVariable: "PGDATABASE") ?? user
+  }
+
+  /// The same server and credentials, connecting to database `name` (a scratch database).
+  public func replacingDatabase(with name: String) -> ConnectionTarget {
+    var copy = self
+    copy.databaseOverride = name
+    return copy
   }
 
   /// The user name, when the string or the environment names one.
@@ -146,6 +155,8 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
       pairs.append(("connect_timeout", "10"))
     }
     pairs.append(("dbname", conninfo))
+    // Only the first dbname is expanded as a connection string; a later one is a plain name.
+    if let databaseOverride { pairs.append(("dbname", databaseOverride)) }
     let keywords = pairs.map { strdup($0.0) }
     let values = pairs.map { strdup($0.1) }
     defer {

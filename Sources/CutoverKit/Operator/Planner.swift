@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+
+/// `cutover plan`: checks, before anything moves, that every source table is accounted for
+/// and that every mapping fits the source and target catalogs; lists the load order and what
+/// cutover does not move.
+///
+/// The target schema comes from a migrated `target`, or from applying the chain to a scratch
+/// database created (and dropped) on `scratchServer`'s server.
+public struct Planner: Sendable {
+  /// The schemas a source or target catalog is read from: all but the platform's, plus the
+  /// platform schemas whose tables cutover moves or skips by default.
+  public static let readSchemas = ExportTableSelection.platformSchemas.filter {
+    !["auth", "storage", "supabase_migrations"].contains($0)
+  }
+
+  public var source: ConnectionTarget
+  /// A migrated target, or nil to build the chain in a scratch database.
+  public var target: ConnectionTarget?
+  /// The server the scratch database is made on (default: the source's).
+  public var scratchServer: ConnectionTarget?
+  public var mappings: URL
+  public var chain: URL
+  /// The stand-in applied before the chain in a scratch database (`supabase/local`).
+  public var localStandIn: URL?
+
+  public init(
+    source: ConnectionTarget, target: ConnectionTarget?, scratchServer: ConnectionTarget? = nil,
+    mappings: URL, chain: URL, localStandIn: URL?
+  ) {
+    self.source = source
+    self.target = target
+    self.scratchServer = scratchServer
+    self.mappings = mappings
+    self.chain = chain
+    self.localStandIn = localStandIn
+  }
+
+  /// Makes the plan.
+  ///
+  /// - Throws: `MappingLoadFailure` (exit 2) when a mapping file does not parse;
+  ///   `PostgresError`/`MigrationError` when a database cannot be read or the chain fails.
+  public func run(logger: Logger) async throws -> PlanReport {
+    let files = try MappingLoader(directory: mappings).load()
+    let scope = CatalogReader.Scope.allSchemas(except: Self.readSchemas)
+    let targetCatalog: Catalog
+    let targetSchema: String
+    var privilegeGaps: [QualifiedName: [String]] = [:]
+    if let target {
+      targetCatalog = try await onDedicatedThread(named: "cutover-plan-target") {
+        try CatalogReader(scope: scope).read(from: try PGConnection(target, applicationName: "cutover plan"))
+      }
+      targetSchema = "the migrated target \(target)"
+      privilegeGaps = try await onDedicatedThread(named: "cutover-plan-privileges") {
+        try Self.privilegeGaps(
+          on: try PGConnection(target, applicationName: "cutover plan"),
+          tables: files.filter { $0.skip == nil }.map(\.target.value))
+      }
+    } else {
+      let scratch = ScratchDatabase(server: scratchServer ?? source)
+      targetSchema = "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
+      targetCatalog = try await scratch.withDatabase(logger: logger) { database in
+        _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
+          to: database, logger: logger)
+        return try await onDedicatedThread(named: "cutover-plan-scratch") {
+          try CatalogReader(scope: scope).read(
+            from: try PGConnection(database, applicationName: "cutover plan"))
+        }
+      }
+    }
+    let source = self.source
+    let gaps = privilegeGaps
+    return try await onDedicatedThread(named: "cutover-plan-source") {
+      let connection = try PGConnection(source, applicationName: "cutover plan")
+      let sourceCatalog = try CatalogReader(scope: scope).read(from: connection)
+      var builder = PlanBuilder(
+        files: files, source: sourceCatalog, target: targetCatalog, connection: connection, logger: logger)
+      builder.privilegeGaps = gaps
+      return try builder.build(targetSchema: targetSchema)
+    }
+  }
+
+  /// The target tables the connection's role cannot INSERT into or TRUNCATE.
+  static func privilegeGaps(on connection: PGConnection, tables: [QualifiedName]) throws -> [QualifiedName:
+    [String]]
+  {
+    var gaps: [QualifiedName: [String]] = [:]
+    for table in Set(tables) {
+      let rows = try connection.execute(
+        """
+        SELECT to_regclass($1) IS NOT NULL AS present,
+               coalesce(has_table_privilege(to_regclass($1), 'INSERT'), false) AS can_insert,
+               coalesce(has_table_privilege(to_regclass($1), 'TRUNCATE'), false) AS can_truncate
+        """, [table.quoted], doing: "checking the target role's privileges on \(table)")
+      let row = try rows.one()
+      guard try row.bool("present") else { continue }
+      var missing: [String] = []
+      if !(try row.bool("can_insert")) { missing.append("INSERT") }
+      if !(try row.bool("can_truncate")) { missing.append("TRUNCATE") }
+      if !missing.isEmpty { gaps[table] = missing }
+    }
+    return gaps
+  }
+}

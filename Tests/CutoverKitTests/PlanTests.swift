@@ -70,7 +70,7 @@ struct PlanTests {
         REVOKE TRUNCATE ON app.courses FROM \(role);
         REVOKE INSERT ON auth.users FROM \(role);
         """)
-      let asRole = try ConnectionTarget(target.url(user: role, password: "secret-\(role)"), role: "target")
+      let asRole = try ConnectionTarget(target.url(user: role, password: "secret-\(role)"), side: .target)
       let report = try await MappingFixtures.planner(source: db, target: asRole).run(
         logger: MappingFixtures.logger)
       let privileges = report.problems.filter { $0.kind == .privilege }.map(\.table).sorted()

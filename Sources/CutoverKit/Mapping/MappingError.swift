@@ -20,7 +20,7 @@ public struct MappingError: CutoverFailure, Sendable {
   /// 1-based line, nil when the whole file is concerned.
   public var line: Int?
   public var message: String
-  public var nextStep: String
+  public var nextStep: String?
 
   public init(_ code: Code, file: String, line: Int?, _ message: String, nextStep: String) {
     self.code = code
@@ -34,6 +34,6 @@ public struct MappingError: CutoverFailure, Sendable {
 
   /// `file:line: message` and the next step.
   public var description: String {
-    "\(file)\(line.map { ":\($0)" } ?? ""): \(message)\n  next: \(nextStep)"
+    "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" + (nextStep.map { "\n  next: \($0)" } ?? "")
   }
 }

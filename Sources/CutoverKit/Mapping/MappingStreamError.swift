@@ -6,7 +6,9 @@ public struct MappingStreamError: CutoverFailure, Sendable {
 
   public var exitStatus: ExitStatus { .checkFailed }
 
-  public var description: String {
-    "mapping \(table): row \(row) \(message)\n  next: check that the export was made from the source the plan was checked against (cutover check-export, cutover plan)"
+  public var nextStep: String? {
+    "check that the export was made from the source the plan was checked against (cutover check-export, cutover plan)"
   }
+
+  public var description: String { "mapping \(table): row \(row) \(message)\n  next: \(nextStep ?? "")" }
 }

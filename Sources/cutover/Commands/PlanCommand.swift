@@ -5,7 +5,7 @@ import Foundation
 import Logging
 
 /// `cutover plan`: every source table accounted for, every mapping checked, before a byte moves.
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "plan",
     abstract:
@@ -21,6 +21,8 @@ struct PlanCommand: AsyncParsableCommand {
       Exit 1 on any problem; 2 when a mapping file does not parse or has an unknown key; 3 \
       when a database cannot be read.
       """)
+
+  @OptionGroup var values: ShowValuesOption
 
   @OptionGroup var source: SourceOption
   @OptionGroup var target: TargetOption
@@ -47,7 +49,7 @@ struct PlanCommand: AsyncParsableCommand {
   func run() async throws {
     let planner = Planner(
       source: try source.connectionTarget(), target: try target.connectionTargetIfGiven(),
-      scratchServer: try scratchServer.map { try ConnectionTarget($0, role: "scratch server") },
+      scratchServer: try scratchServer.map { try ConnectionTarget($0) },
       mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain),
       localStandIn: standInDir.isEmpty ? nil : URL(fileURLWithPath: standInDir))
     let report = try await planner.run(logger: Logger(label: "cutover.plan"))

@@ -34,7 +34,7 @@ enum MappingFixtures {
     -> Planner
   {
     Planner(
-      source: try ConnectionTarget(db.url, role: "source"), target: target,
+      source: try ConnectionTarget(db.url, side: .source), target: target,
       mappings: mappings ?? self.mappings, chain: chain, localStandIn: standIn)
   }
 

@@ -335,9 +335,9 @@ struct ImportTests {
     do {
       try await MappingFixtures.buildV2(target)
       let role = "importer_\(UUID().uuidString.prefix(8).lowercased())"
-      try await target.createRole(role, password: "import-pass")
-      // As on a Supabase project: `postgres` owns what the migrations made in app and public
-      // and may write the platform's user tables, but is no superuser.
+      try await target.createRole(role, password: "import-pass", attributes: "NOSUPERUSER BYPASSRLS")
+      // As on a Supabase project: `postgres` owns what the migrations made in app and public,
+      // may write the platform's user tables and bypasses RLS, but is no superuser.
       try await target.runScript(
         """
         DO $$ DECLARE t record; BEGIN
@@ -345,7 +345,9 @@ struct ImportTests {
             EXECUTE format('ALTER TABLE %I.%I OWNER TO \(role)', t.schemaname, t.tablename);
           END LOOP;
         END $$;
-        GRANT USAGE ON SCHEMA app, public, auth, storage TO \(role);
+        ALTER SCHEMA app OWNER TO \(role);
+        GRANT CREATE ON SCHEMA public TO \(role);
+        GRANT USAGE ON SCHEMA auth, storage TO \(role);
         GRANT ALL ON ALL TABLES IN SCHEMA auth, storage TO \(role);
         GRANT ALL ON ALL SEQUENCES IN SCHEMA auth, storage TO \(role);
         GRANT SET ON PARAMETER session_replication_role TO \(role);
@@ -357,6 +359,7 @@ struct ImportTests {
       ])
       #expect(outcome.status == 0, "\(outcome.output)")
       #expect(!outcome.output.contains("import-pass"))
+      #expect(!outcome.output.contains(" 0 indexes and"), "\(outcome.output)")
       let profiles = try #require(
         manifest.tables.first { $0.name.name == "profiles" && $0.name.schema == "app" })
       #expect(

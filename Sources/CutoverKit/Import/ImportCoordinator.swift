@@ -89,7 +89,7 @@ struct ImportCoordinator {
     }
   }
 
-  /// The tables whose owner the connecting role is a member of.
+  /// The tables whose owner the connecting role is a member of, in schemas it may create in.
   ///
   /// It may drop and re-create their indexes and keys; other tables load with theirs in place.
   private func ownedTables(_ catalog: Catalog, on connection: PGConnection) throws -> Set<QualifiedName> {
@@ -100,7 +100,16 @@ struct ImportCoordinator {
         doing: "checking whether the target role owns \(owner)'s tables"
       ).one().bool("member")
     }
-    return Set(catalog.tables.filter { owners[$0.owner] == true }.map(\.name))
+    // Re-creating an index also needs CREATE on its schema.
+    var creatable: [String: Bool] = [:]
+    for schema in Set(catalog.tables.map(\.name.schema)) {
+      creatable[schema] = try connection.execute(
+        "SELECT has_schema_privilege($1, 'CREATE') AS may", [schema],
+        doing: "checking whether the target role may create indexes in \(schema)"
+      ).one().bool("may")
+    }
+    return Set(
+      catalog.tables.filter { owners[$0.owner] == true && creatable[$0.name.schema] == true }.map(\.name))
   }
 
   private func load(
@@ -118,8 +127,20 @@ struct ImportCoordinator {
       loading.contains(object.table) || (object.referenced.map(loading.contains) ?? false)
     }
 
+    // Rows in a platform table (storage buckets the chain seeds) are merged on its primary
+    // key; rows in an application table need --resume or --truncate.
+    var holding = try tablesHoldingRows(toLoad, catalog: catalog, on: connection)
+    var merging: [QualifiedName: CatalogKey] = [:]
+    for name in holding where ExportTableSelection.platformSchemas.contains(name.schema) {
+      if let key = catalog.table(name)?.primaryKey { merging[name] = key }
+    }
+    holding.removeAll { merging[$0] != nil }
+    if !merging.isEmpty {
+      progress.notice(
+        "merging the source's rows into \(merging.keys.sorted().map(\.description).joined(separator: ", ")), which already hold rows the chain made (on their primary key)"
+      )
+    }
     if !options.resume && !options.truncate {
-      let holding = try tablesHoldingRows(plan.units, catalog: catalog, on: connection)
       if !holding.isEmpty {
         if !owedMissing.isEmpty {
           progress.notice(
@@ -172,6 +193,7 @@ struct ImportCoordinator {
     let run = ImportRun(
       options: options, target: target, journal: journal, progress: progress, scheduler: scheduler,
       cancellation: cancellation, results: results, mayHoldRows: options.resume || options.truncate,
+      merging: merging,
       partitioned: Set(catalog.tables.filter { $0.kind == .partitioned }.map(\.name)),
       sequences: Dictionary(grouping: plan.sequences, by: \.table).mapValues {
         $0.map { (column: $0.column, sequence: $0.sequence) }

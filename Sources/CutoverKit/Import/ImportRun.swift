@@ -14,6 +14,9 @@ struct ImportRun: Sendable {
   /// Whether a table may hold rows before its load (`--resume`, `--truncate`): it is
   /// checked, and emptied inside its load transaction.
   var mayHoldRows: Bool
+  /// Platform tables that held rows at the start (the chain seeded them), with the primary
+  /// key the source's rows are merged on.
+  var merging: [QualifiedName: CatalogKey]
   /// Target tables that are partitioned (no `ONLY`).
   var partitioned: Set<QualifiedName>
   /// Per table, the columns whose sequences are set past their maximum.

@@ -5,8 +5,9 @@ import Logging
 ///
 /// Runs entirely on one dedicated thread, where its connection is opened, used and
 /// finished. The session runs with `session_replication_role = replica` (no trigger
-/// rewrites a loaded row; no per-row foreign-key check) and without statement, lock or
-/// idle timeouts.
+/// rewrites a loaded row; no per-row foreign-key check), `row_security = off` (a role that
+/// policies would restrict fails instead of loading part of a table) and without statement,
+/// lock or idle timeouts.
 struct ImportWorker: Sendable {
   var number: Int
   var run: ImportRun
@@ -19,6 +20,8 @@ struct ImportWorker: Sendable {
       try connection.prepareLongRunningSession()
       try connection.execute(
         "SET session_replication_role = replica", doing: "setting session_replication_role (import)")
+      // A policy that would filter the rows loaded fails the load instead.
+      try connection.execute("SET row_security = off", doing: "turning row security off (import)")
       while let (index, task) = run.scheduler.next() {
         logger.debug("import task", metadata: ["task": "\(task)", "worker": "\(number)"])
         try perform(task, on: connection)
@@ -65,7 +68,7 @@ struct ImportWorker: Sendable {
     var chunks = 0
     try connection.execute("BEGIN", doing: "starting the load of \(table)")
     do {
-      if run.mayHoldRows {
+      if run.mayHoldRows && run.merging[table] == nil {
         let only = run.partitioned.contains(table) ? "" : "ONLY "
         let holds = try connection.execute(
           "SELECT EXISTS (SELECT 1 FROM \(only)\(table.quoted)) AS holds",
@@ -76,8 +79,8 @@ struct ImportWorker: Sendable {
             "TRUNCATE \(only)\(table.quoted)", doing: "emptying \(table) before its load")
         }
       }
-      for source in unit.sources {
-        let counts = try copy(source, into: table, on: connection, chunksBefore: chunks)
+      for (number, source) in unit.sources.enumerated() {
+        let counts = try copy(source, into: table, number: number, on: connection, chunksBefore: chunks)
         rowsRead += counts.read
         rowsWritten += counts.written
         chunks += source.table.chunks.count
@@ -101,12 +104,27 @@ struct ImportWorker: Sendable {
   }
 
   /// Streams one export table's chunks through its mapper into `COPY target FROM STDIN`.
+  ///
+  /// A platform table that already holds rows (the chain seeds some, such as storage
+  /// buckets) is merged: the rows go into a temporary table first, then into the table with
+  /// `ON CONFLICT` on its primary key updating the seeded row to the source's values.
   private func copy(
-    _ source: ImportPlan.Source, into table: QualifiedName, on connection: PGConnection, chunksBefore: Int
+    _ source: ImportPlan.Source, into table: QualifiedName, number: Int, on connection: PGConnection,
+    chunksBefore: Int
   ) throws -> (read: Int64, written: Int64) {
     let mapper = SwiftMappers.mapper(for: source.mapping).mapper
     let box = StreamBox(MappingStream(mapper: mapper))
-    let sql = mapper.mapping.copyInSQL
+    let columns = mapper.mapping.columns.map { QualifiedName.quote($0.name) }
+    let list = columns.joined(separator: ", ")
+    var sql = mapper.mapping.copyInSQL
+    let key = run.merging[table]
+    let staging = QualifiedName(schema: "pg_temp", name: "cutover_merge_\(number)")
+    if key != nil {
+      try connection.execute(
+        "CREATE TEMP TABLE \(QualifiedName.quote(staging.name)) (LIKE \(table.quoted)) ON COMMIT DROP",
+        doing: "making the staging table to merge \(table)")
+      sql = "COPY \(staging.quoted) (\(list)) FROM STDIN"
+    }
     var boundaries: [Boundary] = []
     let directory = run.options.directory
     do {
@@ -149,6 +167,15 @@ struct ImportWorker: Sendable {
       throw ImportError(
         .badChunk, "\(source.table.name): \(error)",
         nextStep: "run `cutover check-export`; export again if it confirms the damage")
+    }
+    if let key {
+      let keyColumns = Set(key.columns.map { QualifiedName.quote($0) })
+      let updates = columns.filter { !keyColumns.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }
+      try connection.execute(
+        """
+        INSERT INTO \(table.quoted) (\(list)) SELECT \(list) FROM \(staging.quoted)
+        ON CONFLICT ON CONSTRAINT \(QualifiedName.quote(key.name)) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", "))
+        """, doing: "merging the rows of \(source.table.name) into \(table), which already held rows")
     }
     return (box.stream.rowsRead, box.stream.rowsWritten)
   }

@@ -375,4 +375,105 @@ struct ImportTests {
     }
     try await target.drop()
   }
+
+  /// Exports `db` (small chunks) and writes a one-line mapping per table.
+  static func exportWithMappings(_ db: TestDatabase, tables: [String], label: String) async throws -> (
+    directory: URL, mappings: URL
+  ) {
+    let directory = scratchDirectory(label)
+    let mappings = scratchDirectory("\(label)-mappings")
+    try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
+    for table in tables {
+      try "source: \(table)\n".write(
+        to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
+    }
+    var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+    options.chunkSize = 4096
+    _ = try await Exporter(options: options).run(logger: logger)
+    return (directory, mappings)
+  }
+
+  @Test
+  func `orphans keep their foreign key NOT VALID and are named by table and key; values only when asked`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.parents (id int PRIMARY KEY);
+      CREATE TABLE app.items (id int PRIMARY KEY, parent int);
+      INSERT INTO app.parents SELECT generate_series(1, 20);
+      INSERT INTO app.items SELECT g, CASE WHEN g % 500 = 0 THEN 900 + g / 500 ELSE g % 20 + 1 END
+        FROM generate_series(1, 2000) g;
+      """)
+    let target = try await TestDatabase.create(label: "import orphans")
+    let (directory, mappings) = try await Self.exportWithMappings(
+      db, tables: ["app.parents", "app.items"], label: "orphans")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(
+        """
+        CREATE SCHEMA app;
+        CREATE TABLE app.parents (id int PRIMARY KEY);
+        CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents);
+        """)
+      let error = try await #require(throws: ImportError.self) {
+        _ = try await Importer(
+          options: try Self.importOptions(target, directory: directory, mappings: mappings)
+        ).run(logger: Self.logger)
+      }
+      #expect(error.code == .orphans)
+      #expect(error.exitStatus == .checkFailed)
+      #expect(
+        error.message.contains("app.items.items_parent_fkey: 4 rows reference keys missing from app.parents"))
+      #expect(!error.description.contains("(901)"))
+      #expect(error.description(showingValues: true).contains("(901)"))
+      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 2000)
+      let key = try await target.execute(
+        "SELECT convalidated FROM pg_constraint WHERE conname = 'items_parent_fkey'"
+      ).one()
+      #expect(try key.bool("convalidated") == false)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
+  @Test func `a mapping that does not fit the export's columns is refused before anything loads`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.items (id int PRIMARY KEY, label text, legacy_note text);
+      INSERT INTO app.items SELECT g, 'x', 'old' FROM generate_series(1, 100) g;
+      """)
+    let target = try await TestDatabase.create(label: "import misfit")
+    let (directory, mappings) = try await Self.exportWithMappings(db, tables: ["app.items"], label: "misfit")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(
+        "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);")
+      let outcome = try CutoverBinary.run([
+        "import", "--export-dir", directory.path, "--target", target.url, "--mappings", mappings.path,
+      ])
+      #expect(outcome.status == 2, "\(outcome.output)")
+      #expect(outcome.output.contains("legacy_note"), "\(outcome.output)")
+      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 0)
+      #expect(try Self.journalTables(directory, kind: "import_table_started", sinceLastStart: false).isEmpty)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
 }

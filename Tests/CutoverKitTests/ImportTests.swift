@@ -476,4 +476,71 @@ struct ImportTests {
     }
     try await target.drop()
   }
+
+  @Test func `an import started while the export runs loads each table once the export has sealed it`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = """
+      CREATE SCHEMA app;
+      CREATE TABLE app.parents (id int PRIMARY KEY, name text);
+      CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
+      CREATE INDEX items_label ON app.items (label);
+      """
+    try await db.runScript(
+      schema
+        + """
+        INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
+        INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
+        """)
+    let target = try await TestDatabase.create(label: "import live")
+    let directory = Self.scratchDirectory("live")
+    let mappings = Self.scratchDirectory("live-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
+      for table in ["app.parents", "app.items"] {
+        try "source: \(table)\n".write(
+          to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
+      }
+      var exportOptions = ExportOptions(
+        source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      exportOptions.chunkSize = 4096
+      exportOptions.jobs = 1
+      // The export holds its snapshot and directory for a while before it reads a table.
+      exportOptions.afterSnapshot = { _ in try await Task.sleep(for: .seconds(3)) }
+      let export = Task { try await Exporter(options: exportOptions).run(logger: Self.logger) }
+      let lock = directory.appendingPathComponent("export.lock").path
+      for _ in 0..<200 where !FileManager.default.fileExists(atPath: lock) {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      try await Task.sleep(for: .milliseconds(300))
+      #expect(try ExportManifest.read(directory: directory) == nil)
+      let summary = try await Importer(
+        options: try Self.importOptions(target, directory: directory, mappings: mappings)
+      ).run(logger: Self.logger)
+      _ = try await export.value
+      #expect(summary.tables.count == 2)
+      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 20000)
+      #expect(
+        try await target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
+          "back"))
+      // The import began before the export finished.
+      let kinds = try String(contentsOf: directory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+        .split(separator: "\n").map { line in
+          (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
+        }
+      let importStarted = try #require(kinds.firstIndex(of: "import_started"))
+      let exportFinished = try #require(kinds.firstIndex(of: "export_finished"))
+      #expect(importStarted < exportFinished)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
 }

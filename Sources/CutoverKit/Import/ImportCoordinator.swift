@@ -19,8 +19,20 @@ struct ImportCoordinator {
 
   func run() throws -> ImportSummary {
     let began = Date()
-    let directory = try ExportDirectory.lock(options.directory, shared: true)
-    let manifest = try Self.manifest(directory.url)
+    // A shared lock keeps an export from starting over in the directory while it is read. An
+    // export running in it holds the lock exclusively: then the chunks are taken from its
+    // journal as it seals them (`ExportFeed`).
+    var directoryLock: ExportDirectory?
+    do {
+      directoryLock = try ExportDirectory.lock(options.directory, shared: true)
+    } catch let error as ExportError where error.code == .busy {
+      if try ExportManifest.read(directory: options.directory) != nil { throw error }
+    }
+    let feed = try ExportFeed(directory: options.directory, live: directoryLock == nil, scheduler: scheduler)
+    if feed.live {
+      progress.notice(
+        "the export is still running: each table loads once the export has sealed all its chunks")
+    }
     let files = try MappingLoader(directory: options.mappings).load()
     let connection = try PGConnection(options.target, applicationName: "cutover import")
     return try cancellation.watching(connection) {
@@ -29,32 +41,16 @@ struct ImportCoordinator {
       try lock(connection)
       let catalog = try CatalogReader(scope: Self.scope).read(from: connection)
       let owned = try ownedTables(catalog, on: connection)
-      let plan = try ImportPlan(manifest: manifest, files: files, target: catalog, owned: owned)
-      let journal = try Journal(directory: directory.url)
-      let state = try ImportJournalState(entries: try Journal.read(directory: directory.url), target: target)
-      return try load(
-        plan, catalog: catalog, state: state, target: target, journal: journal, connection: connection,
-        began: began)
+      let plan = try ImportPlan(exported: feed.exported, files: files, target: catalog, owned: owned)
+      let journal = try Journal(directory: options.directory)
+      let state = try ImportJournalState(
+        entries: try Journal.read(directory: options.directory), target: target)
+      return try withExtendedLifetime(directoryLock) {
+        try load(
+          plan, catalog: catalog, feed: feed, state: state, target: target, journal: journal,
+          connection: connection, began: began)
+      }
     }
-  }
-
-  /// The manifest; or, when the export finished and its manifest is missing, the journal's
-  /// record of it.
-  static func manifest(_ directory: URL) throws -> ExportManifest {
-    if let manifest = try ExportManifest.read(directory: directory) { return manifest }
-    let state = try ExportJournalState(directory: directory)
-    guard state.started != nil else {
-      throw ImportError(
-        .unfinishedExport, "\(directory.path) holds no export (no manifest.json, no journal)",
-        nextStep: "pass the --export-dir that `cutover export` wrote")
-    }
-    guard state.finished != nil else {
-      throw ImportError(
-        .unfinishedExport,
-        "the export in \(directory.path) is not finished (its journal records no export_finished)",
-        nextStep: "let the export finish (or run it again into the same directory), then import")
-    }
-    return try state.manifest()
   }
 
   private func identify(_ connection: PGConnection) throws -> ImportTarget {
@@ -113,7 +109,7 @@ struct ImportCoordinator {
   }
 
   private func load(
-    _ plan: ImportPlan, catalog: Catalog, state: ImportJournalState, target: ImportTarget,
+    _ plan: ImportPlan, catalog: Catalog, feed: ExportFeed, state: ImportJournalState, target: ImportTarget,
     journal: Journal, connection: PGConnection, began: Date
   ) throws -> ImportSummary {
     let loadedBefore = options.resume ? state.loaded : [:]
@@ -180,7 +176,7 @@ struct ImportCoordinator {
       if let record = loadedBefore[unit.target] {
         results.loaded(
           ImportSummary.Table(
-            table: unit.target, sources: unit.sources.map(\.table.name), rowsRead: record.rowsRead,
+            table: unit.target, sources: unit.sources.map(\.name), rowsRead: record.rowsRead,
             rowsWritten: record.rowsWritten, resumed: true))
       }
     }
@@ -193,7 +189,7 @@ struct ImportCoordinator {
     let run = ImportRun(
       options: options, target: target, journal: journal, progress: progress, scheduler: scheduler,
       cancellation: cancellation, results: results, mayHoldRows: options.resume || options.truncate,
-      merging: merging,
+      merging: merging, feed: feed, catalog: catalog,
       partitioned: Set(catalog.tables.filter { $0.kind == .partitioned }.map(\.name)),
       sequences: Dictionary(grouping: plan.sequences, by: \.table).mapValues {
         $0.map { (column: $0.column, sequence: $0.sequence) }

@@ -8,10 +8,14 @@
 struct ImportPlan: Sendable {
   /// One export table and the mapping that turns its rows into target rows.
   struct Source: Sendable {
-    var table: ExportManifest.Table
+    var name: QualifiedName
+    var file: MappingFile
+    /// The table as exported; nil while a running export has not finished it (the load
+    /// waits for it and resolves the mapping then).
+    var table: ExportManifest.Table?
     /// The resolved mapping, before its Swift mapper (if any) is attached: each load makes
-    /// its mapper from it (`SwiftMappers.mapper(for:)`).
-    var mapping: TableMapping
+    /// its mapper from it (`SwiftMappers.mapper(for:)`). Nil with `table`.
+    var mapping: TableMapping?
   }
 
   /// One target table and what feeds it; loaded in one transaction.
@@ -19,8 +23,7 @@ struct ImportPlan: Sendable {
     var target: QualifiedName
     var sources: [Source]
     /// COPY text bytes of its chunks, to start the largest first.
-    var bytes: Int64 { sources.reduce(0) { $0 + $1.table.bytes } }
-    var rows: Int64 { sources.reduce(0) { $0 + $1.table.rows } }
+    var bytes: Int64 { sources.reduce(0) { $0 + ($1.table?.bytes ?? 0) } }
   }
 
   /// The units, in load order (level by level, largest first in a level).
@@ -34,56 +37,50 @@ struct ImportPlan: Sendable {
   /// Columns whose sequences are set past the column's maximum after loading.
   var sequences: [(table: QualifiedName, column: String, sequence: String)]
 
-  /// Resolves the mappings of the manifest's tables against the target catalog.
+  /// Resolves the mappings of the export's tables against the target catalog.
   ///
-  /// - Parameter owned: target tables the connecting role may drop indexes and keys of.
+  /// - Parameters:
+  ///   - exported: the export's tables in order, each as exported (nil while a running
+  ///     export has not finished it: its mapping is resolved when it is).
+  ///   - owned: target tables the connecting role may drop indexes and keys of.
   /// - Throws: `ImportError` (`.mapping`, exit 2) listing every table without a mapping
-  ///   file, whose mapping names a table or column the export or the target lacks, or two
-  ///   tables feeding one target whose mappings disagree.
-  init(manifest: ExportManifest, files: [MappingFile], target: Catalog, owned: Set<QualifiedName>) throws {
+  ///   file, or whose mapping names a table or column the export or the target lacks.
+  init(
+    exported: [(name: QualifiedName, table: ExportManifest.Table?)], files: [MappingFile], target: Catalog,
+    owned: Set<QualifiedName>
+  ) throws {
     let byTable = Dictionary(files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
     var problems: [String] = []
     var skipped: [(QualifiedName, String)] = []
     var units: [QualifiedName: Unit] = [:]
-    for table in manifest.tables {
-      guard let file = byTable[table.name] else {
+    for (name, table) in exported {
+      guard let file = byTable[name] else {
         problems.append(
-          "\(table.name): the export holds it but no mapping file names it (add mappings/\(table.name).yaml, or `skip:` it with a reason)"
+          "\(name): the export holds it but no mapping file names it (add mappings/\(name).yaml, or `skip:` it with a reason)"
         )
         continue
       }
       if let skip = file.skip {
-        skipped.append((table.name, skip.value))
+        skipped.append((name, skip.value))
         continue
       }
       guard let targetTable = target.table(file.target.value), targetTable.kind.holdsRows else {
-        problems.append("\(table.name) (\(file.path)): the target has no table \(file.target.value)")
+        problems.append("\(name) (\(file.path)): the target has no table \(file.target.value)")
         continue
       }
-      var findings: [MappingFinding] = []
-      let resolved = MappingResolver(source: target, target: target).resolve(
-        file, sourceTable: Self.sourceTable(table), targetTable: targetTable, findings: &findings)
-      // Types and enum labels are `plan`'s to check, against the source's real catalog; the
-      // manifest only names the types.
-      let blocking = findings.filter {
-        $0.severity == .problem && $0.kind != .lossyType && $0.kind != .enumLabel
-      }
-      problems += blocking.map { "\(table.name): \($0.place.map { "\($0): " } ?? "")\($0.message)" }
-      guard let resolved, blocking.isEmpty else { continue }
-      if let finding = SwiftMappers.mapper(for: resolved).finding {
-        problems.append("\(table.name): \(finding.message)")
-        continue
+      var mapping: TableMapping?
+      if let table {
+        switch Self.resolve(file, table: table, into: targetTable, catalog: target) {
+        case .success(let resolved): mapping = resolved
+        case .failure(let found):
+          problems += found.lines
+          continue
+        }
       }
       units[targetTable.name, default: Unit(target: targetTable.name, sources: [])].sources.append(
-        Source(table: table, mapping: resolved))
+        Source(name: name, file: file, table: table, mapping: mapping))
     }
-    guard problems.isEmpty else {
-      throw ImportError(
-        .mapping,
-        "the mappings do not fit this export and target:\n  - " + problems.joined(separator: "\n  - "),
-        nextStep:
-          "run `cutover plan` against the source and this target, fix what it reports, then import again")
-    }
+    guard problems.isEmpty else { throw Self.mappingError(problems) }
     let tables = target.loadableTables.filter { units[$0.name] != nil }
     let graph = DependencyGraph(tables: tables, catalog: target)
     var parents: [QualifiedName: Set<QualifiedName>] = [:]
@@ -129,6 +126,40 @@ struct ImportPlan: Sendable {
     }
     self.deferred = deferred
     self.sequences = sequences
+  }
+
+  /// Problems found resolving a mapping, one line each.
+  struct Problems: Error {
+    var lines: [String]
+  }
+
+  /// Resolves `file` for `table` as exported (its columns stand in for the source catalog).
+  static func resolve(
+    _ file: MappingFile, table: ExportManifest.Table, into targetTable: CatalogTable, catalog: Catalog
+  ) -> Result<TableMapping, Problems> {
+    var findings: [MappingFinding] = []
+    let resolved = MappingResolver(source: catalog, target: catalog).resolve(
+      file, sourceTable: sourceTable(table), targetTable: targetTable, findings: &findings)
+    // Types and enum labels are `plan`'s to check, against the source's real catalog; the
+    // manifest only names the types.
+    let blocking = findings.filter {
+      $0.severity == .problem && $0.kind != .lossyType && $0.kind != .enumLabel
+    }
+    var problems = blocking.map { "\(table.name): \($0.place.map { "\($0): " } ?? "")\($0.message)" }
+    if let resolved, let finding = SwiftMappers.mapper(for: resolved).finding {
+      problems.append("\(table.name): \(finding.message)")
+    }
+    guard let resolved, problems.isEmpty else { return .failure(Problems(lines: problems)) }
+    return .success(resolved)
+  }
+
+  /// The error for mapping problems.
+  static func mappingError(_ problems: [String]) -> ImportError {
+    ImportError(
+      .mapping,
+      "the mappings do not fit this export and target:\n  - " + problems.joined(separator: "\n  - "),
+      nextStep:
+        "run `cutover plan` against the source and this target, fix what it reports, then import again")
   }
 
   /// The export's table as a catalog table: its exported columns, named and typed as the

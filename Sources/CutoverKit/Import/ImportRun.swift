@@ -17,6 +17,10 @@ struct ImportRun: Sendable {
   /// Platform tables that held rows at the start (the chain seeded them), with the primary
   /// key the source's rows are merged on.
   var merging: [QualifiedName: CatalogKey]
+  /// Where each table's chunks are found (the manifest, or a running export's journal).
+  var feed: ExportFeed
+  /// The target's catalog as the import began.
+  var catalog: Catalog
   /// Target tables that are partitioned (no `ONLY`).
   var partitioned: Set<QualifiedName>
   /// Per table, the columns whose sequences are set past their maximum.

@@ -56,12 +56,36 @@ struct ImportWorker: Sendable {
     init(_ stream: consuming MappingStream) { self.stream = stream }
   }
 
+  /// A source ready to load: the table as exported and its resolved mapping.
+  private struct Ready {
+    var name: QualifiedName
+    var table: ExportManifest.Table
+    var mapping: TableMapping
+  }
+
+  /// The unit's sources as exported, waiting for a running export to finish them.
+  private func ready(_ unit: ImportPlan.Unit) throws -> [Ready] {
+    try unit.sources.map { source in
+      if let table = source.table, let mapping = source.mapping {
+        return Ready(name: source.name, table: table, mapping: mapping)
+      }
+      let table = try run.feed.waitFor(source.name)
+      guard let targetTable = run.catalog.table(unit.target) else {
+        throw ImportPlan.mappingError(["\(source.name): the target has no table \(unit.target)"])
+      }
+      switch ImportPlan.resolve(source.file, table: table, into: targetTable, catalog: run.catalog) {
+      case .success(let mapping): return Ready(name: source.name, table: table, mapping: mapping)
+      case .failure(let problems): throw ImportPlan.mappingError(problems.lines)
+      }
+    }
+  }
+
   private func load(_ unit: ImportPlan.Unit, on connection: PGConnection) throws {
+    let sources = try ready(unit)
     let began = Date()
     let table = unit.target
     try run.journal.append(
-      ImportJournalRecord.TableStarted(
-        target: run.target, table: table, sources: unit.sources.map(\.table.name)))
+      ImportJournalRecord.TableStarted(target: run.target, table: table, sources: sources.map(\.name)))
     run.progress.started(table)
     var rowsRead: Int64 = 0
     var rowsWritten: Int64 = 0
@@ -79,7 +103,7 @@ struct ImportWorker: Sendable {
             "TRUNCATE \(only)\(table.quoted)", doing: "emptying \(table) before its load")
         }
       }
-      for (number, source) in unit.sources.enumerated() {
+      for (number, source) in sources.enumerated() {
         let counts = try copy(source, into: table, number: number, on: connection, chunksBefore: chunks)
         rowsRead += counts.read
         rowsWritten += counts.written
@@ -97,7 +121,7 @@ struct ImportWorker: Sendable {
         seconds: Date().timeIntervalSince(began)))
     run.results.loaded(
       ImportSummary.Table(
-        table: table, sources: unit.sources.map(\.table.name), rowsRead: rowsRead, rowsWritten: rowsWritten,
+        table: table, sources: sources.map(\.name), rowsRead: rowsRead, rowsWritten: rowsWritten,
         resumed: false))
     run.progress.loaded(table)
     logger.debug("table loaded", metadata: ["table": "\(table)", "rows": "\(rowsWritten)"])
@@ -109,7 +133,7 @@ struct ImportWorker: Sendable {
   /// buckets) is merged: the rows go into a temporary table first, then into the table with
   /// `ON CONFLICT` on its primary key updating the seeded row to the source's values.
   private func copy(
-    _ source: ImportPlan.Source, into table: QualifiedName, number: Int, on connection: PGConnection,
+    _ source: Ready, into table: QualifiedName, number: Int, on connection: PGConnection,
     chunksBefore: Int
   ) throws -> (read: Int64, written: Int64) {
     let mapper = SwiftMappers.mapper(for: source.mapping).mapper
@@ -143,7 +167,7 @@ struct ImportWorker: Sendable {
           } catch let error as ChunkError {
             throw ImportError(
               .badChunk,
-              "\(source.table.name): chunk \(chunk.index) (\(chunk.file)) cannot be loaded: \(error.description)",
+              "\(source.name): chunk \(chunk.index) (\(chunk.file)) cannot be loaded: \(error.description)",
               nextStep:
                 "run `cutover check-export --export-dir \(directory.path)` to see every damaged chunk; restore them or export again, then import again (the table's load was rolled back)"
             )
@@ -151,7 +175,7 @@ struct ImportWorker: Sendable {
           guard read.rows == chunk.rows, read.bytes == chunk.bytes else {
             throw ImportError(
               .badChunk,
-              "\(source.table.name): chunk \(chunk.index) (\(chunk.file)) holds \(read.rows) rows and \(read.bytes) bytes, the manifest says \(chunk.rows) and \(chunk.bytes)",
+              "\(source.name): chunk \(chunk.index) (\(chunk.file)) holds \(read.rows) rows and \(read.bytes) bytes, the manifest says \(chunk.rows) and \(chunk.bytes)",
               nextStep: "run `cutover check-export`; export again if it confirms the damage")
           }
           run.progress.advanced(table, rows: box.stream.rowsWritten - writtenBefore, bytes: read.bytes)
@@ -165,7 +189,7 @@ struct ImportWorker: Sendable {
       throw rejected(error, table: table, source: source, boundaries: boundaries)
     } catch let error as MappingStreamError {
       throw ImportError(
-        .badChunk, "\(source.table.name): \(error)",
+        .badChunk, "\(source.name): \(error)",
         nextStep: "run `cutover check-export`; export again if it confirms the damage")
     }
     if let key {
@@ -175,21 +199,21 @@ struct ImportWorker: Sendable {
         """
         INSERT INTO \(table.quoted) (\(list)) SELECT \(list) FROM \(staging.quoted)
         ON CONFLICT ON CONSTRAINT \(QualifiedName.quote(key.name)) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", "))
-        """, doing: "merging the rows of \(source.table.name) into \(table), which already held rows")
+        """, doing: "merging the rows of \(source.name) into \(table), which already held rows")
     }
     return (box.stream.rowsRead, box.stream.rowsWritten)
   }
 
   /// The server's rejection of a row, said as table, chunk and row.
   private func rejected(
-    _ error: PostgresError, table: QualifiedName, source: ImportPlan.Source, boundaries: [Boundary]
+    _ error: PostgresError, table: QualifiedName, source: Ready, boundaries: [Boundary]
   ) -> ImportError {
     guard let line = Self.copyLine(error.context),
       let boundary = boundaries.last(where: { $0.firstLine <= line })
     else {
       return ImportError(
         .rejectedRow,
-        "the target refused the rows of \(source.table.name) for \(table); the table's load was rolled back",
+        "the target refused the rows of \(source.name) for \(table); the table's load was rolled back",
         nextStep:
           "fix what the server says (mapping or target schema), then run the import again with --resume",
         serverError: error)
@@ -199,9 +223,9 @@ struct ImportWorker: Sendable {
     let column = Self.copyColumn(error.context).map { ", column \($0)" } ?? ""
     return ImportError(
       .rejectedRow,
-      "the target rejected row \(row)\(filtered) of chunk \(boundary.chunk.index) (\(boundary.chunk.file)) of \(source.table.name)\(column), loading \(table): \(error.message); nothing of \(table) was committed",
+      "the target rejected row \(row)\(filtered) of chunk \(boundary.chunk.index) (\(boundary.chunk.file)) of \(source.name)\(column), loading \(table): \(error.message); nothing of \(table) was committed",
       nextStep:
-        "fix the row's mapping (mappings/\(source.table.name).yaml) or the source row, then run the import again with --resume (tables already loaded are kept)",
+        "fix the row's mapping (mappings/\(source.name).yaml) or the source row, then run the import again with --resume (tables already loaded are kept)",
       serverError: error)
   }
 

@@ -13,8 +13,9 @@ struct ImportPlan: Sendable {
     /// The table as exported; nil while a running export has not finished it (the load
     /// waits for it and resolves the mapping then).
     var table: ExportManifest.Table?
-    /// The resolved mapping, before its Swift mapper (if any) is attached: each load makes
-    /// its mapper from it (`SwiftMappers.mapper(for:)`). Nil with `table`.
+    /// The resolved mapping, before any Swift mapper is attached; nil with `table`.
+    ///
+    /// Each load makes its mapper from it (`SwiftMappers.mapper(for:)`).
     var mapping: TableMapping?
   }
 

@@ -136,7 +136,10 @@ struct ImportCoordinator {
         "merging the source's rows into \(merging.keys.sorted().map(\.description).joined(separator: ", ")), which already hold rows the chain made (on their primary key)"
       )
     }
-    if !options.resume && !options.truncate {
+    // --resume empties only tables an earlier run of this import began to load (a crash
+    // between its commit and its journal record); rows it did not write need --truncate.
+    if options.resume { holding.removeAll { state.started.contains($0) } }
+    if !options.truncate {
       if !holding.isEmpty {
         if !owedMissing.isEmpty {
           progress.notice(
@@ -146,9 +149,11 @@ struct ImportCoordinator {
         let names = holding.prefix(5).map(\.description).joined(separator: ", ")
         throw ImportError(
           .notEmpty,
-          "the target \(options.target) already holds rows in \(holding.count) of the tables to load (\(names)\(holding.count > 5 ? ", …" : ""))",
-          nextStep:
-            "--resume continues an interrupted import into it (skipping the tables it loaded); --truncate empties those tables and loads them again"
+          "the target \(options.target) already holds rows in \(holding.count) of the tables to load (\(names)\(holding.count > 5 ? ", …" : ""))"
+            + (options.resume ? ", rows no import from this export directory wrote" : ""),
+          nextStep: options.resume
+            ? "check that --target is the database this import began to load; --truncate empties those tables and loads them again"
+            : "--resume continues an interrupted import into it (skipping the tables it loaded); --truncate empties those tables and loads them again"
         )
       }
     }

@@ -12,7 +12,7 @@ public struct ImportError: CutoverFailure, Sendable {
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String, Sendable {
       case usage, notEmpty, busy, unfinishedExport, mapping, badChunk, rejectedRow, orphans,
-        objectsDiffer, foreignTarget, io, inconsistent, cancelled
+        objectsDiffer, io, inconsistent, cancelled
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -35,8 +35,6 @@ public struct ImportError: CutoverFailure, Sendable {
     public static let orphans = Code(.orphans)
     /// An index or constraint did not come back with the definition the chain gave it.
     public static let objectsDiffer = Code(.objectsDiffer)
-    /// `--resume` against another target than the import it would resume.
-    public static let foreignTarget = Code(.foreignTarget)
     /// The export directory cannot be read.
     public static let io = Code(.io)
     /// The import's own records disagree (a row count).
@@ -70,7 +68,7 @@ public struct ImportError: CutoverFailure, Sendable {
 
   public var exitStatus: ExitStatus {
     switch code {
-    case .usage, .notEmpty, .busy, .unfinishedExport, .mapping, .foreignTarget: .usage
+    case .usage, .notEmpty, .busy, .unfinishedExport, .mapping: .usage
     case .badChunk, .orphans, .objectsDiffer: .checkFailed
     default: .ioFailure
     }

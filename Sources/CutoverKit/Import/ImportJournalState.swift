@@ -10,6 +10,8 @@ public struct ImportJournalState: Sendable {
   public let target: ImportTarget
   /// The last `import_started` record for the target.
   public private(set) var lastStarted: ImportJournalRecord.ImportStarted?
+  /// Tables whose load began since the last fresh start (committed or not).
+  public private(set) var started: Set<QualifiedName> = []
   /// Tables whose load committed since the last fresh start, with their records.
   public private(set) var loaded: [QualifiedName: ImportJournalRecord.TableLoaded] = [:]
   /// Indexes and foreign keys dropped and not yet proven back, by kind, table and name.
@@ -26,13 +28,19 @@ public struct ImportJournalState: Sendable {
         guard record.target.isSame(as: target) else { continue }
         lastStarted = record
         finished = false
-        if !record.resume { loaded = [:] }
+        if !record.resume {
+          loaded = [:]
+          started = []
+        }
       } else if let record = try entry.decode(ImportJournalRecord.ObjectsRecorded.self) {
         guard record.target.isSame(as: target) else { continue }
         for object in record.objects {
           owed.removeAll { $0.kind == object.kind && $0.table == object.table && $0.name == object.name }
           owed.append(object)
         }
+      } else if let record = try entry.decode(ImportJournalRecord.TableStarted.self) {
+        guard record.target.isSame(as: target) else { continue }
+        started.insert(record.table)
       } else if let record = try entry.decode(ImportJournalRecord.TableLoaded.self) {
         guard record.target.isSame(as: target) else { continue }
         loaded[record.table] = record

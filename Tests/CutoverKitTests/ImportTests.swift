@@ -543,4 +543,42 @@ struct ImportTests {
     }
     try await target.drop()
   }
+
+  @Test func `a partitioned table loads through its parent and its index comes back on every partition`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = """
+      CREATE SCHEMA app;
+      CREATE TABLE app.events (id int NOT NULL, at date NOT NULL, note text) PARTITION BY RANGE (at);
+      CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      CREATE TABLE app.events_2026 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      CREATE INDEX events_at_note ON app.events (at, note);
+      """
+    try await db.runScript(
+      schema
+        + "INSERT INTO app.events SELECT g, date '2025-06-01' + (g % 400), 'n' || g FROM generate_series(1, 3000) g;"
+    )
+    let target = try await TestDatabase.create(label: "import partitioned")
+    let (directory, mappings) = try await Self.exportWithMappings(
+      db, tables: ["app.events"], label: "partitioned")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      let before = try await Self.objects(target)
+      let summary = try await Importer(
+        options: try Self.importOptions(target, directory: directory, mappings: mappings)
+      ).run(logger: Self.logger)
+      #expect(summary.indexesRebuilt == 1)
+      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.events").one().int("n") == 3000)
+      #expect(try await Self.objects(target) == before)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
 }

@@ -352,7 +352,7 @@ struct ImportCoordinator {
     _ objects: [DeferredObject], target: ImportTarget, journal: Journal, connection: PGConnection
   ) throws {
     for object in objects where object.kind == .index {
-      try connection.execute(object.definition, doing: "putting back \(object)")
+      try connection.execute(object.createIndexSQL, doing: "putting back \(object)")
     }
     for object in objects where object.kind == .foreignKey {
       try connection.execute(

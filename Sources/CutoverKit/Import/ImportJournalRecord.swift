@@ -94,6 +94,14 @@ public struct DeferredObject: Codable, Sendable, Hashable, CustomStringConvertib
   /// For a foreign key: the table it references (re-created once both are loaded).
   public var referenced: QualifiedName?
 
+  /// The statement that re-creates it: an index's definition, except that a partitioned
+  /// table's (`CREATE INDEX … ON ONLY …`) is created on the whole tree again, since dropping
+  /// it dropped its partitions' indexes too.
+  var createIndexSQL: String {
+    guard let range = definition.range(of: " ON ONLY ") else { return definition }
+    return definition.replacingCharacters(in: range, with: " ON ")
+  }
+
   /// Kind, table and name: what identifies it across runs.
   public var key: String { "\(kind.rawValue) \(table.quoted) \(QualifiedName.quote(name))" }
 

@@ -245,7 +245,7 @@ struct ImportWorker: Sendable {
   // MARK: Indexes and keys
 
   private func createIndex(_ object: DeferredObject, on connection: PGConnection) throws {
-    try connection.execute(object.definition, doing: "re-creating \(object)")
+    try connection.execute(object.createIndexSQL, doing: "re-creating \(object)")
     run.progress.objectDone()
     run.options.faultHook?(.indexRebuilt(object.name))
   }

@@ -41,7 +41,9 @@ struct ImportCoordinator {
       try lock(connection)
       let catalog = try CatalogReader(scope: Self.scope).read(from: connection)
       let owned = try ownedTables(catalog, on: connection)
-      let plan = try ImportPlan(exported: feed.exported, files: files, target: catalog, owned: owned)
+      let referenceable = try referenceableTables(catalog, on: connection)
+      let plan = try ImportPlan(
+        exported: feed.exported, files: files, target: catalog, owned: owned, referenceable: referenceable)
       let journal = try Journal(directory: options.directory)
       let state = try ImportJournalState(
         entries: try Journal.read(directory: options.directory), target: target)
@@ -106,6 +108,22 @@ struct ImportCoordinator {
     }
     return Set(
       catalog.tables.filter { owners[$0.owner] == true && creatable[$0.name.schema] == true }.map(\.name))
+  }
+
+  /// The tables foreign keys reference that the role may reference again (`REFERENCES`).
+  private func referenceableTables(_ catalog: Catalog, on connection: PGConnection) throws -> Set<
+    QualifiedName
+  > {
+    var tables: Set<QualifiedName> = []
+    for name in Set(catalog.tables.flatMap { $0.foreignKeys.map(\.referenced) }) {
+      if try connection.execute(
+        "SELECT coalesce(has_table_privilege(to_regclass($1), 'REFERENCES'), false) AS may", [name.quoted],
+        doing: "checking whether the target role may reference \(name)"
+      ).one().bool("may") {
+        tables.insert(name)
+      }
+    }
+    return tables
   }
 
   private func load(

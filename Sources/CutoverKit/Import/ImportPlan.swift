@@ -44,11 +44,12 @@ struct ImportPlan: Sendable {
   ///   - exported: the export's tables in order, each as exported (nil while a running
   ///     export has not finished it: its mapping is resolved when it is).
   ///   - owned: target tables the connecting role may drop indexes and keys of.
+  ///   - referenceable: tables the role may reference in a foreign key it re-creates.
   /// - Throws: `ImportError` (`.mapping`, exit 2) listing every table without a mapping
   ///   file, or whose mapping names a table or column the export or the target lacks.
   init(
     exported: [(name: QualifiedName, table: ExportManifest.Table?)], files: [MappingFile], target: Catalog,
-    owned: Set<QualifiedName>
+    owned: Set<QualifiedName>, referenceable: Set<QualifiedName>
   ) throws {
     let byTable = Dictionary(files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
     var problems: [String] = []
@@ -95,14 +96,16 @@ struct ImportPlan: Sendable {
     var deferred: [DeferredObject] = []
     var sequences: [(QualifiedName, String, String)] = []
     let loaded = Set(self.units.map(\.target))
-    let droppedKeys = tables.filter { owned.contains($0.name) }.flatMap { table in
-      table.foreignKeys.map { (table: table.name, key: $0) }
+    // A key is dropped only where its table is ours to alter and the role may reference its
+    // parent again (REFERENCES): one it could not re-create stays in place.
+    let droppable = { (table: QualifiedName, key: CatalogForeignKey) in
+      owned.contains(table) && loaded.contains(table) && referenceable.contains(key.referenced)
     }
-    // A foreign key kept in place (its table is not ours to alter) needs the unique index it
-    // points at: such an index stays.
-    let keptKeys = target.tables.flatMap { table in
-      table.foreignKeys.filter { _ in !(owned.contains(table.name) && loaded.contains(table.name)) }
+    let droppedKeys = tables.flatMap { table in
+      table.foreignKeys.filter { droppable(table.name, $0) }.map { (table: table.name, key: $0) }
     }
+    // A foreign key kept in place needs the unique index it points at: such an index stays.
+    let keptKeys = target.tables.flatMap { table in table.foreignKeys.filter { !droppable(table.name, $0) } }
     for table in tables {
       for column in table.copiedColumns {
         if let sequence = column.ownedSequence {

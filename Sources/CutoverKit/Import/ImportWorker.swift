@@ -138,6 +138,10 @@ struct ImportWorker: Sendable {
   ) throws -> (read: Int64, written: Int64) {
     let mapper = SwiftMappers.mapper(for: source.mapping).mapper
     let box = StreamBox(MappingStream(mapper: mapper))
+    // A mapping that changes nothing (every target column is the source column at the same
+    // place, as is) passes the COPY text through untouched; the server checks its shape.
+    let passThrough = Self.isPassThrough(mapper.mapping)
+    var passed: Int64 = 0
     let columns = mapper.mapping.columns.map { QualifiedName.quote($0.name) }
     let list = columns.joined(separator: ", ")
     var sql = mapper.mapping.copyInSQL
@@ -157,12 +161,16 @@ struct ImportWorker: Sendable {
           if run.scheduler.isStopped {
             throw ImportError(.cancelled, "the import stopped while loading \(table)")
           }
-          boundaries.append(Boundary(chunk: chunk, firstLine: box.stream.rowsWritten + 1))
-          let writtenBefore = box.stream.rowsWritten
+          let writtenBefore = passThrough ? passed : box.stream.rowsWritten
+          boundaries.append(Boundary(chunk: chunk, firstLine: writtenBefore + 1))
           let read: ChunkRecord
           do {
             read = try ChunkReader(directory: directory, chunk: chunk).forEachBuffer { buffer in
-              try box.stream.feed(buffer) { try writer.write($0) }
+              if passThrough {
+                try writer.write(buffer)
+              } else {
+                try box.stream.feed(buffer) { try writer.write($0) }
+              }
             }
           } catch let error as ChunkError {
             throw ImportError(
@@ -178,12 +186,14 @@ struct ImportWorker: Sendable {
               "\(source.name): chunk \(chunk.index) (\(chunk.file)) holds \(read.rows) rows and \(read.bytes) bytes, the manifest says \(chunk.rows) and \(chunk.bytes)",
               nextStep: "run `cutover check-export`; export again if it confirms the damage")
           }
-          run.progress.advanced(table, rows: box.stream.rowsWritten - writtenBefore, bytes: read.bytes)
+          if passThrough { passed += read.rows }
+          let written = passThrough ? passed : box.stream.rowsWritten
+          run.progress.advanced(table, rows: written - writtenBefore, bytes: read.bytes)
           if chunksBefore + offset == 0 || offset == source.table.chunks.count / 2 {
             run.options.faultHook?(.midTable(table))
           }
         }
-        try box.stream.finish { try writer.write($0) }
+        if !passThrough { try box.stream.finish { try writer.write($0) } }
       }
     } catch let error as PostgresError where error.code == .server && !run.scheduler.isStopped {
       throw rejected(error, table: table, source: source, boundaries: boundaries)
@@ -201,7 +211,18 @@ struct ImportWorker: Sendable {
         ON CONFLICT ON CONSTRAINT \(QualifiedName.quote(key.name)) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", "))
         """, doing: "merging the rows of \(source.name) into \(table), which already held rows")
     }
-    return (box.stream.rowsRead, box.stream.rowsWritten)
+    return passThrough ? (passed, passed) : (box.stream.rowsRead, box.stream.rowsWritten)
+  }
+
+  /// Whether `mapping` writes every source column, as is, in the source's order.
+  static func isPassThrough(_ mapping: TableMapping) -> Bool {
+    guard mapping.filter == nil, mapping.swiftMapper == nil,
+      mapping.columns.count == mapping.sourceColumns.count
+    else { return false }
+    return mapping.columns.enumerated().allSatisfy { position, column in
+      if case .source(let index, let labels) = column.output { return index == position && labels.isEmpty }
+      return false
+    }
   }
 
   /// The server's rejection of a row, said as table, chunk and row.

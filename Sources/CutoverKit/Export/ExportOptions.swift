@@ -23,6 +23,13 @@ public struct ExportOptions: Sendable {
   public var snapshot: String?
   /// Seconds to wait for each table's `ACCESS SHARE` lock before refusing to start.
   public var lockTimeout: Int = 30
+  /// Tables larger than this (bytes on disk, from page counts) are read in parts by several
+  /// workers at once (`TableSplitter`).
+  public var splitTablesLargerThan: Int64 = 1 << 30
+  /// Refuse to start when the free space near `directory` is below the estimated export size.
+  public var diskCheck = true
+  /// A test hook: fails a chosen chunk write with `ENOSPC`.
+  public var writeFault: ChunkWriteFault?
   /// Called once the snapshot is taken, before any table is read (tests compare with it).
   public var afterSnapshot: (@Sendable (String) async throws -> Void)?
 
@@ -50,6 +57,11 @@ public struct ExportOptions: Sendable {
       throw ExportError(
         .usage, "--lock-timeout \(lockTimeout) is out of range",
         nextStep: "use 1 to 86400 seconds (default 30)")
+    }
+    guard splitTablesLargerThan >= 8192 else {
+      throw ExportError(
+        .usage, "--split-tables-larger-than \(splitTablesLargerThan) is out of range",
+        nextStep: "use 8KiB or more (default 1GiB)")
     }
     try selection.validate()
   }

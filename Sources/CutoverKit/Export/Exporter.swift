@@ -42,6 +42,7 @@ public struct Exporter: Sendable {
     let directory = try ExportDirectory.lock(options.directory)
     let selection = options.selection
     let lockTimeout = options.lockTimeout
+    let splitter = TableSplitter(threshold: options.splitTablesLargerThan, jobs: options.jobs)
     do {
       return try await withQueryCancellation { cancellation in
         try await SnapshotHolder.withSnapshot(
@@ -50,7 +51,8 @@ public struct Exporter: Sendable {
             let source = try Self.identify(connection, snapshot: snapshot, started: began)
             let plans = try selection.plan(on: connection)
             try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
-            return Inspection(source: source, plans: plans)
+            let split = try plans.map { try splitter.split($0, on: connection) }
+            return Inspection(source: source, plans: split)
           },
           body: { inspection in
             try await export(
@@ -72,11 +74,12 @@ public struct Exporter: Sendable {
     began: Date, logger: Logger, progress: ExportProgress
   ) async throws -> ExportSummary {
     let source = inspection.source
-    let plans = inspection.plans
+    var plans = inspection.plans
     let options = self.options
+    let planned = plans
     let preparation = try await onDedicatedThread(named: "export-prepare") {
       try DirectoryPreparation(options: options, directory: directory, progress: progress, logger: logger)
-        .prepare(for: source, plans: plans)
+        .prepare(for: source, plans: planned)
     }
     logger.debug(
       "export planned",
@@ -87,11 +90,39 @@ public struct Exporter: Sendable {
         seconds: Date().timeIntervalSince(began))
     }
     if let afterSnapshot = options.afterSnapshot { try await afterSnapshot(source.snapshot) }
-    let journal = try Journal(directory: directory.url)
-    try journal.append(ExportJournalRecord.ExportStarted(source: source, tables: plans.map(\.name)))
     let state: DirectoryPreparation.Resume
-    if case .resume(let kept) = preparation { state = kept } else { state = .init(finished: [], chunks: [:]) }
-    let todo = plans.filter { !state.finished.contains($0.name) }
+    if case .resume(let kept) = preparation {
+      state = kept
+      // The parts are those the interrupted attempt journaled (page counts and key samples
+      // are not part of the snapshot, so planning them again could differ).
+      let journaled = Dictionary(
+        kept.splits.map { ($0.table, $0.parts) }, uniquingKeysWith: { first, _ in first })
+      for index in plans.indices { plans[index].parts = journaled[plans[index].name] ?? [] }
+    } else {
+      state = .init(finished: [], finishedSequences: [], chunks: [:], splits: [])
+    }
+    let splits = plans.filter { !$0.parts.isEmpty }.map {
+      ExportJournalRecord.Split(table: $0.name, copyQuery: $0.copyQuery, parts: $0.parts)
+    }
+    for split in splits {
+      progress.notice(
+        "\(split.table) is read in \(split.parts.count) parts by \(split.parts[0].method.rawValue) ranges")
+    }
+    let journal = try Journal(directory: directory.url)
+    try journal.append(
+      ExportJournalRecord.ExportStarted(
+        source: source, tables: plans.map(\.name), splits: splits.isEmpty ? nil : splits))
+    var todo: [TableQueue.Task] = []
+    for plan in plans where !state.finished.contains(plan.name) {
+      if plan.parts.isEmpty {
+        todo.append(TableQueue.Task(plan: plan, part: nil))
+      } else {
+        for part in plan.parts
+        where !state.finishedSequences.contains(ChunkSequence(table: plan.name, part: part.number)) {
+          todo.append(TableQueue.Task(plan: plan, part: part))
+        }
+      }
+    }
     progress.planned(plans)
     for plan in plans where state.finished.contains(plan.name) {
       progress.finished(plan.name)
@@ -126,13 +157,13 @@ public struct Exporter: Sendable {
 
   /// The worker pool: never more than `jobs` threads; the first real failure stops all.
   private func runWorkers(
-    _ plans: [TablePlan], snapshot: String, kept: [QualifiedName: [ChunkRecord]],
+    _ tasks: [TableQueue.Task], snapshot: String, kept: [ChunkSequence: [ChunkRecord]],
     journal: Journal, cancellation: QueryCancellation, progress: ExportProgress, logger: Logger
   ) async throws {
-    guard !plans.isEmpty else { return }
-    let queue = TableQueue(plans)
+    guard !tasks.isEmpty else { return }
+    let queue = TableQueue(tasks)
     let stop = StopSignal()
-    let workers = min(options.jobs, plans.count)
+    let workers = min(options.jobs, tasks.count)
     let zstdWorkers = ZstdEncoder.helpfulWorkers(
       level: options.level, chunkSize: options.chunkSize, jobs: options.jobs)
     let options = self.options

@@ -27,6 +27,15 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("COPY text per chunk, e.g. 64MiB, 512KiB, 1GiB.", valueName: "size"))
   var chunkSize = "64MiB"
 
+  @Option(
+    help: ArgumentHelp(
+      "Read tables larger than this on disk in parts (key or ctid ranges), several workers at once.",
+      valueName: "size"))
+  var splitTablesLargerThan = "1GiB"
+
+  @Flag(help: "Start even when the free space near --export-dir is below the estimated export size.")
+  var noDiskCheck = false
+
   @Option(help: "zstd level (1-19).")
   var level = 3
 
@@ -59,6 +68,10 @@ struct ExportCommand: AsyncParsableCommand {
     if Self.bytes(chunkSize) == nil {
       throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
     }
+    if Self.bytes(splitTablesLargerThan) == nil {
+      throw ValidationError(
+        "--split-tables-larger-than \(splitTablesLargerThan) is not a size: write it like 1GiB or 512MiB")
+    }
   }
 
   func run() async throws {
@@ -68,6 +81,8 @@ struct ExportCommand: AsyncParsableCommand {
     var options = ExportOptions(source: try source.connectionTarget(), directory: directory.url)
     options.jobs = jobs
     options.chunkSize = chunkBytes
+    options.splitTablesLargerThan = Int64(Self.bytes(splitTablesLargerThan) ?? 1 << 30)
+    options.diskCheck = !noDiskCheck
     options.level = level
     options.selection = ExportTableSelection(only: Self.list(tables), exclude: Self.list(exclude))
     options.force = force

@@ -11,7 +11,7 @@ public struct ExportError: CutoverFailure, Sendable {
     private enum Base: String, Sendable {
       case usage, unknownTables, emptySelection, foreignExport, existingExport, busy, notAnExport,
         unrecognizedDirectory, damagedManifest, locked, changedDuringStart, io, source,
-        inconsistent, cancelled
+        inconsistent, cancelled, diskSpace
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -47,6 +47,8 @@ public struct ExportError: CutoverFailure, Sendable {
     public static let inconsistent = Code(.inconsistent)
     /// The export was stopped (another worker failed, or the operator interrupted it).
     public static let cancelled = Code(.cancelled)
+    /// The free space near the export directory is below the export's estimated size.
+    public static let diskSpace = Code(.diskSpace)
 
     public var description: String { base.rawValue }
   }

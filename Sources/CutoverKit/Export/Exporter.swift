@@ -108,6 +108,19 @@ public struct Exporter: Sendable {
       progress.notice(
         "\(split.table) is read in \(split.parts.count) parts by \(split.parts[0].method.rawValue) ranges")
     }
+    let estimate = ExportSizeEstimate(
+      plans: plans.filter { !state.finished.contains($0.name) }, jobs: options.jobs,
+      chunkSize: options.chunkSize,
+      directory: directory.url)
+    progress.notice(estimate.text)
+    if options.diskCheck && !estimate.fits {
+      throw ExportError(
+        .diskSpace,
+        "not enough free disk near \(directory.url.path): the export needs about \(ByteCount(estimate.bytes)), \(ByteCount(estimate.available ?? 0)) is free",
+        nextStep:
+          "free at least \(ByteCount(estimate.bytes - (estimate.available ?? 0))) there or choose an --export-dir on a larger disk (--no-disk-check starts anyway)"
+      )
+    }
     let journal = try Journal(directory: directory.url)
     try journal.append(
       ExportJournalRecord.ExportStarted(
@@ -208,8 +221,15 @@ public struct Exporter: Sendable {
 
   /// An interruption said as what it left and what a rerun does; other errors unchanged.
   private static func explain(_ error: any Error, directory: ExportDirectory) -> any Error {
-    guard Task.isCancelled, isStop(error) else { return error }
     let sealed = (try? directory.fileNames().filter(ChunkFileName.isChunkFile).count) ?? 0
+    if var full = error as? ChunkError, full.code == .noSpace {
+      full.message +=
+        "; the export stopped: no unfinished (.partial) file is left, \(sealed) sealed chunk file(s) and the journal are kept"
+      full.nextStep =
+        "free disk space near \(directory.url.path) (`cutover doctor` estimates what the export needs), then run the same `cutover export` again: sealed chunks are reused while their snapshot lives"
+      return full
+    }
+    guard Task.isCancelled, isStop(error) else { return error }
     return ExportError(
       .cancelled,
       "the export was interrupted: the server's statements were cancelled, no unfinished (.partial) file is left, and \(sealed) sealed chunk file(s) and the journal in \(directory.url.path) are intact (`cutover check-export` reads them as unfinished)",

@@ -90,6 +90,7 @@ struct ExportWorker: Sendable {
       let record = try chunk.seal { record in
         try journal.append(ChunkSealed(table: plan.name, chunk: record))
       }
+      options.crashPoint?.chunkSealed()
       sealed.append(record)
       logger.debug(
         "chunk sealed",
@@ -119,6 +120,7 @@ struct ExportWorker: Sendable {
         writer = chunk
       }
       try chunk.append(row)
+      options.crashPoint?.rowsWritten(inOpenChunk: chunk.rows)
       pendingRows += 1
       pendingBytes += Int64(row.count)
       if pendingBytes >= 1 << 20 {

@@ -36,9 +36,73 @@ public struct Exporter: Sendable {
   /// - Throws: `ExportError`, `PostgresError`, `ChunkError`, `JournalError` — each a
   ///   `CutoverFailure`.
   public func run(logger: Logger, progress: ExportProgress? = nil) async throws -> ExportSummary {
-    let began = Date()
     try options.validate()
     let progress = progress ?? ExportProgress(style: .quiet, sink: { _ in })
+    guard let launch = options.holderLaunch, options.snapshot == nil else {
+      return try await runInOneProcess(logger: logger, progress: progress)
+    }
+    let url = options.directory
+    do {
+      try FileManager.default.createDirectory(
+        at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      // `ExportDirectory.lock` says what is wrong with the path.
+      _ = try ExportDirectory.lock(url)
+      throw error
+    }
+    let holder: SnapshotHolderProcess.Record
+    if let live = SnapshotHolderProcess.live(in: url) {
+      holder = live
+      progress.notice("reusing the live \(live.text)")
+    } else {
+      if !options.restart, (try? ExportManifest.read(directory: url)) == nil,
+        let state = try? ExportJournalState(directory: url), let started = state.started,
+        state.finished == nil
+      {
+        throw ExportError(
+          .holderGone,
+          "\(url.path) holds an unfinished export of snapshot \(started.source.snapshot) (started \(started.source.startedAt)) whose snapshot holder process is gone: that snapshot ended with it, so the sealed chunks cannot be continued in the same state of the database",
+          nextStep:
+            "run the same `cutover export` with --restart: it removes that export and exports from scratch in a new snapshot"
+        )
+      }
+      holder = try await onDedicatedThread(named: "export-holder-start") {
+        try SnapshotHolderProcess.start(launch, directory: url, idleTimeout: options.holderIdleTimeout)
+      }
+      progress.notice("started \(holder.text)")
+    }
+    let attachment = try SnapshotHolderProcess.Attachment(directory: url)
+    var attached = options
+    attached.snapshot = holder.snapshot
+    do {
+      let summary = try await Exporter(options: attached).runInOneProcess(logger: logger, progress: progress)
+      withExtendedLifetime(attachment) {}
+      SnapshotHolderProcess.end(holder, directory: url)
+      return summary
+    } catch {
+      if (error as? any CutoverFailure)?.exitStatus == .usage {
+        SnapshotHolderProcess.end(holder, directory: url)
+      } else {
+        progress.notice(
+          "the \(holder.text) keeps the snapshot: the same `cutover export` resumes from the sealed chunks (`cutover export --abandon` ends it)"
+        )
+      }
+      throw error
+    }
+  }
+
+  /// Ends the live snapshot holder of `directory`; says what it did.
+  public static func abandon(directory: URL) -> String {
+    guard let holder = SnapshotHolderProcess.live(in: directory) else {
+      return "no live snapshot holder in \(directory.path)"
+    }
+    SnapshotHolderProcess.end(holder, directory: directory)
+    return "ended the \(holder.text); an unfinished export there now needs --restart"
+  }
+
+  /// The export with the snapshot held by this process (or `options.snapshot`).
+  private func runInOneProcess(logger: Logger, progress: ExportProgress) async throws -> ExportSummary {
+    let began = Date()
     let directory = try ExportDirectory.lock(options.directory)
     let selection = options.selection
     let lockTimeout = options.lockTimeout
@@ -157,6 +221,7 @@ public struct Exporter: Sendable {
     }
     progress.end()
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
+    options.crashPoint?.manifestNext()
     let manifest = try await onDedicatedThread(named: "export-manifest") {
       let manifest = try ExportJournalState(directory: directory.url).manifest()
       try manifest.write(directory: directory.url)

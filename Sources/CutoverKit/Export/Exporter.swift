@@ -66,8 +66,12 @@ public struct Exporter: Sendable {
             "run the same `cutover export` with --restart: it removes that export and exports from scratch in a new snapshot"
         )
       }
+      let source = options.source
       holder = try await onDedicatedThread(named: "export-holder-start") {
-        try SnapshotHolderProcess.start(launch, directory: url, idleTimeout: options.holderIdleTimeout)
+        // Connect once here first, so an unreachable source or a refused login is this
+        // process's own error (exit 3, with the server's words), not the holder's.
+        _ = try PGConnection(source, applicationName: "cutover export")
+        return try SnapshotHolderProcess.start(launch, directory: url, idleTimeout: options.holderIdleTimeout)
       }
       progress.notice("started \(holder.text)")
     }

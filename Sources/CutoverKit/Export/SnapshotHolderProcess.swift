@@ -85,6 +85,12 @@ public enum SnapshotHolderProcess {
     let began = Date()
     while Date().timeIntervalSince(began) < 60 {
       if let record = live(in: directory) { return record }
+      if !process.isRunning {
+        throw ExportError(
+          .source,
+          "the snapshot holder process ended (status \(process.terminationStatus)) before taking a snapshot",
+          nextStep: "check the source with `cutover doctor`, then run the export again")
+      }
       usleep(50_000)
     }
     throw ExportError(

@@ -9,7 +9,8 @@ public final class ExportDirectory: Sendable {
   public static let lockFileName = "export.lock"
   /// Files of the export itself (besides chunks); anything else at the top level is extra.
   public static let ownFiles: Set<String> = [
-    ExportManifest.fileName, Journal.fileName, lockFileName,
+    ExportManifest.fileName, Journal.fileName, lockFileName, SnapshotHolderProcess.recordFileName,
+    SnapshotHolderProcess.attachFileName,
   ]
 
   /// The directory.

@@ -27,7 +27,7 @@ struct ExportDiskTests {
     try await db.runScript(Self.schema)
     let directory = ExporterTests.scratchDirectory("disk-refused")
     defer { try? FileManager.default.removeItem(at: directory) }
-    var options = ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     // 64 workers × 16GiB chunks: an estimate of over 1TiB, more than the test machine has.
     options.jobs = 64
     options.chunkSize = 1 << 34
@@ -62,9 +62,13 @@ struct ExportDiskTests {
       try? FileManager.default.removeItem(at: directory)
       try? FileManager.default.removeItem(at: reference)
     }
-    try await db.withConnection { holder in
-      var options = ExportOptions(source: try ConnectionTarget(url, role: "source"), directory: directory)
-      options.snapshot = try holder.exportSnapshot()
+    // A snapshot the test keeps open, so every run reads in it.
+    let holder = SnapshotSession()
+    let heldSnapshot = try await holder.open(url)
+    defer { holder.close() }
+    do {
+      var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
+      options.snapshot = heldSnapshot
       options.chunkSize = 16 << 10
       options.jobs = 1
       options.level = 1
@@ -72,12 +76,10 @@ struct ExportDiskTests {
       faulty.writeFault = ChunkWriteFault(failing: failing)
       let failingOptions = faulty
       let failure = Mutex<ChunkError?>(nil)
-      try AsyncTestBridge.run {
-        do {
-          _ = try await Exporter(options: failingOptions).run(logger: Self.logger)
-        } catch let error as ChunkError {
-          failure.withLock { $0 = error }
-        }
+      do {
+        _ = try await Exporter(options: failingOptions).run(logger: Self.logger)
+      } catch let error as ChunkError {
+        failure.withLock { $0 = error }
       }
       let error = try #require(failure.withLock { $0 })
       #expect(error.code == .noSpace)
@@ -95,15 +97,14 @@ struct ExportDiskTests {
           try ChunkReader.sha256(of: directory.appendingPathComponent(chunk.file)).sha256 == chunk.sha256)
       }
       let resumeOptions = options
-      try AsyncTestBridge.run { _ = try await Exporter(options: resumeOptions).run(logger: Self.logger) }
+      _ = try await Exporter(options: resumeOptions).run(logger: Self.logger)
       var fresh = options
       fresh.directory = reference
       let referenceOptions = fresh
-      try AsyncTestBridge.run { _ = try await Exporter(options: referenceOptions).run(logger: Self.logger) }
+      _ = try await Exporter(options: referenceOptions).run(logger: Self.logger)
       let resumed = try #require(try ExportManifest.read(directory: directory))
       let whole = try #require(try ExportManifest.read(directory: reference))
       #expect(resumed.tables.map(\.chunks) == whole.tables.map(\.chunks))
-      return ()
     }
   }
 }

@@ -73,7 +73,7 @@ struct ExportSplitTests {
     try await db.runScript("CREATE SCHEMA app; CREATE EXTENSION IF NOT EXISTS pgcrypto; \(setup) ANALYZE;")
     let directory = ExporterTests.scratchDirectory("split")
     defer { try? FileManager.default.removeItem(at: directory) }
-    var options = ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     options.selection = ExportTableSelection(only: ["app.t"])
     options.splitTablesLargerThan = 8192
     options.chunkSize = 16 << 10
@@ -108,7 +108,7 @@ struct ExportSplitTests {
       "CREATE SCHEMA app; CREATE TABLE app.t (id int PRIMARY KEY); INSERT INTO app.t VALUES (1); ANALYZE;")
     let directory = ExporterTests.scratchDirectory("unsplit")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let options = ExportOptions(source: try ConnectionTarget(db.url, role: "source"), directory: directory)
+    let options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     _ = try await Exporter(options: options).run(logger: Self.logger)
     let manifest = try #require(try ExportManifest.read(directory: directory))
     #expect(manifest.version == 1)
@@ -125,14 +125,18 @@ struct ExportSplitTests {
     let url = db.url
     let directory = ExporterTests.scratchDirectory("split-resume")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try await db.withConnection { holder in
-      var options = ExportOptions(source: try ConnectionTarget(url, role: "source"), directory: directory)
-      options.snapshot = try holder.exportSnapshot()
+    // A snapshot the test keeps open, so every run reads in it.
+    let holder = SnapshotSession()
+    let heldSnapshot = try await holder.open(url)
+    defer { holder.close() }
+    do {
+      var options = ExportOptions(source: try ConnectionTarget(url, side: .source), directory: directory)
+      options.snapshot = heldSnapshot
       options.splitTablesLargerThan = 100_000
       options.chunkSize = 16 << 10
       options.jobs = 2
       let exportOptions = options
-      try AsyncTestBridge.run { _ = try await Exporter(options: exportOptions).run(logger: Self.logger) }
+      _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
       let first = try #require(try ExportManifest.read(directory: directory))
       let table = try #require(first.tables.first)
       let part = try #require(table.parts?.first { $0.chunks >= 2 })
@@ -151,7 +155,7 @@ struct ExportSplitTests {
       var changed = exportOptions
       changed.splitTablesLargerThan = 1 << 30
       let again = changed
-      try AsyncTestBridge.run { _ = try await Exporter(options: again).run(logger: Self.logger) }
+      _ = try await Exporter(options: again).run(logger: Self.logger)
       let second = try #require(try ExportManifest.read(directory: directory))
       #expect(second.tables.map(\.chunks) == first.tables.map(\.chunks))
       #expect(second.tables.first?.parts?.map(\.predicate) == table.parts?.map(\.predicate))
@@ -161,7 +165,6 @@ struct ExportSplitTests {
       #expect(restarted.count == (table.parts?.count ?? 0) + 1)
       #expect(restarted.last?.part?.number == part.number)
       #expect(restarted.last?.resumedAfterChunk == part.chunks - 1)
-      return ()
     }
     let report = try await ExportChecker(directory: directory).run(logger: Self.logger)
     #expect(report.problems.isEmpty, "\(report.text)")

@@ -134,7 +134,9 @@ public struct Exporter: Sendable {
       // Nothing written by this run (a refused directory, an unreachable source): leave no
       // lock file or directory of its own behind.
       if !hadJournal && !FileManager.default.fileExists(atPath: journalPath) { directory.abandon() }
-      throw Self.explain(error, directory: directory)
+      throw Self.explain(
+        error, directory: directory, heldElsewhere: options.holderLaunch != nil,
+        idleTimeout: options.holderIdleTimeout)
     }
   }
 
@@ -290,7 +292,9 @@ public struct Exporter: Sendable {
   }
 
   /// An interruption said as what it left and what a rerun does; other errors unchanged.
-  private static func explain(_ error: any Error, directory: ExportDirectory) -> any Error {
+  private static func explain(
+    _ error: any Error, directory: ExportDirectory, heldElsewhere: Bool, idleTimeout: Int
+  ) -> any Error {
     let sealed = (try? directory.fileNames().filter(ChunkFileName.isChunkFile).count) ?? 0
     if var full = error as? ChunkError, full.code == .noSpace {
       full.message +=
@@ -303,8 +307,9 @@ public struct Exporter: Sendable {
     return ExportError(
       .cancelled,
       "the export was interrupted: the server's statements were cancelled, no unfinished (.partial) file is left, and \(sealed) sealed chunk file(s) and the journal in \(directory.url.path) are intact (`cutover check-export` reads them as unfinished)",
-      nextStep:
-        "run the same `cutover export` again: it takes a new snapshot, says so, and starts over in this directory (chunks resume only within their own snapshot, which ended with this process)"
+      nextStep: heldElsewhere
+        ? "run the same `cutover export` again within \(idleTimeout) s: its snapshot holder keeps the snapshot that long, and the export resumes from the sealed chunks; later, the holder has ended and the export must start over (`--restart`)"
+        : "run the same `cutover export` again: it takes a new snapshot, says so, and starts over in this directory (chunks resume only within their own snapshot, which ended with this process)"
     )
   }
 

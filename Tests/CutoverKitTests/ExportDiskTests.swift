@@ -7,7 +7,7 @@ import Testing
 
 /// The export and the disk (issue 14): the size estimate, the refusal when it does not fit,
 /// and a full disk mid-export (an injected `ENOSPC`).
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportDiskTests {
   static let logger = Logger(label: "test.export-disk", factory: { _ in SwiftLogNoOpLogHandler() })
 

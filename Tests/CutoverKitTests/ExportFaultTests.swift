@@ -9,7 +9,7 @@ import Testing
 /// selections, damaged directories, interruption, and what check-export trusts.
 ///
 /// Each test failed before its fix.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportFaultTests {
   static let logger = Logger(label: "test.export-faults", factory: { _ in SwiftLogNoOpLogHandler() })
 

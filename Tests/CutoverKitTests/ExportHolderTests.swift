@@ -6,7 +6,7 @@ import Testing
 
 /// The snapshot holder process and resume after a crash (issue 14): the built `cutover`
 /// killed at seeded points (`CUTOVER_TEST_CRASH_AT`), the holder outliving it.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportHolderTests {
   static let schema = """
     CREATE SCHEMA app;

@@ -6,7 +6,7 @@ import Testing
 
 /// Large tables read in parts (issue 14): key ranges or `ctid` page ranges in the one
 /// snapshot, each part its own chunk sequence, exactly the table's rows.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportSplitTests {
   static let logger = Logger(label: "test.export-split", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -194,7 +194,7 @@ struct PlanTests {
 }
 
 /// What cutover does not move, each detected from the catalogs only when present.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct PlanNotMovedTests {
   @Test func `storage files, cron jobs, webhooks, vault secrets and publications are named when present`()
     async throws

@@ -60,20 +60,34 @@ struct ExportFaultTests {
     #expect(manifest.tables.first { $0.name.name == "bin" }?.rows == 3)
   }
 
-  @Test func `a table rewritten between the snapshot and its lock is refused, not exported empty`()
-    async throws
-  {
+  @Test(arguments: [
+    ("TRUNCATE app.bin", "rewritten or truncated"),
+    (
+      "CREATE TABLE app.bin_new (LIKE app.bin); INSERT INTO app.bin_new VALUES (7);"
+        + " ALTER TABLE app.bin RENAME TO bin_old; ALTER TABLE app.bin_new RENAME TO bin",
+      "replaced by another table"
+    ),
+    (
+      "ALTER TABLE app.bin RENAME COLUMN id TO tmp; ALTER TABLE app.bin RENAME COLUMN note TO id;"
+        + " ALTER TABLE app.bin RENAME COLUMN tmp TO note",
+      "columns renamed"
+    ),
+  ])
+  func `a table changed between the snapshot and its lock is refused, not exported wrong`(
+    change: String, said: String
+  ) async throws {
     let db = try #require(TestDatabase.current)
     try await db.runScript(
-      "CREATE SCHEMA app; CREATE TABLE app.bin (id int PRIMARY KEY); INSERT INTO app.bin VALUES (1), (2), (3);"
-    )
-    let directory = ExporterTests.scratchDirectory("rewrite")
+      """
+      CREATE SCHEMA app; CREATE TABLE app.bin (id text PRIMARY KEY, note text);
+      INSERT INTO app.bin VALUES ('1', 'a'), ('2', 'b'), ('3', 'c');
+      """)
+    let directory = ExporterTests.scratchDirectory("changed")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let url = db.url
-    // A snapshot held open by the test, then a TRUNCATE committed after it.
+    // A snapshot held open by the test, then the change committed after it.
     let holder = SnapshotSession()
-    let snapshot = try await holder.open(url)
-    try await db.runScript("TRUNCATE app.bin")
+    let snapshot = try await holder.open(db.url)
+    try await db.runScript(change)
     var options = try Self.options(db, directory)
     options.snapshot = snapshot
     let error = await #expect(throws: ExportError.self) {
@@ -81,7 +95,7 @@ struct ExportFaultTests {
     }
     holder.close()
     #expect(error?.code == .changedDuringStart)
-    #expect(error?.description.contains("app.bin") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("app.bin (\(said)") == true, "\(String(describing: error))")
     #expect(try ExportManifest.read(directory: directory) == nil)
   }
 

@@ -119,7 +119,16 @@ public struct Exporter: Sendable {
           target: options.source, existingSnapshot: options.snapshot, cancellation: cancellation,
           inspect: { connection, snapshot in
             let source = try Self.identify(connection, snapshot: snapshot, started: began)
-            let plans = try selection.plan(on: connection)
+            try TableLocks.limitWaits(on: connection, timeout: lockTimeout)
+            let plans: [TablePlan]
+            do {
+              plans = try selection.plan(on: connection)
+            } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
+              throw ExportError(
+                .locked,
+                "could not read the catalog within \(lockTimeout) s: another session holds a lock on a table of the selection (\(error.message))",
+                nextStep: error.nextStep)
+            }
             try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
             let split = try plans.map { try splitter.split($0, on: connection) }
             return Inspection(source: source, plans: split)

@@ -59,6 +59,7 @@ struct ErrorShapeTests {
   @Test(arguments: [
     ("postgresql://u@localhost:1/db?sslmode=bogus", "sslmode"),
     ("postgresql://u@localhost:1/db?nonsense=1", "nonsense"),
+    ("postgresql://u:Secret@Tail-Part99@localhost:1/db", "%40"),
   ])
   func `a connection string libpq would refuse is a configuration error naming the parameter`(
     url: String, named: String
@@ -68,6 +69,7 @@ struct ErrorShapeTests {
     #expect(result.output.contains(named), "\(result.output)")
     #expect(result.output.contains("--source"), "\(result.output)")
     #expect(!result.output.contains("neither a postgresql"), "\(result.output)")
+    #expect(!result.output.contains("Tail-Part99"), "\(result.output)")
   }
 
   @Test func `server errors a stage cannot foresee still get a next step`() {

@@ -151,6 +151,30 @@ struct ExportFaultTests {
     #expect(manifest.tables.first { $0.name.name == "inh_parent" }?.copyQuery.contains("FROM ONLY") == true)
   }
 
+  @Test func `a partition and its parent together, or a partition excluded under its parent, are refused`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.ev (at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE app.ev_2025 PARTITION OF app.ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      INSERT INTO app.ev VALUES ('2025-02-01');
+      """)
+    let directory = ExporterTests.scratchDirectory("partition-twice")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (only, exclude) in [(["app.ev", "app.ev_2025"], [String]()), ([], ["app.ev_2025"])] {
+      var options = try Self.options(db, directory)
+      options.selection = ExportTableSelection(only: only, exclude: exclude)
+      let error = await #expect(throws: ExportError.self) {
+        _ = try await Exporter(options: options).run(logger: Self.logger)
+      }
+      #expect(error?.exitStatus == .usage)
+      #expect(error?.description.contains("app.ev_2025") == true, "\(String(describing: error))")
+    }
+  }
+
   // MARK: 3. Empty selections
 
   @Test func `an empty selection is a usage error naming what was looked for`() async throws {
@@ -227,6 +251,7 @@ struct ExportFaultTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try Data("keep me".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+    try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: directory.path)
     var options = try Self.options(db, directory)
     options.force = true
     let refused = await #expect(throws: ExportError.self) {
@@ -235,6 +260,9 @@ struct ExportFaultTests {
     #expect(refused?.code == .notAnExport)
     #expect(refused?.description.contains("notes.txt") == true)
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["notes.txt"])
+    // Refused, so untouched: not even its mode (think --export-dir /tmp).
+    let mode = try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int
+    #expect(mode == 0o1777, "mode \(String(mode ?? 0, radix: 8))")
   }
 
   @Test func `starting over after an interrupted export says so`() async throws {

@@ -69,10 +69,15 @@ public struct ChunkError: CutoverFailure, Sendable {
   }
 
   /// An I/O error from `errno`, read at once by the caller.
-  static func io(_ doing: String, file: String, errno code: Int32) -> ChunkError {
+  ///
+  /// A file that is absent (or a directory in its place) is `.missing` only when `absentIs`
+  /// says so — for a chunk being read; a writer whose file vanished has an I/O failure.
+  static func io(
+    _ doing: String, file: String, errno code: Int32, absentIs absent: Code = .io
+  ) -> ChunkError {
     let reason = String(cString: strerror(code))
     return ChunkError(
-      code: code == ENOENT ? .missing : code == ENOSPC ? .noSpace : .io, file: file,
+      code: code == ENOENT || code == EISDIR ? absent : code == ENOSPC ? .noSpace : .io, file: file,
       message: "\(doing): \(reason)",
       nextStep: code == ENOSPC
         ? "free disk space on the export's file system and run the command again"

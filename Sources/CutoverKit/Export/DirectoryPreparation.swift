@@ -42,6 +42,13 @@ struct DirectoryPreparation {
 
   /// Blocks (reads, hashes and removes files): run on a dedicated thread.
   func prepare(for source: ExportManifest.Source, plans: [TablePlan]) throws -> Outcome {
+    let outcome = try judge(for: source, plans: plans)
+    directory.tighten()
+    return outcome
+  }
+
+  /// What to do with the directory; throws when it must not be touched.
+  private func judge(for source: ExportManifest.Source, plans: [TablePlan]) throws -> Outcome {
     let path = directory.url.path
     let names = try directory.fileNames()
     let foreign = names.filter {

@@ -313,6 +313,13 @@ public struct Exporter: Sendable {
       return full
     }
     guard Task.isCancelled, isStop(error) else { return error }
+    let journal = directory.url.appendingPathComponent(Journal.fileName).path
+    guard FileManager.default.fileExists(atPath: journal) else {
+      return ExportError(
+        .cancelled,
+        "the export was interrupted before it wrote anything: the server's statements were cancelled and \(directory.url.path) holds nothing of this run",
+        nextStep: "run the same `cutover export` again when ready")
+    }
     return ExportError(
       .cancelled,
       "the export was interrupted: the server's statements were cancelled, no unfinished (.partial) file is left, and \(sealed) sealed chunk file(s) and the journal in \(directory.url.path) are intact (`cutover check-export` reads them as unfinished)",

@@ -81,14 +81,7 @@ struct TableSplitter {
   }
 
   private func pageParts(_ plan: TablePlan, count: Int, on connection: PGConnection) throws -> [TablePart] {
-    let pages = try connection.execute(
-      """
-      SELECT CASE WHEN c.relkind = 'p'
-               THEN (SELECT coalesce(max(pg_relation_size(relid)), 0) FROM pg_partition_tree(c.oid) WHERE isleaf)
-               ELSE pg_relation_size(c.oid) END / current_setting('block_size')::int8 AS pages
-      FROM pg_class c WHERE c.oid = $1::regclass
-      """, [plan.name.quoted], doing: "reading \(plan.name)'s page count to split it"
-    ).one().int64("pages")
+    let pages = try RelationPages.count(of: plan.name, on: connection)
     let parts = Int(min(Int64(count), pages))
     guard parts >= 2 else { return [] }
     let bounds = (1..<parts).map { Int64($0) * pages / Int64(parts) }

@@ -23,7 +23,9 @@ actor TestCluster {
     func url(database: String, user: String? = nil, password: String? = nil) -> String {
       let user = user ?? superuser
       let password = password ?? self.password
-      return "postgresql://\(user):\(password)@127.0.0.1:\(port)/\(database)?sslmode=disable&connect_timeout=60"
+      // A loaded machine may take more than libpq's usual 10 s to accept a connection.
+      return "postgresql://\(user):\(password)@127.0.0.1:\(port)/\(database)"
+        + "?sslmode=disable&connect_timeout=60"
     }
   }
 
@@ -89,7 +91,7 @@ actor TestCluster {
     let options = [
       "-p \(port)", "-k \(root.path)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
       "-c full_page_writes=off", "-c synchronous_commit=off", "-c max_connections=300",
-      "-c shared_buffers=256MB", "-c max_connections=300", "-c max_wal_size=4GB",
+      "-c shared_buffers=256MB", "-c max_wal_size=4GB",
     ].joined(separator: " ")
     try asOwner(
       "pg_ctl",

@@ -23,7 +23,7 @@ STAGES='
 export            export                    cutover_export           copy_floor:1.3 pg_dump:-
 check-export      check-export              cutover_check_export     zstd_sha_floor:-
 migrate           migrate                   cutover_migrate          -
-import            migrate,import            cutover_import           pg_restore:1.2 bare_load:-
+import            migrate,import            cutover_import           pg_restore:1.1 bare_load:-
 verify            import,verify             cutover_verify           hash_floor:1.5
 export+digests    manifest:parity           cutover_export_digests   copy_hash_floor:1.3
 end-to-end        export,migrate,import     cutover_end_to_end       pgcopydb_clone:1.3
@@ -70,14 +70,15 @@ cutover_migrate() {
   cutover migrate --target "$(url "$TARGET_DB")" --local-stand-in
 }
 
-# --- import (flags as DESIGN.md lists them; adjust when the import issue lands) -------------
+# --- import: everything included (mapping, index and key rebuild, sequences, ANALYZE) -----
 prepare_cutover_import() {
   fresh_db "$TARGET_DB"
   (cd "$REPO_DIR" && "$CUTOVER_BIN" migrate --target "$(url "$TARGET_DB")" --local-stand-in) >/dev/null
   settle
 }
 cutover_import() {
-  cutover import --target "$(url "$TARGET_DB")" --export-dir "$W/export" --jobs "$JOBS"
+  cutover import --target "$(url "$TARGET_DB")" --export-dir "$W/export" --jobs "$JOBS" \
+    --mappings "$REPO_DIR/mappings"
 }
 # pg_restore of the pg_dump above into an empty database.
 prepare_pg_restore() { fresh_db "$TARGET_DB"; settle; }

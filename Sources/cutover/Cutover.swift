@@ -12,6 +12,7 @@ struct Cutover: AsyncParsableCommand {
     version: CutoverVersion.current,
     subcommands: [
       DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
+      ImportCommand.self,
     ]
   )
 

@@ -8,6 +8,7 @@ enum DiagField: Int32 {
   case detail = 68  // D
   case hint = 72  // H
   case position = 80  // P
+  case context = 87  // W
 }
 
 /// A libpq result, cleared exactly once.
@@ -38,6 +39,7 @@ struct PGResult: ~Copyable {
       detail: field(.detail).map(redact),
       hint: field(.hint).map(redact),
       position: field(.position).flatMap { Int($0) },
+      context: field(.context).map(redact),
       doing: doing)
   }
 

@@ -42,6 +42,10 @@ public struct PostgresError: CutoverFailure, Sendable {
   public var hint: String?
   /// 1-based character offset of the error in the statement, when the server gives one.
   public var position: Int?
+  /// The server's CONTEXT: where in a statement or COPY stream it failed.
+  ///
+  /// `COPY t, line 3, column c: "…"` quotes users' values, so `description` never shows it.
+  public var context: String?
   /// What cutover was doing ("COPY app.orders FROM STDIN on target").
   public var doing: String
   /// What the operator does next; by default derived from the SQLSTATE (`SQLState.nextStep`).
@@ -49,7 +53,8 @@ public struct PostgresError: CutoverFailure, Sendable {
 
   public init(
     code: Code, sqlState: String? = nil, message: String, detail: String? = nil,
-    hint: String? = nil, position: Int? = nil, doing: String, nextStep: String? = nil
+    hint: String? = nil, position: Int? = nil, context: String? = nil, doing: String,
+    nextStep: String? = nil
   ) {
     self.code = code
     self.sqlState = sqlState
@@ -57,6 +62,7 @@ public struct PostgresError: CutoverFailure, Sendable {
     self.detail = detail
     self.hint = hint
     self.position = position
+    self.context = context
     self.doing = doing
     self.nextStep = nextStep ?? sqlState.flatMap(SQLState.nextStep)
   }

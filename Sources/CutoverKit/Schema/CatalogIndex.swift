@@ -13,10 +13,13 @@ public struct CatalogIndex: Sendable, Hashable {
   public var columns: [String]
   /// True for a partial index (`WHERE …`).
   public var isPartial: Bool
+  /// `pg_index.indisvalid`: false for an index a failed `CREATE INDEX CONCURRENTLY` left.
+  public var isValid: Bool
 
   public init(
     name: String, definition: String, isUnique: Bool = false, isPrimary: Bool = false,
-    constraint: String? = nil, columns: [String] = [], isPartial: Bool = false
+    constraint: String? = nil, columns: [String] = [], isPartial: Bool = false,
+    isValid: Bool = true
   ) {
     self.name = name
     self.definition = definition
@@ -25,5 +28,6 @@ public struct CatalogIndex: Sendable, Hashable {
     self.constraint = constraint
     self.columns = columns
     self.isPartial = isPartial
+    self.isValid = isValid
   }
 }

@@ -87,7 +87,7 @@ public struct CatalogReader: Sendable {
           name: try row.string("name"), definition: try row.string("definition"),
           isUnique: try row.bool("is_unique"), isPrimary: try row.bool("is_primary"),
           constraint: try row.optionalString("constraint_name"), columns: indexColumns,
-          isPartial: try row.bool("is_partial")))
+          isPartial: try row.bool("is_partial"), isValid: try row.bool("is_valid")))
     }
     var policies: [String: [CatalogPolicy]] = [:]
     for row in try connection.execute(Self.policiesQuery, [list], doing: "reading the policies of \(about)") {
@@ -292,7 +292,7 @@ public struct CatalogReader: Sendable {
                    AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = i.indrelid
                    AND d.refobjsubid > 0
                  ORDER BY a.attnum) AS other_columns,
-           (i.indpred IS NOT NULL) AS is_partial
+           (i.indpred IS NOT NULL) AS is_partial, i.indisvalid AS is_valid
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid

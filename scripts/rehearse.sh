@@ -2,8 +2,8 @@
 # A full local cutover rehearsal on a fresh machine: installs what is needed, builds
 # cutover, starts a local PostgreSQL 15 (scripts/local-cluster.sh), builds a legacy
 # database full of awkward rehearsal data (cutover-fixture) and an empty v2 target, then
-# runs the stages that exist so far: doctor, migrate (v2 chain), export, check-export.
-# Import, verify and the gates join as their issues land.
+# runs the stages that exist so far: doctor, migrate (v2 chain), plan, export, check-export,
+# import. Verify and the gates join as their issues land.
 # Idempotent: a second run reuses the cluster and starts the databases and export afresh.
 # REHEARSAL_SCALE (default 1) and REHEARSAL_SEED (default 1) size the data.
 set -euo pipefail
@@ -33,11 +33,17 @@ echo "== doctor"
 echo "== migrate: the v2 chain on the empty target (with the local Supabase stand-in)"
 "$bin/cutover" migrate --local-stand-in
 
+echo "== plan: every source table and column accounted for against the migrated target"
+"$bin/cutover" plan
+
 echo "== export"
 "$bin/cutover" export --export-dir "$export_dir"
 
 echo "== check-export"
 "$bin/cutover" check-export --export-dir "$export_dir"
 
+echo "== import: the chunks through the mappings into the v2 target"
+"$bin/cutover" import --export-dir "$export_dir"
+
 echo "rehearsal: done (cluster in $REHEARSAL_DIR, port $REHEARSAL_PORT; export in $export_dir)"
-echo "rehearsal: import, verify, approve and switch are not built yet"
+echo "rehearsal: verify (parity report), approve and switch are not built yet"

@@ -4,7 +4,7 @@ import Testing
 
 /// `CatalogReader` on real databases: odd shapes in one schema, and the legacy fixture
 /// read back and compared with every fact of `supabase/schema/legacy.json`.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct CatalogReaderTests {
   /// One schema with the shapes a catalog reader gets wrong: composite and deferrable keys,
   /// a self-reference, identity, serial and generated columns, a partial expression unique

@@ -5,7 +5,7 @@ import Testing
 /// `DependencyGraph` on real catalogs: levels parents first, self-references and cycles set
 /// aside at the edge a load can live without, partitions folded into their roots — and on
 /// the legacy fixture, every kept foreign key pointing to a lower level.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct DependencyGraphTests {
   static func name(_ table: String) -> QualifiedName { QualifiedName(schema: "g", name: table) }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// One error shape (issue 11): every failure has a next step, users' values stay out of
 /// messages unless asked for, and the exit codes follow the README.
-@Suite(.postgres, .timeLimit(.minutes(2)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ErrorShapeTests {
   @Test func `a unique violation names table and columns, not the values, unless asked`() async throws {
     let db = try #require(TestDatabase.current)
@@ -59,6 +59,7 @@ struct ErrorShapeTests {
   @Test(arguments: [
     ("postgresql://u@localhost:1/db?sslmode=bogus", "sslmode"),
     ("postgresql://u@localhost:1/db?nonsense=1", "nonsense"),
+    ("postgresql://u:Secret@Tail-Part99@localhost:1/db", "%40"),
   ])
   func `a connection string libpq would refuse is a configuration error naming the parameter`(
     url: String, named: String
@@ -68,6 +69,7 @@ struct ErrorShapeTests {
     #expect(result.output.contains(named), "\(result.output)")
     #expect(result.output.contains("--source"), "\(result.output)")
     #expect(!result.output.contains("neither a postgresql"), "\(result.output)")
+    #expect(!result.output.contains("Tail-Part99"), "\(result.output)")
   }
 
   @Test func `server errors a stage cannot foresee still get a next step`() {
@@ -83,7 +85,7 @@ struct ErrorShapeTests {
 }
 
 /// What doctor says about what it was not asked, or cannot find (issue 12).
-@Suite(.postgres, .timeLimit(.minutes(2)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct DoctorSelectionTests {
   @Test func `doctor on a selection that holds no table is a usage error naming it`() async throws {
     let db = try #require(TestDatabase.current)
@@ -97,6 +99,18 @@ struct DoctorSelectionTests {
     try await empty.drop()
     #expect(bare.status == 2, "\(bare.output)")
     #expect(bare.output.contains("nothing to export"), "\(bare.output)")
+  }
+
+  @Test func `doctor estimates the export from its own selection and looks for a snapshot holder`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript("CREATE SCHEMA app; CREATE TABLE app.t (id int); INSERT INTO app.t SELECT 1;")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-doctor-\(UUID().uuidString.prefix(8))")
+    let result = try CutoverBinary.run(["doctor", "--source", db.url, "--export-dir", directory.path])
+    #expect(result.output.contains("estimated export size"), "\(result.output)")
+    #expect(result.output.contains("no snapshot holder process open"), "\(result.output)")
   }
 
   @Test func `doctor with only a target says the source was not checked`() async throws {

@@ -5,7 +5,7 @@ import Logging
 import Testing
 
 /// `check-export` against real exports, each damaged one way.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportCheckerTests {
   static let logger = Logger(label: "test.check-export", factory: { _ in SwiftLogNoOpLogHandler() })
 

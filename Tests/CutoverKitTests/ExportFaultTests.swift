@@ -9,7 +9,7 @@ import Testing
 /// selections, damaged directories, interruption, and what check-export trusts.
 ///
 /// Each test failed before its fix.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExportFaultTests {
   static let logger = Logger(label: "test.export-faults", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -60,20 +60,34 @@ struct ExportFaultTests {
     #expect(manifest.tables.first { $0.name.name == "bin" }?.rows == 3)
   }
 
-  @Test func `a table rewritten between the snapshot and its lock is refused, not exported empty`()
-    async throws
-  {
+  @Test(arguments: [
+    ("TRUNCATE app.bin", "rewritten or truncated"),
+    (
+      "CREATE TABLE app.bin_new (LIKE app.bin); INSERT INTO app.bin_new VALUES (7);"
+        + " ALTER TABLE app.bin RENAME TO bin_old; ALTER TABLE app.bin_new RENAME TO bin",
+      "replaced by another table"
+    ),
+    (
+      "ALTER TABLE app.bin RENAME COLUMN id TO tmp; ALTER TABLE app.bin RENAME COLUMN note TO id;"
+        + " ALTER TABLE app.bin RENAME COLUMN tmp TO note",
+      "columns renamed"
+    ),
+  ])
+  func `a table changed between the snapshot and its lock is refused, not exported wrong`(
+    change: String, said: String
+  ) async throws {
     let db = try #require(TestDatabase.current)
     try await db.runScript(
-      "CREATE SCHEMA app; CREATE TABLE app.bin (id int PRIMARY KEY); INSERT INTO app.bin VALUES (1), (2), (3);"
-    )
-    let directory = ExporterTests.scratchDirectory("rewrite")
+      """
+      CREATE SCHEMA app; CREATE TABLE app.bin (id text PRIMARY KEY, note text);
+      INSERT INTO app.bin VALUES ('1', 'a'), ('2', 'b'), ('3', 'c');
+      """)
+    let directory = ExporterTests.scratchDirectory("changed")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let url = db.url
-    // A snapshot held open by the test, then a TRUNCATE committed after it.
+    // A snapshot held open by the test, then the change committed after it.
     let holder = SnapshotSession()
-    let snapshot = try await holder.open(url)
-    try await db.runScript("TRUNCATE app.bin")
+    let snapshot = try await holder.open(db.url)
+    try await db.runScript(change)
     var options = try Self.options(db, directory)
     options.snapshot = snapshot
     let error = await #expect(throws: ExportError.self) {
@@ -81,7 +95,7 @@ struct ExportFaultTests {
     }
     holder.close()
     #expect(error?.code == .changedDuringStart)
-    #expect(error?.description.contains("app.bin") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("app.bin (\(said)") == true, "\(String(describing: error))")
     #expect(try ExportManifest.read(directory: directory) == nil)
   }
 
@@ -135,6 +149,30 @@ struct ExportFaultTests {
     #expect(rows["measured"] == 3)
     #expect(rows["measured_2025"] == nil && rows["measured_2026"] == nil)
     #expect(manifest.tables.first { $0.name.name == "inh_parent" }?.copyQuery.contains("FROM ONLY") == true)
+  }
+
+  @Test func `a partition and its parent together, or a partition excluded under its parent, are refused`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.ev (at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE app.ev_2025 PARTITION OF app.ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      INSERT INTO app.ev VALUES ('2025-02-01');
+      """)
+    let directory = ExporterTests.scratchDirectory("partition-twice")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (only, exclude) in [(["app.ev", "app.ev_2025"], [String]()), ([], ["app.ev_2025"])] {
+      var options = try Self.options(db, directory)
+      options.selection = ExportTableSelection(only: only, exclude: exclude)
+      let error = await #expect(throws: ExportError.self) {
+        _ = try await Exporter(options: options).run(logger: Self.logger)
+      }
+      #expect(error?.exitStatus == .usage)
+      #expect(error?.description.contains("app.ev_2025") == true, "\(String(describing: error))")
+    }
   }
 
   // MARK: 3. Empty selections
@@ -213,6 +251,7 @@ struct ExportFaultTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try Data("keep me".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+    try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: directory.path)
     var options = try Self.options(db, directory)
     options.force = true
     let refused = await #expect(throws: ExportError.self) {
@@ -221,6 +260,9 @@ struct ExportFaultTests {
     #expect(refused?.code == .notAnExport)
     #expect(refused?.description.contains("notes.txt") == true)
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["notes.txt"])
+    // Refused, so untouched: not even its mode (think --export-dir /tmp).
+    let mode = try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int
+    #expect(mode == 0o1777, "mode \(String(mode ?? 0, radix: 8))")
   }
 
   @Test func `starting over after an interrupted export says so`() async throws {

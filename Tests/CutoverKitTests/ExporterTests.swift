@@ -7,7 +7,7 @@ import Testing
 
 /// Exports against a real server: consistency under concurrent writes, file modes, the
 /// default table set, directory rules, and the command line's exit codes.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ExporterTests {
   static let logger = Logger(label: "test.export", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -7,7 +7,7 @@ import Testing
 /// `cutover-fixture fill` on the legacy fixture: same seed, same bytes; every table filled;
 /// every foreign key satisfied; every awkward value kind present — all checked from the
 /// catalog, not from a list of tables.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct FixtureGeneratorTests {
   /// `supabase/fixture/domains.json` of this package.
   static var domains: ValueDomains {

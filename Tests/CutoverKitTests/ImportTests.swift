@@ -377,7 +377,9 @@ struct ImportTests {
   }
 
   /// Exports `db` (small chunks) and writes a one-line mapping per table.
-  static func exportWithMappings(_ db: TestDatabase, tables: [String], label: String) async throws -> (
+  static func exportWithMappings(
+    _ db: TestDatabase, tables: [String], label: String, splitLargerThan: Int64? = nil
+  ) async throws -> (
     directory: URL, mappings: URL
   ) {
     let directory = scratchDirectory(label)
@@ -389,6 +391,7 @@ struct ImportTests {
     }
     var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     options.chunkSize = 4096
+    if let splitLargerThan { options.splitTablesLargerThan = splitLargerThan }
     _ = try await Exporter(options: options).run(logger: logger)
     return (directory, mappings)
   }
@@ -575,6 +578,39 @@ struct ImportTests {
       #expect(summary.indexesRebuilt == 1)
       #expect(try await target.execute("SELECT count(*)::int AS n FROM app.events").one().int("n") == 3000)
       #expect(try await Self.objects(target) == before)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
+  @Test func `a table the export split into parts imports whole, every part's rows once`() async throws {
+    let db = try #require(TestDatabase.current)
+    let schema = "CREATE SCHEMA app; CREATE TABLE app.big (id int PRIMARY KEY, note text);"
+    try await db.runScript(
+      schema + "INSERT INTO app.big SELECT g, repeat('x', 50) || g FROM generate_series(1, 20000) g; ANALYZE;"
+    )
+    let target = try await TestDatabase.create(label: "import split")
+    let (directory, mappings) = try await Self.exportWithMappings(
+      db, tables: ["app.big"], label: "split", splitLargerThan: 8192)
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      let manifest = try #require(try ExportManifest.read(directory: directory))
+      let big = try #require(manifest.tables.first)
+      #expect(Set(big.chunks.compactMap(\.part)).count > 1, "the export did not split app.big")
+      try await target.runScript(schema)
+      _ = try await Importer(
+        options: try Self.importOptions(target, directory: directory, mappings: mappings)
+      ).run(logger: Self.logger)
+      let digest = "SELECT count(*)::bigint AS n, sum(hashtext(id::text || note))::bigint AS d FROM app.big"
+      let source = try await db.execute(digest).one()
+      let loaded = try await target.execute(digest).one()
+      #expect(try loaded.int64("n") == 20000)
+      #expect(try loaded.int64("d") == source.int64("d"))
     } catch {
       try await target.drop()
       throw error

@@ -4,7 +4,7 @@ import Testing
 
 /// The legacy fixture (`supabase/local` + `supabase/migrations`) against the production facts
 /// in `supabase/schema/legacy.json`, and the stand-in against what Supabase does.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct LegacyFixtureTests {
   @Test func `the fixture's catalogs match every fact in legacy.json`() async throws {
     let db = try #require(TestDatabase.current)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The row-by-row mapper: COPY text in, COPY text out, fed in any split, values intact.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct MappingStreamTests {
   /// Maps `input` through `mapper`, fed `piece` bytes at a time.
   static func run(_ mapper: any TableMapper, _ input: [UInt8], piece: Int) throws -> [UInt8] {

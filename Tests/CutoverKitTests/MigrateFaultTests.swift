@@ -6,7 +6,7 @@ import Testing
 
 /// `cutover migrate` under faults (issue 12): renamed files, reruns of a failed
 /// no-transaction file, a concurrent run, Ctrl-C in the middle of a statement.
-@Suite(.postgres, .timeLimit(.minutes(2)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct MigrateFaultTests {
   static let logger = Logger(label: "test.migrate-faults", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -77,7 +77,7 @@ struct MigrateFaultTests {
     let db = try #require(TestDatabase.current)
     let directory = try Self.chain([
       "0001_schema.sql": "CREATE SCHEMA app;",
-      "0002_slow.sql": "CREATE TABLE app.slow (id int);\nSELECT pg_sleep(60);",
+      "0002_slow.sql": "CREATE TABLE app.slow (id int);\nSELECT pg_sleep(600);",
     ])
     defer { try? FileManager.default.removeItem(at: directory) }
     let process = Process()
@@ -95,7 +95,7 @@ struct MigrateFaultTests {
     for _ in 0..<200 where !sleeping {
       sleeping =
         try await db.execute(
-          "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'"
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%' AND state = 'active'"
         ).one().int("n") > 0
       if !sleeping { try await Task.sleep(for: .milliseconds(50)) }
     }
@@ -109,7 +109,7 @@ struct MigrateFaultTests {
     #expect(output.contains("interrupted"), "\(output)")
     #expect(output.contains("resumes at 0002_slow.sql"), "\(output)")
     let still = try await db.execute(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'"
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%' AND state = 'active'"
     )
     #expect(try still.one().int("n") == 0)
     // The lock went with the session: a rerun is not refused as "another migrate is running".

@@ -7,7 +7,7 @@ import Testing
 
 /// `MigrationRunner` (`cutover migrate`) against a real PostgreSQL 15, with small chains
 /// written to temporary directories by each test.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct MigrationRunnerTests {
   let logger = Logger(label: "test.migrate")
 

@@ -7,7 +7,7 @@ import Testing
 /// The production-shaped fixture (`supabase/local` + `supabase/migrations` +
 /// `supabase/production`) against the facts `supabase db pull` recorded in
 /// `supabase/schema/production.json`, and filled by the fixture generator.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct ProductionFixtureTests {
   @Test func `the fixture's catalogs match every fact in production.json`() async throws {
     let db = try #require(TestDatabase.current)

@@ -7,7 +7,7 @@ import Testing
 /// the v2 chain that takes its values: a table of the same name, a column of the same name
 /// (or a known rename) with a compatible type, not made NOT NULL where the source allows
 /// NULL, and no NOT NULL column without a default that the source cannot fill.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct SourceCoverageTests {
   /// The legacy shape's column renames in v2, read from the mapping files (`mappings/`).
   ///

@@ -10,7 +10,7 @@ import Testing
 /// cannot blur the figure.
 @Suite(.postgres)
 struct StreamingMemoryTests {
-  @Test(.timeLimit(.minutes(5)))
+  @Test(.timeLimit(.minutes(8)))
   func `COPY out and back in of 200 MB keeps peak memory growth under 64 MB`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.execute("CREATE TABLE sink (id int, payload text)")

@@ -6,7 +6,7 @@ import Testing
 /// The v2 chain (`supabase/migrations_v2`) on the stand-in (`supabase/local`): it replays,
 /// keeps every legacy table, serves the backend's statements (`supabase/schema/backend_contracts.md`)
 /// and lets each role see only what its policies allow.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(8)))
 struct V2ChainTests {
   // MARK: replay and structure
 

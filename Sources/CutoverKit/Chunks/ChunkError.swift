@@ -9,13 +9,15 @@ public struct ChunkError: CutoverFailure, Sendable {
   /// What kind of failure this is; a struct over a private enum so codes can grow.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String, Sendable {
-      case io, missing, truncated, corrupt, digestMismatch, malformed, compression
+      case io, noSpace, missing, truncated, corrupt, digestMismatch, malformed, compression
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
 
     /// Opening, reading, writing, syncing or renaming the file failed.
     public static let io = Code(.io)
+    /// A write failed because the file system is full (`ENOSPC`).
+    public static let noSpace = Code(.noSpace)
     /// The file does not exist.
     public static let missing = Code(.missing)
     /// The file ends inside the zstd frame (an interrupted copy or write).
@@ -55,7 +57,7 @@ public struct ChunkError: CutoverFailure, Sendable {
 
   public var exitStatus: ExitStatus {
     switch code {
-    case .io, .compression: .ioFailure
+    case .io, .noSpace, .compression: .ioFailure
     default: .checkFailed
     }
   }
@@ -67,10 +69,16 @@ public struct ChunkError: CutoverFailure, Sendable {
   }
 
   /// An I/O error from `errno`, read at once by the caller.
-  static func io(_ doing: String, file: String, errno code: Int32) -> ChunkError {
+  ///
+  /// A file that is absent (or a directory in its place) is `.missing` only when `absentIs`
+  /// says so — for a chunk being read; a writer whose file vanished has an I/O failure.
+  static func io(
+    _ doing: String, file: String, errno code: Int32, absentIs absent: Code = .io
+  ) -> ChunkError {
     let reason = String(cString: strerror(code))
     return ChunkError(
-      code: code == ENOENT ? .missing : .io, file: file, message: "\(doing): \(reason)",
+      code: code == ENOENT || code == EISDIR ? absent : code == ENOSPC ? .noSpace : .io, file: file,
+      message: "\(doing): \(reason)",
       nextStep: code == ENOSPC
         ? "free disk space on the export's file system and run the command again"
         : "check that the export directory exists, is writable and is on a healthy disk")

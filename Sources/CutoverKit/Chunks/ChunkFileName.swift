@@ -8,11 +8,17 @@ public enum ChunkFileName {
   /// The suffix of a chunk still being written.
   public static let partialSuffix = ".partial"
 
-  /// The file name of chunk `index` (1-based) of `table`.
-  public static func make(table: QualifiedName, index: Int) -> String {
-    let number = String(index)
-    let padded = String(repeating: "0", count: max(0, 6 - number.count)) + number
-    return "\(encode(table.schema)).\(encode(table.name)).\(padded)\(suffix)"
+  /// The file name of chunk `index` (1-based) of `table`, or of its part `part`:
+  /// `<schema>.<table>.p<PPPP>.<NNNNNN>.copy.zst` (encoded names hold no `.`, so the part
+  /// cannot be confused with a name).
+  public static func make(table: QualifiedName, part: Int? = nil, index: Int) -> String {
+    let partText = part.map { "p\(pad($0, 4))." } ?? ""
+    return "\(encode(table.schema)).\(encode(table.name)).\(partText)\(pad(index, 6))\(suffix)"
+  }
+
+  private static func pad(_ value: Int, _ width: Int) -> String {
+    let number = String(value)
+    return String(repeating: "0", count: max(0, width - number.count)) + number
   }
 
   /// Whether `name` looks like a chunk file or a chunk being written.

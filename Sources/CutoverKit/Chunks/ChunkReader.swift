@@ -102,7 +102,9 @@ public struct ChunkReader: Sendable {
   /// Reads `url` in 256 KiB buffers (one allocation) and returns its size.
   static func readFile(_ url: URL, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
     let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw ChunkError.io("opening the chunk", file: url.path, errno: errno) }
+    guard fd >= 0 else {
+      throw ChunkError.io("opening the chunk", file: url.path, errno: errno, absentIs: .missing)
+    }
     defer { close(fd) }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
     defer { buffer.deallocate() }
@@ -111,7 +113,7 @@ public struct ChunkReader: Sendable {
       let count = read(fd, buffer.baseAddress, buffer.count)
       if count < 0 {
         if errno == EINTR { continue }
-        throw ChunkError.io("reading the chunk", file: url.path, errno: errno)
+        throw ChunkError.io("reading the chunk", file: url.path, errno: errno, absentIs: .missing)
       }
       if count == 0 { return total }
       total += Int64(count)

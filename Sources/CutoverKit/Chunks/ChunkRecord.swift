@@ -4,8 +4,11 @@
 /// table, `ChunkSealed`), `manifest.json` lists it under its table, and `ChunkReader`
 /// returns what it measured in the same shape, so a check is a comparison of two records.
 public struct ChunkRecord: Codable, Sendable, Equatable {
-  /// 1-based position of the chunk within its table.
+  /// 1-based position of the chunk within its table, or within its part of a split table.
   public var index: Int
+  /// The part of a split table (`TablePart.number`); `nil` (absent in JSON) for a table read
+  /// whole.
+  public var part: Int?
   /// The file name inside the export directory.
   public var file: String
   /// COPY text rows (newline-terminated) in the chunk.
@@ -17,14 +20,21 @@ public struct ChunkRecord: Codable, Sendable, Equatable {
   /// Lower-case hex SHA-256 of the file.
   public var sha256: String
 
-  public init(index: Int, file: String, rows: Int64, bytes: Int64, compressedBytes: Int64, sha256: String) {
+  public init(
+    index: Int, part: Int? = nil, file: String, rows: Int64, bytes: Int64, compressedBytes: Int64,
+    sha256: String
+  ) {
     self.index = index
+    self.part = part
     self.file = file
     self.rows = rows
     self.bytes = bytes
     self.compressedBytes = compressedBytes
     self.sha256 = sha256
   }
+
+  /// The sequence the chunk belongs to within `table`.
+  public func sequence(of table: QualifiedName) -> ChunkSequence { ChunkSequence(table: table, part: part) }
 }
 
 /// The journal's `chunk_sealed` record: a chunk of `table` was completely written and

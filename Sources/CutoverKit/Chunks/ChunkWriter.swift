@@ -11,8 +11,11 @@ import Foundation
 public final class ChunkWriter {
   /// The table the rows belong to.
   public let table: QualifiedName
-  /// 1-based position of the chunk within the table.
+  /// 1-based position of the chunk within the table (or its part).
   public let index: Int
+  /// The part of a split table; `nil` for a table read whole.
+  public let part: Int?
+  private let fault: ChunkWriteFault?
   /// The final path.
   public let url: URL
   private let partialPath: String
@@ -31,12 +34,19 @@ public final class ChunkWriter {
   private enum State { case open, sealed, discarded }
 
   /// Creates `<directory>/<chunk name>.partial`, replacing a leftover of an earlier run.
-  /// - Parameter encoder: a reusable encoder; the writer starts a fresh frame on it.
+  /// - Parameters:
+  ///   - encoder: a reusable encoder; the writer starts a fresh frame on it.
+  ///   - fault: a test hook that fails a chosen write.
   /// - Throws: `ChunkError` `.io` naming the file.
-  public init(directory: URL, table: QualifiedName, index: Int, encoder: ZstdEncoder) throws {
+  public init(
+    directory: URL, table: QualifiedName, part: Int? = nil, index: Int, encoder: ZstdEncoder,
+    fault: ChunkWriteFault? = nil
+  ) throws {
     self.table = table
     self.index = index
-    self.url = directory.appendingPathComponent(ChunkFileName.make(table: table, index: index))
+    self.part = part
+    self.fault = fault
+    self.url = directory.appendingPathComponent(ChunkFileName.make(table: table, part: part, index: index))
     self.partialPath = url.path + ChunkFileName.partialSuffix
     self.encoder = encoder
     encoder.abandonFrame()
@@ -61,6 +71,7 @@ public final class ChunkWriter {
   }
 
   private func writeCompressed(_ data: UnsafeRawBufferPointer) throws {
+    try fault?.check(file: partialPath)
     hasher.update(bufferPointer: data)
     try DurableFile.writeAll(fd, data, file: partialPath)
     compressedBytes += Int64(data.count)
@@ -79,7 +90,7 @@ public final class ChunkWriter {
       guard fsync(fd) == 0 else { throw ChunkError.io("syncing the chunk", file: partialPath, errno: errno) }
       let digest = HexDigest.string(hasher.finalize())
       let record = ChunkRecord(
-        index: index, file: url.lastPathComponent, rows: rows, bytes: bytes,
+        index: index, part: part, file: url.lastPathComponent, rows: rows, bytes: bytes,
         compressedBytes: compressedBytes, sha256: digest)
       close(fd)
       fd = -1

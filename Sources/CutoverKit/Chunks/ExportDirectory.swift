@@ -9,7 +9,8 @@ public final class ExportDirectory: Sendable {
   public static let lockFileName = "export.lock"
   /// Files of the export itself (besides chunks); anything else at the top level is extra.
   public static let ownFiles: Set<String> = [
-    ExportManifest.fileName, Journal.fileName, lockFileName,
+    ExportManifest.fileName, Journal.fileName, lockFileName, SnapshotHolderProcess.recordFileName,
+    SnapshotHolderProcess.attachFileName,
   ]
 
   /// The directory.
@@ -28,7 +29,8 @@ public final class ExportDirectory: Sendable {
 
   /// Creates the directory (mode 0700, parents as needed) and takes its lock.
   ///
-  /// An existing directory is tightened to 0700: it will hold users' data.
+  /// Directories it creates are 0700; an existing one is left as it is until the export has
+  /// judged it its own (`tighten`): a refused directory (`/tmp`, a home) keeps its mode.
   /// - Throws: `ExportError` `.usage` (exit 2) when the path or one of its parents is a file,
   ///   `.io` (exit 3) when it cannot be created or written, `.busy` (exit 2) when another
   ///   cutover process holds the lock.
@@ -37,7 +39,6 @@ public final class ExportDirectory: Sendable {
     var createdDirectories: [URL] = []
     if !shared {
       createdDirectories = try createDirectories(url)
-      _ = chmod(path, 0o700)
     } else {
       try requireDirectory(url)
     }
@@ -91,6 +92,12 @@ public final class ExportDirectory: Sendable {
       usleep(50_000)
     }
     return false
+  }
+
+  /// Makes the directory 0700 (it holds users' data); called once it is known to hold nothing
+  /// but cutover's files.
+  public func tighten() {
+    _ = chmod(url.path, 0o700)
   }
 
   /// Undoes what `lock` created — the lock file, then the directories if they are empty —

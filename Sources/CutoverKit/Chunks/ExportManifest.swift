@@ -2,13 +2,17 @@ import Foundation
 
 /// `manifest.json`: what an export holds, written from the journal when the export ends.
 ///
-/// Versioned (`version: 1`); the format is documented in `docs/export-format.md`. Later
-/// stages read it (import, parity) and the parity stage fills each table's `parity`.
+/// Versioned: `version: 1`, or `2` when a table was read in parts (`Table.parts`, chunks
+/// numbered per part) — a reader of version 1 would misread those chunk numbers; the format
+/// is documented in `docs/export-format.md`. Later stages read it (import, parity) and the
+/// parity stage fills each table's `parity`.
 public struct ExportManifest: Codable, Sendable, Equatable {
   /// The manifest's file name in the export directory.
   public static let fileName = "manifest.json"
-  /// The format version this cutover writes and reads.
-  public static let currentVersion = 1
+  /// The newest format version this cutover writes (with split tables) and reads.
+  public static let currentVersion = 2
+  /// The versions this cutover reads.
+  public static let readableVersions = 1...currentVersion
 
   /// The format version.
   public var version: Int
@@ -17,8 +21,10 @@ public struct ExportManifest: Codable, Sendable, Equatable {
   /// The exported tables, in the order they were planned (largest first).
   public var tables: [Table]
 
-  public init(version: Int = Self.currentVersion, source: Source, tables: [Table]) {
-    self.version = version
+  /// - Parameter version: `nil` for the lowest version that describes `tables` (2 when a
+  ///   table has parts, else 1).
+  public init(version: Int? = nil, source: Source, tables: [Table]) {
+    self.version = version ?? (tables.contains { $0.parts != nil } ? 2 : 1)
     self.source = source
     self.tables = tables
   }
@@ -101,6 +107,37 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     }
   }
 
+  /// One part of a split table: its range, its COPY statement and its totals; its chunks are
+  /// the table's `chunks` with the same `part`.
+  public struct Part: Codable, Sendable, Equatable {
+    public var number: Int
+    public var method: TablePart.Method
+    /// The SQL condition selecting the part's rows.
+    public var predicate: String
+    /// The exact statement the part's rows were read with.
+    public var copyQuery: String
+    public var rows: Int64
+    public var bytes: Int64
+    public var compressedBytes: Int64
+    public var chunks: Int
+    public var seconds: Double
+
+    public init(
+      number: Int, method: TablePart.Method, predicate: String, copyQuery: String, rows: Int64, bytes: Int64,
+      compressedBytes: Int64, chunks: Int, seconds: Double
+    ) {
+      self.number = number
+      self.method = method
+      self.predicate = predicate
+      self.copyQuery = copyQuery
+      self.rows = rows
+      self.bytes = bytes
+      self.compressedBytes = compressedBytes
+      self.chunks = chunks
+      self.seconds = seconds
+    }
+  }
+
   /// One exported table.
   public struct Table: Codable, Sendable, Equatable {
     public var name: QualifiedName
@@ -110,19 +147,23 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     /// Uncompressed COPY text bytes.
     public var bytes: Int64
     public var compressedBytes: Int64
-    /// The chunks in order; none for an empty table.
+    /// The chunks in order (part by part for a split table); none for an empty table.
     public var chunks: [ChunkRecord]
-    /// The exact statement the rows were read with.
+    /// The exact statement the rows were read with (for a split table, the whole table's;
+    /// each part's is in `parts`).
     public var copyQuery: String
-    /// Seconds the table took to export.
+    /// Seconds the table took to export (for a split table, its longest part).
     public var seconds: Double
     /// Filled by the parity stage; `nil` until then.
     public var parity: Parity?
+    /// The parts of a table read in ranges; `nil` (absent) for a table read whole.
+    public var parts: [Part]?
 
     public init(
       name: QualifiedName, columns: [Column], rows: Int64, bytes: Int64, compressedBytes: Int64,
-      chunks: [ChunkRecord], copyQuery: String, seconds: Double, parity: Parity? = nil
+      chunks: [ChunkRecord], copyQuery: String, seconds: Double, parity: Parity? = nil, parts: [Part]? = nil
     ) {
+      self.parts = parts
       self.name = name
       self.columns = columns
       self.rows = rows
@@ -156,10 +197,10 @@ public struct ExportManifest: Codable, Sendable, Equatable {
         .damagedManifest, "\(url.path) is not a manifest cutover wrote: \(DecodingProblem.describe(error))",
         nextStep: "restore the export directory from a good copy, or export again into a new --export-dir")
     }
-    guard manifest.version == currentVersion else {
+    guard readableVersions.contains(manifest.version) else {
       throw ExportError(
         .usage,
-        "\(url.path) has format version \(manifest.version); this cutover reads version \(currentVersion)",
+        "\(url.path) has format version \(manifest.version); this cutover reads versions 1 to \(currentVersion)",
         nextStep: "use the cutover version that wrote it (\(manifest.source.cutoverVersion)) or export again")
     }
     return manifest

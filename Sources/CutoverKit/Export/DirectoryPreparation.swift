@@ -21,8 +21,14 @@ struct DirectoryPreparation {
 
   /// What an earlier attempt in the same snapshot left to keep.
   struct Resume: Sendable {
+    /// Tables whose every sequence finished.
     var finished: Set<QualifiedName>
-    var chunks: [QualifiedName: [ChunkRecord]]
+    /// Sequences (parts of split tables) that finished, of tables not finished.
+    var finishedSequences: Set<ChunkSequence>
+    /// Intact leading chunks of unfinished sequences.
+    var chunks: [ChunkSequence: [ChunkRecord]]
+    /// The journaled split layout, reused as it was.
+    var splits: [ExportJournalRecord.Split]
   }
 
   enum Outcome: Sendable {
@@ -36,6 +42,13 @@ struct DirectoryPreparation {
 
   /// Blocks (reads, hashes and removes files): run on a dedicated thread.
   func prepare(for source: ExportManifest.Source, plans: [TablePlan]) throws -> Outcome {
+    let outcome = try judge(for: source, plans: plans)
+    directory.tighten()
+    return outcome
+  }
+
+  /// What to do with the directory; throws when it must not be touched.
+  private func judge(for source: ExportManifest.Source, plans: [TablePlan]) throws -> Outcome {
     let path = directory.url.path
     let names = try directory.fileNames()
     let foreign = names.filter {
@@ -165,9 +178,9 @@ struct DirectoryPreparation {
   /// intact (a journaled chunk left as `.partial` is renamed into place); removes the rest.
   private func resumable(_ state: ExportJournalState) throws -> Resume {
     var keep = Set<String>()
-    var chunks: [QualifiedName: [ChunkRecord]] = [:]
-    var finished = Set<QualifiedName>()
-    for (table, list) in state.chunks {
+    var chunks: [ChunkSequence: [ChunkRecord]] = [:]
+    var finishedSequences = Set<ChunkSequence>()
+    for (sequence, list) in state.sequences {
       var intact: [ChunkRecord] = []
       for chunk in list {
         let url = directory.url.appendingPathComponent(chunk.file)
@@ -183,14 +196,22 @@ struct DirectoryPreparation {
           break
         }
       }
-      if state.finishedTables[table] != nil && intact.count == list.count {
-        finished.insert(table)
+      if state.finishedSequences[sequence] != nil && intact.count == list.count {
+        finishedSequences.insert(sequence)
       } else {
-        chunks[table] = intact
+        chunks[sequence] = intact
       }
       keep.formUnion(intact.map(\.file))
     }
-    for table in state.finishedTables.keys where state.chunks[table] == nil { finished.insert(table) }
+    for sequence in state.finishedSequences.keys where state.sequences[sequence] == nil {
+      finishedSequences.insert(sequence)
+    }
+    var finished = Set<QualifiedName>()
+    for table in Set(finishedSequences.map(\.table))
+    where state.sequences(of: table).allSatisfy(finishedSequences.contains) {
+      finished.insert(table)
+    }
+    finishedSequences = finishedSequences.filter { !finished.contains($0.table) }
     for name in try directory.fileNames()
     where (ChunkFileName.isChunkFile(name) || name.hasSuffix(ChunkFileName.partialSuffix))
       && !keep.contains(name)
@@ -200,6 +221,8 @@ struct DirectoryPreparation {
     progress.notice(
       "resuming an unfinished export in the same snapshot: \(finished.count) table(s) done, \(chunks.values.reduce(0) { $0 + $1.count }) chunk(s) kept"
     )
-    return Resume(finished: finished, chunks: chunks)
+    return Resume(
+      finished: finished, finishedSequences: finishedSequences, chunks: chunks,
+      splits: state.started?.splits ?? [])
   }
 }

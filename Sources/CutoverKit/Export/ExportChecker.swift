@@ -208,7 +208,9 @@ public struct ExportChecker: Sendable {
           let partial = FileManager.default.fileExists(atPath: url.path + ChunkFileName.partialSuffix)
           return problem(
             .missing,
-            partial ? "the file is missing (only its unfinished .partial is there)" : "the file is missing")
+            partial
+              ? "the file is missing (only its unfinished .partial is there)"
+              : "the file is missing or not a file (\(error.message))")
         case .truncated: return problem(.truncated, error.message)
         case .corrupt: return problem(.corrupt, error.message)
         case .digestMismatch:

@@ -11,7 +11,7 @@ public struct ExportError: CutoverFailure, Sendable {
     private enum Base: String, Sendable {
       case usage, unknownTables, emptySelection, foreignExport, existingExport, busy, notAnExport,
         unrecognizedDirectory, damagedManifest, locked, changedDuringStart, io, source,
-        inconsistent, cancelled
+        inconsistent, cancelled, diskSpace, holderGone
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -47,6 +47,10 @@ public struct ExportError: CutoverFailure, Sendable {
     public static let inconsistent = Code(.inconsistent)
     /// The export was stopped (another worker failed, or the operator interrupted it).
     public static let cancelled = Code(.cancelled)
+    /// The free space near the export directory is below the export's estimated size.
+    public static let diskSpace = Code(.diskSpace)
+    /// An unfinished export's snapshot holder is gone: its chunks cannot be continued.
+    public static let holderGone = Code(.holderGone)
 
     public var description: String { base.rawValue }
   }
@@ -66,7 +70,7 @@ public struct ExportError: CutoverFailure, Sendable {
   public var exitStatus: ExitStatus {
     switch code {
     case .usage, .unknownTables, .emptySelection, .foreignExport, .existingExport, .busy, .notAnExport,
-      .unrecognizedDirectory:
+      .unrecognizedDirectory, .holderGone:
       .usage
     case .damagedManifest: .checkFailed
     default: .ioFailure

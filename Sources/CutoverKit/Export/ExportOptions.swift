@@ -23,6 +23,22 @@ public struct ExportOptions: Sendable {
   public var snapshot: String?
   /// Seconds to wait for each table's `ACCESS SHARE` lock before refusing to start.
   public var lockTimeout: Int = 30
+  /// Tables larger than this (bytes on disk, from page counts) are read in parts by several
+  /// workers at once (`TableSplitter`).
+  public var splitTablesLargerThan: Int64 = 1 << 30
+  /// Refuse to start when the free space near `directory` is below the estimated export size.
+  public var diskCheck = true
+  /// A test hook: fails a chosen chunk write with `ENOSPC`.
+  public var writeFault: ChunkWriteFault?
+  /// Start a snapshot holder process (`SnapshotHolderProcess`) that outlives this one, or
+  /// reuse the directory's live holder; `nil` holds the snapshot in this process.
+  public var holderLaunch: SnapshotHolderProcess.Launch?
+  /// Seconds a holder process waits with no export attached before it ends.
+  public var holderIdleTimeout: Int = 300
+  /// Discard an unfinished export whose snapshot holder is gone and start from scratch.
+  public var restart = false
+  /// A test hook: crash at a chosen point.
+  public var crashPoint: CrashPoint?
   /// Called once the snapshot is taken, before any table is read (tests compare with it).
   public var afterSnapshot: (@Sendable (String) async throws -> Void)?
 
@@ -50,6 +66,16 @@ public struct ExportOptions: Sendable {
       throw ExportError(
         .usage, "--lock-timeout \(lockTimeout) is out of range",
         nextStep: "use 1 to 86400 seconds (default 30)")
+    }
+    guard (1...86_400).contains(holderIdleTimeout) else {
+      throw ExportError(
+        .usage, "--holder-idle-timeout \(holderIdleTimeout) is out of range",
+        nextStep: "use 1 to 86400 seconds (default 300)")
+    }
+    guard splitTablesLargerThan >= 8192 else {
+      throw ExportError(
+        .usage, "--split-tables-larger-than \(splitTablesLargerThan) is out of range",
+        nextStep: "use 8KiB or more (default 1GiB)")
     }
     try selection.validate()
   }

@@ -84,14 +84,58 @@ public struct ExportTableSelection: Sendable {
     } else {
       chosen = try lookUp(only, on: connection, listName: "--tables")
     }
+    var excludedPartitions: [(CatalogTable, Catalog)] = []
     if !exclude.isEmpty {
-      let excluded = Set(try lookUp(exclude, on: connection, listName: "--exclude").map(\.table.name))
-      chosen.removeAll { excluded.contains($0.table.name) }
+      let excluded = try lookUp(exclude, on: connection, listName: "--exclude")
+      let names = Set(excluded.map(\.table.name))
+      chosen.removeAll { names.contains($0.table.name) }
+      excludedPartitions = excluded.filter { $0.table.partitionOf != nil }.map { ($0.table, $0.catalog) }
     }
     var seen = Set<QualifiedName>()
     chosen = chosen.filter { seen.insert($0.table.name).inserted }
+    try refuseOverlaps(chosen: chosen, excludedPartitions: excludedPartitions)
     guard !chosen.isEmpty else { throw emptySelection(on: connection) }
     return chosen
+  }
+
+  /// A partition's partitioned ancestors, nearest first, as far as `catalog` knows them.
+  private static func ancestors(of table: CatalogTable, in catalog: Catalog) -> [QualifiedName] {
+    var result: [QualifiedName] = []
+    var parent = table.partitionOf
+    while let name = parent, !result.contains(name) {
+      result.append(name)
+      parent = catalog.table(name)?.partitionOf
+    }
+    return result
+  }
+
+  /// Refuses a selection that would read a partition's rows twice (the partition and its
+  /// partitioned parent both chosen), or an exclusion that cannot work (a partition whose
+  /// parent is still read whole).
+  private func refuseOverlaps(
+    chosen: [(table: CatalogTable, catalog: Catalog)], excludedPartitions: [(CatalogTable, Catalog)]
+  ) throws {
+    let names = Set(chosen.map(\.table.name))
+    var problems: [String] = []
+    for (table, catalog) in chosen {
+      if let parent = Self.ancestors(of: table, in: catalog).first(where: names.contains) {
+        problems.append(
+          "\(table.name) is a partition of \(parent), which is read whole: its rows would be exported twice")
+      }
+    }
+    for (table, catalog) in excludedPartitions {
+      if let parent = Self.ancestors(of: table, in: catalog).first(where: names.contains) {
+        problems.append(
+          "--exclude \(table.name) has no effect: a partition's rows are read through \(parent)")
+      }
+    }
+    guard problems.isEmpty else {
+      throw ExportError(
+        .usage, problems.joined(separator: "; "),
+        nextStep:
+          "name either a partitioned table or some of its partitions, not both; to leave a partition's rows out, exclude its parent and list the partitions to keep"
+      )
+    }
   }
 
   /// A table's plan: its copied columns (generated ones left out) and its size, a
@@ -110,10 +154,17 @@ public struct ExportTableSelection: Sendable {
         parents.insert(partition.name)
       }
     }
+    var splitKey: ExportManifest.Column?
+    if let key = table.primaryKey, key.columns.count == 1,
+      let column = table.columns.first(where: { $0.name == key.columns[0] })
+    {
+      splitKey = ExportManifest.Column(name: column.name, type: column.type)
+    }
     return TablePlan(
       name: table.name,
       columns: table.copiedColumns.map { ExportManifest.Column(name: $0.name, type: $0.type) },
-      estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned)
+      estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned,
+      splitKey: splitKey)
   }
 
   /// The error for a selection that leaves nothing: says what was looked for.

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 
-/// One export connection: imports the snapshot, then exports tables from the queue until
-/// it is empty, each into chunk files.
+/// One export connection: imports the snapshot, then exports tables (or parts of split
+/// tables) from the queue until it is empty, each into its own chunk sequence.
 ///
 /// Runs entirely on one dedicated thread (`run`), where its connection is opened, used
 /// and finished. Row security is off (`SET row_security = off`) so that a policy can never
@@ -12,8 +12,8 @@ struct ExportWorker: Sendable {
   var options: ExportOptions
   var snapshot: String
   var queue: TableQueue
-  /// Chunks kept from an earlier attempt on the same snapshot, per unfinished table.
-  var kept: [QualifiedName: [ChunkRecord]]
+  /// Chunks kept from an earlier attempt on the same snapshot, per unfinished sequence.
+  var kept: [ChunkSequence: [ChunkRecord]]
   var journal: Journal
   var progress: ExportProgress
   var stop: StopSignal
@@ -25,34 +25,36 @@ struct ExportWorker: Sendable {
   /// The rows of a resumed table did not line up with its kept chunks.
   private struct ResumeMismatch: Error {}
 
-  /// Exports tables until the queue is empty or a stop is asked for.
-  func run() throws -> [QualifiedName] {
+  /// Exports tables until the queue is empty or a stop is asked for; returns the sequences
+  /// it finished.
+  func run() throws -> [ChunkSequence] {
     let connection = try PGConnection(options.source, applicationName: "cutover export \(number)")
     return try cancellation.watching(connection) { try run(on: connection) }
   }
 
-  private func run(on connection: PGConnection) throws -> [QualifiedName] {
+  private func run(on connection: PGConnection) throws -> [ChunkSequence] {
     try connection.prepareLongRunningSession()
     try connection.execute("SET row_security = off", doing: "turning row security off (export)")
     // Same snapshot, same physical order: a resumed table can skip its kept rows.
     try connection.execute("SET synchronize_seqscans = off", doing: "turning synchronized scans off")
     try connection.importSnapshot(snapshot)
     let encoder = try ZstdEncoder(level: Int32(options.level), workers: zstdWorkers)
-    var done: [QualifiedName] = []
-    while !stop.isStopped, let plan = queue.next() {
-      let kept = self.kept[plan.name] ?? []
+    var done: [ChunkSequence] = []
+    while !stop.isStopped, let task = queue.next() {
+      let kept = self.kept[task.sequence] ?? []
       do {
-        try export(plan, keeping: kept, on: connection, encoder: encoder)
+        try export(task, keeping: kept, on: connection, encoder: encoder)
       } catch is ResumeMismatch {
         logger.debug(
           "resumed rows did not match the kept chunks; exporting the table again",
-          metadata: ["table": "\(plan.name)"])
+          metadata: ["table": "\(task.sequence)"])
         // The fresh attempt renames its own chunks over these names; unlinking first only
         // keeps a shorter table from leaving stale chunks behind.
         for chunk in kept { unlink(options.directory.appendingPathComponent(chunk.file).path) }
-        try export(plan, keeping: [], on: connection, encoder: encoder)
+        try export(task, keeping: [], on: connection, encoder: encoder)
       }
-      done.append(plan.name)
+      done.append(task.sequence)
+      if queue.finished(task.plan.name) { progress.finished(task.plan.name) }
     }
     if stop.isStopped {
       throw ExportError(.cancelled, "the export stopped before all tables were read")
@@ -61,14 +63,17 @@ struct ExportWorker: Sendable {
   }
 
   private func export(
-    _ plan: TablePlan, keeping kept: [ChunkRecord], on connection: PGConnection, encoder: ZstdEncoder
+    _ task: TableQueue.Task, keeping kept: [ChunkRecord], on connection: PGConnection, encoder: ZstdEncoder
   ) throws {
     let start = Date()
-    let query = plan.copyQuery
+    let plan = task.plan
+    let part = task.part?.number
+    let query = plan.copyQuery(for: task.part)
     try journal.append(
       ExportJournalRecord.TableStarted(
         table: plan.name, columns: plan.columns, copyQuery: query,
-        estimatedRows: plan.estimatedRows, resumedAfterChunk: kept.last?.index ?? 0))
+        estimatedRows: task.part == nil ? plan.estimatedRows : plan.estimatedRows / Int64(plan.parts.count),
+        resumedAfterChunk: kept.last?.index ?? 0, part: task.part))
     let skipRows = kept.reduce(Int64(0)) { $0 + $1.rows }
     let skipBytes = kept.reduce(Int64(0)) { $0 + $1.bytes }
     var skippedRows: Int64 = 0
@@ -85,13 +90,14 @@ struct ExportWorker: Sendable {
       let record = try chunk.seal { record in
         try journal.append(ChunkSealed(table: plan.name, chunk: record))
       }
+      options.crashPoint?.chunkSealed()
       sealed.append(record)
       logger.debug(
         "chunk sealed",
         metadata: ["table": "\(plan.name)", "chunk": "\(record.index)", "rows": "\(record.rows)"])
     }
 
-    let copied = try connection.copyOut(query, doing: "COPY \(plan.name) TO STDOUT (export)") { row in
+    let copied = try connection.copyOut(query, doing: "COPY \(task.sequence) TO STDOUT (export)") { row in
       if skippedRows < skipRows {
         skippedRows += 1
         skippedBytes += Int64(row.count)
@@ -109,10 +115,12 @@ struct ExportWorker: Sendable {
       } else {
         index += 1
         chunk = try ChunkWriter(
-          directory: options.directory, table: plan.name, index: index, encoder: encoder)
+          directory: options.directory, table: plan.name, part: part, index: index, encoder: encoder,
+          fault: options.writeFault)
         writer = chunk
       }
       try chunk.append(row)
+      options.crashPoint?.rowsWritten(inOpenChunk: chunk.rows)
       pendingRows += 1
       pendingBytes += Int64(row.count)
       if pendingBytes >= 1 << 20 {
@@ -128,14 +136,13 @@ struct ExportWorker: Sendable {
     guard Int64(copied) == rows else {
       throw ExportError(
         .inconsistent,
-        "\(plan.name): COPY reported \(copied) rows but the chunks hold \(rows)",
+        "\(task.sequence): COPY reported \(copied) rows but the chunks hold \(rows)",
         nextStep: "export again; if it repeats, report it with the table's definition")
     }
     let finished = ExportJournalRecord.TableFinished(
       table: plan.name, rows: rows, bytes: sealed.reduce(0) { $0 + $1.bytes },
       compressedBytes: sealed.reduce(0) { $0 + $1.compressedBytes }, chunks: sealed.count,
-      seconds: Date().timeIntervalSince(start))
+      seconds: Date().timeIntervalSince(start), part: part)
     try journal.append(finished)
-    progress.finished(plan.name)
   }
 }

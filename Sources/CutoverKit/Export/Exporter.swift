@@ -36,23 +36,102 @@ public struct Exporter: Sendable {
   /// - Throws: `ExportError`, `PostgresError`, `ChunkError`, `JournalError` — each a
   ///   `CutoverFailure`.
   public func run(logger: Logger, progress: ExportProgress? = nil) async throws -> ExportSummary {
-    let began = Date()
     try options.validate()
     let progress = progress ?? ExportProgress(style: .quiet, sink: { _ in })
+    guard let launch = options.holderLaunch, options.snapshot == nil else {
+      return try await runInOneProcess(logger: logger, progress: progress)
+    }
+    let url = options.directory
+    do {
+      try FileManager.default.createDirectory(
+        at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      // `ExportDirectory.lock` says what is wrong with the path.
+      _ = try ExportDirectory.lock(url)
+      throw error
+    }
+    let holder: SnapshotHolderProcess.Record
+    if let live = SnapshotHolderProcess.live(in: url) {
+      holder = live
+      progress.notice("reusing the live \(live.text)")
+    } else {
+      if !options.restart, (try? ExportManifest.read(directory: url)) == nil,
+        let state = try? ExportJournalState(directory: url), let started = state.started,
+        state.finished == nil
+      {
+        throw ExportError(
+          .holderGone,
+          "\(url.path) holds an unfinished export of snapshot \(started.source.snapshot) (started \(started.source.startedAt)) whose snapshot holder process is gone: that snapshot ended with it, so the sealed chunks cannot be continued in the same state of the database",
+          nextStep:
+            "run the same `cutover export` with --restart: it removes that export and exports from scratch in a new snapshot"
+        )
+      }
+      let source = options.source
+      holder = try await onDedicatedThread(named: "export-holder-start") {
+        // Connect once here first, so an unreachable source or a refused login is this
+        // process's own error (exit 3, with the server's words), not the holder's.
+        _ = try PGConnection(source, applicationName: "cutover export")
+        return try SnapshotHolderProcess.start(launch, directory: url, idleTimeout: options.holderIdleTimeout)
+      }
+      progress.notice("started \(holder.text)")
+    }
+    let attachment = try SnapshotHolderProcess.Attachment(directory: url)
+    var attached = options
+    attached.snapshot = holder.snapshot
+    do {
+      let summary = try await Exporter(options: attached).runInOneProcess(logger: logger, progress: progress)
+      withExtendedLifetime(attachment) {}
+      SnapshotHolderProcess.end(holder, directory: url)
+      return summary
+    } catch {
+      if (error as? any CutoverFailure)?.exitStatus == .usage {
+        SnapshotHolderProcess.end(holder, directory: url)
+      } else {
+        progress.notice(
+          "the \(holder.text) keeps the snapshot: the same `cutover export` resumes from the sealed chunks (`cutover export --abandon` ends it)"
+        )
+      }
+      throw error
+    }
+  }
+
+  /// Ends the live snapshot holder of `directory`; says what it did.
+  public static func abandon(directory: URL) -> String {
+    guard let holder = SnapshotHolderProcess.live(in: directory) else {
+      return "no live snapshot holder in \(directory.path)"
+    }
+    SnapshotHolderProcess.end(holder, directory: directory)
+    return "ended the \(holder.text); an unfinished export there now needs --restart"
+  }
+
+  /// The export with the snapshot held by this process (or `options.snapshot`).
+  private func runInOneProcess(logger: Logger, progress: ExportProgress) async throws -> ExportSummary {
+    let began = Date()
     let directory = try ExportDirectory.lock(options.directory)
     let journalPath = directory.url.appendingPathComponent(Journal.fileName).path
     let hadJournal = FileManager.default.fileExists(atPath: journalPath)
     let selection = options.selection
     let lockTimeout = options.lockTimeout
+    let splitter = TableSplitter(threshold: options.splitTablesLargerThan, jobs: options.jobs)
     do {
       return try await withQueryCancellation { cancellation in
         try await SnapshotHolder.withSnapshot(
           target: options.source, existingSnapshot: options.snapshot, cancellation: cancellation,
           inspect: { connection, snapshot in
             let source = try Self.identify(connection, snapshot: snapshot, started: began)
-            let plans = try selection.plan(on: connection)
+            try TableLocks.limitWaits(on: connection, timeout: lockTimeout)
+            let plans: [TablePlan]
+            do {
+              plans = try selection.plan(on: connection)
+            } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
+              throw ExportError(
+                .locked,
+                "could not read the catalog within \(lockTimeout) s: another session holds a lock on a table of the selection (\(error.message))",
+                nextStep: error.nextStep)
+            }
             try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
-            return Inspection(source: source, plans: plans)
+            let split = try plans.map { try splitter.split($0, on: connection) }
+            return Inspection(source: source, plans: split)
           },
           body: { inspection in
             try await export(
@@ -64,7 +143,9 @@ public struct Exporter: Sendable {
       // Nothing written by this run (a refused directory, an unreachable source): leave no
       // lock file or directory of its own behind.
       if !hadJournal && !FileManager.default.fileExists(atPath: journalPath) { directory.abandon() }
-      throw Self.explain(error, directory: directory)
+      throw Self.explain(
+        error, directory: directory, heldElsewhere: options.holderLaunch != nil,
+        idleTimeout: options.holderIdleTimeout)
     }
   }
 
@@ -73,11 +154,12 @@ public struct Exporter: Sendable {
     began: Date, logger: Logger, progress: ExportProgress
   ) async throws -> ExportSummary {
     let source = inspection.source
-    let plans = inspection.plans
+    var plans = inspection.plans
     let options = self.options
+    let planned = plans
     let preparation = try await onDedicatedThread(named: "export-prepare") {
       try DirectoryPreparation(options: options, directory: directory, progress: progress, logger: logger)
-        .prepare(for: source, plans: plans)
+        .prepare(for: source, plans: planned)
     }
     logger.debug(
       "export planned",
@@ -88,11 +170,52 @@ public struct Exporter: Sendable {
         seconds: Date().timeIntervalSince(began))
     }
     if let afterSnapshot = options.afterSnapshot { try await afterSnapshot(source.snapshot) }
-    let journal = try Journal(directory: directory.url)
-    try journal.append(ExportJournalRecord.ExportStarted(source: source, tables: plans.map(\.name)))
     let state: DirectoryPreparation.Resume
-    if case .resume(let kept) = preparation { state = kept } else { state = .init(finished: [], chunks: [:]) }
-    let todo = plans.filter { !state.finished.contains($0.name) }
+    if case .resume(let kept) = preparation {
+      state = kept
+      // The parts are those the interrupted attempt journaled (page counts and key samples
+      // are not part of the snapshot, so planning them again could differ).
+      let journaled = Dictionary(
+        kept.splits.map { ($0.table, $0.parts) }, uniquingKeysWith: { first, _ in first })
+      for index in plans.indices { plans[index].parts = journaled[plans[index].name] ?? [] }
+    } else {
+      state = .init(finished: [], finishedSequences: [], chunks: [:], splits: [])
+    }
+    let splits = plans.filter { !$0.parts.isEmpty }.map {
+      ExportJournalRecord.Split(table: $0.name, copyQuery: $0.copyQuery, parts: $0.parts)
+    }
+    for split in splits {
+      progress.notice(
+        "\(split.table) is read in \(split.parts.count) parts by \(split.parts[0].method.rawValue) ranges")
+    }
+    let estimate = ExportSizeEstimate(
+      plans: plans.filter { !state.finished.contains($0.name) }, jobs: options.jobs,
+      chunkSize: options.chunkSize,
+      directory: directory.url)
+    progress.notice(estimate.text)
+    if options.diskCheck && !estimate.fits {
+      throw ExportError(
+        .diskSpace,
+        "not enough free disk near \(directory.url.path): the export needs about \(ByteCount(estimate.bytes)), \(ByteCount(estimate.available ?? 0)) is free",
+        nextStep:
+          "free at least \(ByteCount(estimate.bytes - (estimate.available ?? 0))) there or choose an --export-dir on a larger disk (--no-disk-check starts anyway)"
+      )
+    }
+    let journal = try Journal(directory: directory.url)
+    try journal.append(
+      ExportJournalRecord.ExportStarted(
+        source: source, tables: plans.map(\.name), splits: splits.isEmpty ? nil : splits))
+    var todo: [TableQueue.Task] = []
+    for plan in plans where !state.finished.contains(plan.name) {
+      if plan.parts.isEmpty {
+        todo.append(TableQueue.Task(plan: plan, part: nil))
+      } else {
+        for part in plan.parts
+        where !state.finishedSequences.contains(ChunkSequence(table: plan.name, part: part.number)) {
+          todo.append(TableQueue.Task(plan: plan, part: part))
+        }
+      }
+    }
     progress.planned(plans)
     for plan in plans where state.finished.contains(plan.name) {
       progress.finished(plan.name)
@@ -114,6 +237,7 @@ public struct Exporter: Sendable {
     }
     progress.end()
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
+    options.crashPoint?.manifestNext()
     let manifest = try await onDedicatedThread(named: "export-manifest") {
       let manifest = try ExportJournalState(directory: directory.url).manifest()
       try manifest.write(directory: directory.url)
@@ -127,13 +251,13 @@ public struct Exporter: Sendable {
 
   /// The worker pool: never more than `jobs` threads; the first real failure stops all.
   private func runWorkers(
-    _ plans: [TablePlan], snapshot: String, kept: [QualifiedName: [ChunkRecord]],
+    _ tasks: [TableQueue.Task], snapshot: String, kept: [ChunkSequence: [ChunkRecord]],
     journal: Journal, cancellation: QueryCancellation, progress: ExportProgress, logger: Logger
   ) async throws {
-    guard !plans.isEmpty else { return }
-    let queue = TableQueue(plans)
+    guard !tasks.isEmpty else { return }
+    let queue = TableQueue(tasks)
     let stop = StopSignal()
-    let workers = min(options.jobs, plans.count)
+    let workers = min(options.jobs, tasks.count)
     let zstdWorkers = ZstdEncoder.helpfulWorkers(
       level: options.level, chunkSize: options.chunkSize, jobs: options.jobs)
     let options = self.options
@@ -177,14 +301,31 @@ public struct Exporter: Sendable {
   }
 
   /// An interruption said as what it left and what a rerun does; other errors unchanged.
-  private static func explain(_ error: any Error, directory: ExportDirectory) -> any Error {
-    guard Task.isCancelled, isStop(error) else { return error }
+  private static func explain(
+    _ error: any Error, directory: ExportDirectory, heldElsewhere: Bool, idleTimeout: Int
+  ) -> any Error {
     let sealed = (try? directory.fileNames().filter(ChunkFileName.isChunkFile).count) ?? 0
+    if var full = error as? ChunkError, full.code == .noSpace {
+      full.message +=
+        "; the export stopped: no unfinished (.partial) file is left, \(sealed) sealed chunk file(s) and the journal are kept"
+      full.nextStep =
+        "free disk space near \(directory.url.path) (`cutover doctor` estimates what the export needs), then run the same `cutover export` again: sealed chunks are reused while their snapshot lives"
+      return full
+    }
+    guard Task.isCancelled, isStop(error) else { return error }
+    let journal = directory.url.appendingPathComponent(Journal.fileName).path
+    guard FileManager.default.fileExists(atPath: journal) else {
+      return ExportError(
+        .cancelled,
+        "the export was interrupted before it wrote anything: the server's statements were cancelled and \(directory.url.path) holds nothing of this run",
+        nextStep: "run the same `cutover export` again when ready")
+    }
     return ExportError(
       .cancelled,
       "the export was interrupted: the server's statements were cancelled, no unfinished (.partial) file is left, and \(sealed) sealed chunk file(s) and the journal in \(directory.url.path) are intact (`cutover check-export` reads them as unfinished)",
-      nextStep:
-        "run the same `cutover export` again: it takes a new snapshot, says so, and starts over in this directory (chunks resume only within their own snapshot, which ended with this process)"
+      nextStep: heldElsewhere
+        ? "run the same `cutover export` again within \(idleTimeout) s: its snapshot holder keeps the snapshot that long, and the export resumes from the sealed chunks; later, the holder has ended and the export must start over (`--restart`)"
+        : "run the same `cutover export` again: it takes a new snapshot, says so, and starts over in this directory (chunks resume only within their own snapshot, which ended with this process)"
     )
   }
 

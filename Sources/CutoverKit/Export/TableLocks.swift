@@ -7,14 +7,20 @@
 /// row is read, so such DDL waits for the export; and a table rewritten between the
 /// snapshot and its lock is refused, not exported empty.
 enum TableLocks {
+  /// Bounds every lock wait of the snapshot's transaction (the catalog read too: reading an
+  /// index definition waits behind a session holding its table).
+  static func limitWaits(on connection: PGConnection, timeout: Int) throws {
+    try connection.execute(
+      "SET LOCAL lock_timeout = \(try connection.quoteLiteral("\(timeout)s"))",
+      doing: "setting lock_timeout for the export's catalog read and table locks")
+  }
+
   /// Locks every planned table (`LOCK TABLE [ONLY] … IN ACCESS SHARE MODE`), waiting at most
   /// `timeout` seconds for each, then checks that none was rewritten since the snapshot.
   /// - Throws: `ExportError` `.locked` naming the table that could not be locked in time,
   ///   `.changedDuringStart` naming rewritten tables; `PostgresError` otherwise.
   static func lock(_ plans: [TablePlan], on connection: PGConnection, timeout: Int) throws {
-    try connection.execute(
-      "SET LOCAL lock_timeout = \(try connection.quoteLiteral("\(timeout)s"))",
-      doing: "setting lock_timeout for the export's table locks")
+    try limitWaits(on: connection, timeout: timeout)
     for plan in plans {
       do {
         try connection.execute(
@@ -33,13 +39,19 @@ enum TableLocks {
     try refuseRewritten(plans, on: connection)
   }
 
-  /// Refuses tables rewritten or truncated after the snapshot was taken.
+  /// Refuses tables that changed between the snapshot and their lock: their fingerprint in
+  /// the snapshot against the current catalog read on a fresh connection (stable now that the
+  /// locks are held).
   private static func refuseRewritten(_ plans: [TablePlan], on connection: PGConnection) throws {
-    let rewritten = try RelationRewrites.since(snapshotOf: plans.map(\.name), on: connection)
-    guard rewritten.isEmpty else {
+    let tables = plans.map(\.name)
+    let inSnapshot = try RelationRewrites.fingerprints(of: tables, on: connection)
+    let current = try PGConnection(connection.target, applicationName: "cutover export check")
+    let now = try RelationRewrites.fingerprints(of: tables, on: current)
+    let changed = RelationRewrites.changes(snapshot: inSnapshot, now: now, tables: tables)
+    guard changed.isEmpty else {
       throw ExportError(
         .changedDuringStart,
-        "rewritten or truncated after the export's snapshot was taken: \(rewritten.joined(separator: ", ")) — the snapshot would see them empty",
+        "changed after the export's snapshot was taken, before it could lock them: \(changed.joined(separator: ", ")) — the snapshot would read the wrong rows",
         nextStep:
           "run the export again (it takes a new snapshot); stop schema changes on the source during the export"
       )

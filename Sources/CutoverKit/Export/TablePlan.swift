@@ -11,11 +11,17 @@ public struct TablePlan: Sendable, Equatable {
   /// A partitioned table: read through its parent, which returns every partition's rows
   /// once (the partitions themselves are not planned).
   public var isPartitioned: Bool
+  /// The single-column primary key (name and `format_type`), by which the table can be split
+  /// in key ranges; `nil` when it has none (it is then split by `ctid`).
+  public var splitKey: ExportManifest.Column?
+  /// The ranges the table is read in (`TableSplitter`); empty when it is read whole.
+  public var parts: [TablePart] = []
 
   public init(
     name: QualifiedName, columns: [ExportManifest.Column], estimatedRows: Int64, estimatedBytes: Int64,
-    isPartitioned: Bool = false
+    isPartitioned: Bool = false, splitKey: ExportManifest.Column? = nil
   ) {
+    self.splitKey = splitKey
     self.name = name
     self.columns = columns
     self.estimatedRows = estimatedRows
@@ -36,8 +42,15 @@ public struct TablePlan: Sendable, Equatable {
   /// `COPY (SELECT <quoted columns> FROM [ONLY] <quoted table>) TO STDOUT`, text format.
   ///
   /// An explicit column list pins the column order and leaves generated columns out.
-  public var copyQuery: String {
+  public var copyQuery: String { copyQuery(for: nil) }
+
+  /// The COPY statement of one part: the whole table's with the part's `WHERE` condition.
+  ///
+  /// > Important: COPY takes no `$n` parameters, so a key range's bounds are literals; they
+  ///   are quoted by the server (`quote_literal`) when the split is planned, never by us.
+  public func copyQuery(for part: TablePart?) -> String {
     let list = columns.map { QualifiedName.quote($0.name) }.joined(separator: ", ")
-    return "COPY (SELECT \(list) FROM \(relationReference)) TO STDOUT"
+    let condition = part.map { " WHERE \($0.predicate)" } ?? ""
+    return "COPY (SELECT \(list) FROM \(relationReference)\(condition)) TO STDOUT"
   }
 }

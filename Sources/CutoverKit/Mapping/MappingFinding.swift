@@ -21,6 +21,7 @@ public struct MappingFinding: Sendable, Codable, Hashable, CustomStringConvertib
     case privilege
     case swiftMapper = "swift-mapper"
     case emptyTarget = "empty-target"
+    case orphanedReference = "orphaned-reference"
   }
 
   public var severity: Severity

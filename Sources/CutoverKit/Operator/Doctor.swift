@@ -117,6 +117,7 @@ struct SideInspector: Sendable {
       attempt("snapshot") { try snapshotCheck(connection) }
       if let exportDirectory {
         attempt("free-disk") { try diskCheck(connection, directory: exportDirectory) }
+        attempt("snapshot-holder") { holderCheck(directory: exportDirectory) }
       }
     } else {
       attempt("create-schemas") { try createCheck(connection) }
@@ -277,24 +278,35 @@ struct SideInspector: Sendable {
     return check("snapshot", .ok, "can export a snapshot (\(id)) for parallel workers")
   }
 
+  /// The export's own estimate (`ExportSizeEstimate`, from the tables it would read) against
+  /// the free space near `directory`.
   func diskCheck(_ connection: PGConnection, directory: String) throws -> DoctorCheck {
-    let size = try connection.execute(
-      "SELECT pg_database_size(current_database()) AS bytes", doing: "reading the database size"
-    ).one().int64("bytes")
-    guard let free = DiskSpace.available(near: directory) else {
+    let plans = try ExportTableSelection().plan(on: connection)
+    let estimate = ExportSizeEstimate(
+      plans: plans, jobs: 2, chunkSize: 64 << 20, directory: URL(fileURLWithPath: directory))
+    guard estimate.available != nil else {
       return check(
         "free-disk", .warning, "cannot tell the free space near \(directory)",
         next: "make sure the export directory's file system is mounted and writable")
     }
-    let detail =
-      "\(ByteCount(free)) free near \(directory); the source database takes \(ByteCount(size)) (the export is usually smaller)"
-    if free < size / 2 {
+    let detail = "near \(directory): \(estimate.text)"
+    guard estimate.fits else {
       return check("free-disk", .failed, detail, next: "free disk or choose another --export-dir")
     }
-    if free < size {
-      return check("free-disk", .warning, detail, next: "watch the disk during the export")
-    }
     return check("free-disk", .ok, detail)
+  }
+
+  /// A snapshot holder process left by an interrupted export holds a transaction open on the
+  /// source (holding back vacuum) until it ends by itself.
+  func holderCheck(directory: String) -> DoctorCheck {
+    guard let holder = SnapshotHolderProcess.live(in: URL(fileURLWithPath: directory)) else {
+      return check("snapshot-holder", .ok, "no snapshot holder process open for \(directory)")
+    }
+    return check(
+      "snapshot-holder", .warning, "\(holder.text) for \(directory): a transaction open on the source",
+      next:
+        "resume the export (`cutover export` with the same --export-dir), or end it with `cutover export --abandon --export-dir \(directory)`"
+    )
   }
 
   func createCheck(_ connection: PGConnection) throws -> DoctorCheck {

@@ -104,6 +104,25 @@ struct PlanBuilder {
           "no mapping fills this target table: it starts empty"))
     }
 
+    // A moved table whose foreign key points into a table that starts empty (skipped, or
+    // fed by nothing) would load rows whose key cannot hold: said before anything moves.
+    for table in target.loadableTables where fedTargets.contains(table.name) {
+      for key in table.foreignKeys where !fedTargets.contains(key.referenced) && key.referenced != table.name
+      {
+        guard target.table(key.referenced).map({ Self.platformTableSchemas[$0.name.schema] == nil }) ?? false
+        else { continue }
+        let nullable = table.allNullable(key.columns)
+        findings.append(
+          .init(
+            nullable ? .warning : .problem, .orphanedReference, table: "\(table.name)", place: nil,
+            "\(key.name) (\(key.columns.joined(separator: ", "))) references \(key.referenced), which starts empty"
+              + (nullable
+                ? ": rows with a value there will fail the key when it is validated"
+                : ": every row needs a parent there, so the import would fail; map \(key.referenced) or skip \(table.name) too")
+          ))
+      }
+    }
+
     for (table, missing) in privilegeGaps.sorted(by: { $0.key < $1.key }) {
       findings.append(
         .init(

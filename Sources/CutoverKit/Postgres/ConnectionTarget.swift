@@ -31,6 +31,15 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
           "write it as postgresql://USER@HOST:PORT/DATABASE?sslmode=… (password in the URL or PGPASSWORD)"
           + (side.map { " in \($0.option) or \($0.environmentVariable)" } ?? ""))
     }
+    // libpq splits a URL's authority at its first `@`: an unencoded `@` in the password
+    // would turn the rest of the password into the host name, and print it.
+    if let scheme = ["postgresql://", "postgres://"].first(where: { conninfo.hasPrefix($0) }) {
+      let authority = conninfo.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" }
+      if authority.filter({ $0 == "@" }).count > 1 {
+        throw invalid(
+          "has more than one `@` before the host: an `@` in the user name or password must be written %40")
+      }
+    }
     var errorMessage: UnsafeMutablePointer<CChar>?
     guard let parsed = PQconninfoParse(conninfo, &errorMessage) else {
       let reason = errorMessage.map { String(cString: $0) } ?? ""
@@ -123,8 +132,11 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
   /// here makes that impossible to leak by accident.
   public func redact(_ text: String) -> String {
     var secrets: [String] = []
-    if let password = options["password"], !password.isEmpty { secrets.append(password) }
-    if let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty {
+    // A secret of a few characters would be found inside ordinary words and its pattern of
+    // stars would give it away; libpq never repeats a password, so only longer ones are
+    // worth scrubbing from what a server or proxy might say.
+    if let password = options["password"], password.count >= 4 { secrets.append(password) }
+    if let password = ProcessInfo.processInfo.environment["PGPASSWORD"], password.count >= 4 {
       secrets.append(password)
     }
     if conninfo.count > 8 { secrets.append(conninfo) }

@@ -367,6 +367,18 @@ private final class MigrationSession {
   /// becomes a `MigrationError` at the statement's line in the file.
   func runStatements(of file: MigrationFile, outsideTransaction: Bool) throws {
     for (index, statement) in file.statements.enumerated() where !statement.isCommentOnly {
+      // A Ctrl-C between two statements has no server statement to cancel: stop here.
+      if cancellation.isCancelled {
+        throw MigrationError(
+          code: .interrupted,
+          message: "interrupted before line \(statement.codeLine) of \(file.fileName)"
+            + (outsideTransaction
+              ? "; the file runs outside a transaction, so its statements before this one stay"
+              : "; \(file.fileName) was rolled back")
+            + ", the files before it stay applied, and the migrate lock is released",
+          file: file.path, line: statement.codeLine,
+          nextStep: "run cutover migrate again: it resumes at \(file.fileName)")
+      }
       logger.trace(
         "statement", metadata: ["file": "\(file.path)", "line": "\(statement.codeLine)"])
       do {

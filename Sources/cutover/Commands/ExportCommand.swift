@@ -29,6 +29,15 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   @Option(help: ArgumentHelp("COPY text per chunk, e.g. 64MiB, 512KiB, 1GiB.", valueName: "size"))
   var chunkSize = "64MiB"
 
+  @Option(
+    help: ArgumentHelp(
+      "Read tables larger than this on disk in parts (key or ctid ranges), several workers at once.",
+      valueName: "size"))
+  var splitTablesLargerThan = "1GiB"
+
+  @Flag(help: "Start even when the free space near --export-dir is below the estimated export size.")
+  var noDiskCheck = false
+
   @Option(help: "zstd level (1-19).")
   var level = 3
 
@@ -53,28 +62,75 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   )
   var force = false
 
+  @Flag(
+    help:
+      "Discard an unfinished export whose snapshot holder process is gone (its snapshot ended) and export from scratch."
+  )
+  var restart = false
+
+  @Flag(
+    help: "End the export directory's snapshot holder process (an open transaction on the source) and exit.")
+  var abandon = false
+
+  @Option(help: "Seconds the snapshot holder process waits with no export attached before it ends.")
+  var holderIdleTimeout = 300
+
+  @Flag(help: .hidden)
+  var holdSnapshot = false
+
   @Flag(help: "Print the summary as JSON.")
   var json = false
 
   mutating func validate() throws {
+    if abandon { return }
     try source.requireGiven()
     if Self.bytes(chunkSize) == nil {
       throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
     }
+    if Self.bytes(splitTablesLargerThan) == nil {
+      throw ValidationError(
+        "--split-tables-larger-than \(splitTablesLargerThan) is not a size: write it like 1GiB or 512MiB")
+    }
   }
 
   func run() async throws {
+    if abandon {
+      print(Exporter.abandon(directory: directory.url))
+      return
+    }
+    if holdSnapshot {
+      let target = try source.connectionTarget()
+      let url = directory.url
+      let idle = holderIdleTimeout
+      try await onDedicatedThread(named: "snapshot-holder") {
+        try SnapshotHolderProcess.serve(target: target, directory: url, idleTimeout: idle)
+      }
+      return
+    }
     guard let chunkBytes = Self.bytes(chunkSize) else {
       throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
     }
     var options = ExportOptions(source: try source.connectionTarget(), directory: directory.url)
     options.jobs = jobs
     options.chunkSize = chunkBytes
+    options.splitTablesLargerThan = Int64(Self.bytes(splitTablesLargerThan) ?? 1 << 30)
+    options.diskCheck = !noDiskCheck
     options.level = level
     options.selection = ExportTableSelection(only: Self.list(tables), exclude: Self.list(exclude))
     options.force = force
     options.lockTimeout = lockTimeout
     options.snapshot = snapshot
+    options.restart = restart
+    options.holderIdleTimeout = holderIdleTimeout
+    if snapshot == nil, let raw = source.source,
+      let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    {
+      options.holderLaunch = SnapshotHolderProcess.Launch(
+        executable: URL(fileURLWithPath: executable), source: raw)
+    }
+    if let crash = ProcessInfo.processInfo.environment["CUTOVER_TEST_CRASH_AT"] {
+      options.crashPoint = CrashPoint(parsing: crash)
+    }
     let progress = ExportProgress(style: ExportProgress.style(forTerminalOn: 2)) { text in
       FileHandle.standardError.write(Data(text.utf8))
     }

@@ -23,7 +23,9 @@ actor TestCluster {
     func url(database: String, user: String? = nil, password: String? = nil) -> String {
       let user = user ?? superuser
       let password = password ?? self.password
-      return "postgresql://\(user):\(password)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+      // A loaded machine may take more than libpq's usual 10 s to accept a connection.
+      return "postgresql://\(user):\(password)@127.0.0.1:\(port)/\(database)"
+        + "?sslmode=disable&connect_timeout=60"
     }
   }
 

@@ -1,0 +1,185 @@
+import Foundation
+
+/// The export's snapshot kept by a process of its own, so it outlives crashed workers.
+///
+/// An exported snapshot lives only while the transaction that exported it is open. The export
+/// starts `cutover export --hold-snapshot` (in a session of its own, `setsid`, so a Ctrl-C at
+/// the terminal does not reach it); that process exports the snapshot, writes `holder.json`
+/// (pid, snapshot, start) in the export directory and keeps an exclusive `flock` on it for
+/// its whole life — so a `holder.json` whose lock can be taken belongs to a dead holder. Each
+/// export that uses the snapshot holds a shared `flock` on `holder.attach`; the holder checks
+/// every half second and ends by itself once no export has been attached for its idle time.
+///
+/// A holder is an open transaction on production (it holds back vacuum): it ends on the
+/// export's success, on a failure that cannot resume, on `cutover export --abandon`, when its
+/// connection fails, and when idle. Ending it (`SIGTERM`, or any crash) closes its
+/// connection, which ends the transaction on the server.
+public enum SnapshotHolderProcess {
+  /// The holder's record and liveness lock.
+  public static let recordFileName = "holder.json"
+  /// Shared-locked by every export attached to the holder.
+  public static let attachFileName = "holder.attach"
+
+  /// What `holder.json` says.
+  public struct Record: Codable, Sendable, Equatable {
+    public var pid: Int32
+    public var snapshot: String
+    public var startedAt: Date
+    /// Seconds without an attached export after which the holder ends.
+    public var idleTimeout: Int
+
+    /// "holder process 123 (snapshot …, started 42 s ago)".
+    public var text: String {
+      let age = Int(Date().timeIntervalSince(startedAt))
+      return
+        "snapshot holder process \(pid) (snapshot \(snapshot), started \(age) s ago, ends after \(idleTimeout) s unused)"
+    }
+  }
+
+  /// How to start a holder: the `cutover` executable and the source as the operator wrote it.
+  ///
+  /// The source is handed to the child in `SOURCE_DATABASE_URL`, never on its command line.
+  public struct Launch: Sendable {
+    public var executable: URL
+    public var source: String
+
+    public init(executable: URL, source: String) {
+      self.executable = executable
+      self.source = source
+    }
+  }
+
+  /// The live holder of `directory`, `nil` when there is none (no record, or its lock is free).
+  public static func live(in directory: URL) -> Record? {
+    let path = directory.appendingPathComponent(recordFileName).path
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    guard flock(fd, LOCK_SH | LOCK_NB) != 0, errno == EWOULDBLOCK else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    return try? JournalEntry.decoder.decode(Record.self, from: data)
+  }
+
+  /// Starts a holder for `directory` and waits (up to 60 s) until it holds its snapshot.
+  /// - Throws: `ExportError` (`.source`) when it does not come up.
+  static func start(_ launch: Launch, directory: URL, idleTimeout: Int) throws -> Record {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+    process.arguments = [
+      launch.executable.path, "export", "--hold-snapshot", "--export-dir", directory.path,
+      "--holder-idle-timeout", String(idleTimeout),
+    ]
+    var environment = ProcessInfo.processInfo.environment
+    environment["SOURCE_DATABASE_URL"] = launch.source
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    do {
+      try process.run()
+    } catch {
+      throw ExportError(
+        .io, "cannot start the snapshot holder process: \(error.localizedDescription)",
+        nextStep: "check that \(launch.executable.path) and /usr/bin/setsid are executable")
+    }
+    let began = Date()
+    while Date().timeIntervalSince(began) < 60 {
+      if let record = live(in: directory) { return record }
+      if !process.isRunning {
+        throw ExportError(
+          .source,
+          "the snapshot holder process ended (status \(process.terminationStatus)) before taking a snapshot",
+          nextStep: "check the source with `cutover doctor`, then run the export again")
+      }
+      usleep(50_000)
+    }
+    throw ExportError(
+      .source, "the snapshot holder process did not take a snapshot within 60 s",
+      nextStep: "check the source with `cutover doctor`, then run the export again")
+  }
+
+  /// Ends the holder (`SIGTERM`) and waits up to 10 s until its lock is free.
+  static func end(_ record: Record, directory: URL) {
+    guard live(in: directory)?.pid == record.pid else { return }
+    kill(record.pid, SIGTERM)
+    let began = Date()
+    while live(in: directory) != nil && Date().timeIntervalSince(began) < 10 { usleep(20_000) }
+    if live(in: directory) != nil {
+      kill(record.pid, SIGKILL)
+      while live(in: directory) != nil && Date().timeIntervalSince(began) < 20 { usleep(20_000) }
+    }
+    unlink(directory.appendingPathComponent(recordFileName).path)
+  }
+
+  /// A shared lock on `holder.attach` for as long as the value lives: the holder does not
+  /// end as idle meanwhile.
+  final class Attachment {
+    private let fd: Int32
+
+    init(directory: URL) throws {
+      let path = directory.appendingPathComponent(attachFileName).path
+      let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+      guard fd >= 0, flock(fd, LOCK_SH) == 0 else {
+        throw ExportError(
+          .io, "cannot attach to the snapshot holder (\(path)): \(String(cString: strerror(errno)))",
+          nextStep: "check the export directory's permissions")
+      }
+      self.fd = fd
+    }
+
+    deinit { close(fd) }
+  }
+
+  /// The holder process's body: exports a snapshot, records itself, and waits until it is
+  /// idle for `idleTimeout` seconds, its connection fails, or it is ended by a signal.
+  ///
+  /// Blocks for the holder's whole life.
+  /// - Throws: `PostgresError` when the snapshot cannot be taken; `ExportError` (`.io`).
+  public static func serve(target: ConnectionTarget, directory: URL, idleTimeout: Int) throws {
+    // Ended by a signal, the process just dies: the kernel closes its socket and the server
+    // ends the transaction. (The command line turns these into task cancellation, which
+    // this blocking loop would not see.)
+    signal(SIGTERM, SIG_DFL)
+    signal(SIGINT, SIG_DFL)
+    signal(SIGHUP, SIG_DFL)
+    let connection = try PGConnection(target, applicationName: "cutover snapshot holder")
+    try connection.prepareLongRunningSession()
+    let snapshot = try connection.exportSnapshot()
+    let path = directory.appendingPathComponent(recordFileName).path
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      throw ExportError(
+        .busy, "another snapshot holder holds \(path)",
+        nextStep: "use it, or end it with `cutover export --abandon`")
+    }
+    defer {
+      unlink(path)
+      close(fd)
+    }
+    let record = Record(pid: getpid(), snapshot: snapshot, startedAt: Date(), idleTimeout: idleTimeout)
+    let data = try JSONOutput.encoder().encode(record)
+    guard ftruncate(fd, 0) == 0 else { throw ExportError(.io, "cannot write \(path)") }
+    try data.withUnsafeBytes { try DurableFile.writeAll(fd, $0, file: path) }
+    let attachPath = directory.appendingPathComponent(attachFileName).path
+    var idleSince = Date()
+    var lastPing = Date()
+    while true {
+      usleep(500_000)
+      let probe = open(attachPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+      if probe >= 0 {
+        if flock(probe, LOCK_EX | LOCK_NB) == 0 {
+          if Date().timeIntervalSince(idleSince) >= Double(idleTimeout) { close(probe); break }
+        } else {
+          idleSince = Date()
+        }
+        close(probe)
+      }
+      if Date().timeIntervalSince(lastPing) >= 10 {
+        lastPing = Date()
+        // Inside the transaction: the snapshot is unchanged. A lost connection ends the holder.
+        try connection.execute("SELECT 1", doing: "checking the snapshot holder's connection")
+      }
+    }
+    _ = try? connection.execute("COMMIT", doing: "ending the snapshot holder's transaction")
+  }
+}

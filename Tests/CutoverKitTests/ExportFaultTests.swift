@@ -402,15 +402,7 @@ struct ExportFaultTests {
       try await Task.sleep(for: .milliseconds(50))
     }
     let interrupted = Date()
-    kill(process.processIdentifier, SIGINT)
-    // A stop path that hangs fails the test instead of hanging the suite.
-    let deadline = Date().addingTimeInterval(30)
-    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      Issue.record("the command did not stop within 30 s of SIGINT")
-    }
-    process.waitUntilExit()
+    try await process.interrupt()
     let seconds = Date().timeIntervalSince(interrupted)
     let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 130, "\(output)")

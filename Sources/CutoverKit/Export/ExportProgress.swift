@@ -29,17 +29,13 @@ public final class ExportProgress: Sendable {
     var tables: [QualifiedName: TableState] = [:]
     var order: [QualifiedName] = []
     var start = Date()
-    var lastDraw = Date.distantPast
-    var drewLive = false
   }
 
-  private let style: Style
-  private let sink: @Sendable (String) -> Void
+  private let line: ProgressLine
   private let state = Mutex(State())
 
   public init(style: Style, sink: @escaping @Sendable (String) -> Void) {
-    self.style = style
-    self.sink = sink
+    line = ProgressLine(stage: "export", style: style, sink: sink)
   }
 
   /// `.live` when standard error is a terminal (and `TERM` is not `dumb`), else `.plain`.
@@ -78,43 +74,17 @@ public final class ExportProgress: Sendable {
   }
 
   /// Says something the operator must know even when progress is quiet (an earlier attempt
-  /// removed, a manifest rebuilt), as its own line (ending a live line first).
-  func notice(_ text: String) {
-    let endLive = state.withLock { state -> Bool in
-      defer { state.drewLive = false }
-      return state.drewLive
-    }
-    if case .live = style, endLive { sink("\n") }
-    sink("export: \(text)\n")
-  }
+  /// removed, a manifest rebuilt), as its own line.
+  func notice(_ text: String) { line.notice(text) }
 
   /// Draws a last time and ends the live line.
-  func end() {
-    draw(force: true)
-    if case .live = style, state.withLock({ $0.drewLive }) { sink("\n") }
-  }
+  func end() { line.end(render) }
 
-  private func draw(force: Bool) {
+  private func draw(force: Bool) { line.draw(force: force, render) }
+
+  private func render() -> (total: String, active: [String]) {
     let now = Date()
-    let text: String? = state.withLock { state in
-      let interval: Double
-      switch style {
-      case .quiet: return nil
-      case .live: interval = 0.2
-      case .plain(let every): interval = every
-      }
-      guard force || now.timeIntervalSince(state.lastDraw) >= interval else { return nil }
-      state.lastDraw = now
-      let lines = Self.lines(state, now: now)
-      if case .live(let width) = style {
-        state.drewLive = true
-        let line = ([lines.total] + lines.active).joined(separator: " │ ")
-        return "\r\u{1B}[K" + String(line.prefix(max(width - 1, 20)))
-      }
-      return (lines.active.map { "export: " + $0 } + ["export: " + lines.total]).joined(separator: "\n")
-        + "\n"
-    }
-    if let text { sink(text) }
+    return state.withLock { Self.lines($0, now: now) }
   }
 
   private static func lines(_ state: State, now: Date) -> (total: String, active: [String]) {

@@ -18,17 +18,13 @@ public final class ImportProgress: Sendable {
     var objectsDone = 0
     var active: [QualifiedName: (rows: Int64, bytes: Int64)] = [:]
     var start = Date()
-    var lastDraw = Date.distantPast
-    var drewLive = false
   }
 
-  private let style: ExportProgress.Style
-  private let sink: @Sendable (String) -> Void
+  private let line: ProgressLine
   private let state = Mutex(State())
 
   public init(style: ExportProgress.Style, sink: @escaping @Sendable (String) -> Void) {
-    self.style = style
-    self.sink = sink
+    line = ProgressLine(stage: "import", style: style, sink: sink)
   }
 
   func planned(tables: Int, bytes: Int64, objects: Int) {
@@ -79,32 +75,17 @@ public final class ImportProgress: Sendable {
   }
 
   /// Says something the operator must know even when progress is quiet, on its own line.
-  func notice(_ text: String) {
-    let endLive = state.withLock { state -> Bool in
-      defer { state.drewLive = false }
-      return state.drewLive
-    }
-    if case .live = style, endLive { sink("\n") }
-    sink("import: \(text)\n")
-  }
+  func notice(_ text: String) { line.notice(text) }
 
   /// Draws a last time and ends the live line.
-  func end() {
-    draw(force: true)
-    if case .live = style, state.withLock({ $0.drewLive }) { sink("\n") }
-  }
+  func end() { line.end(render) }
 
-  private func draw(force: Bool) {
+  private func draw(force: Bool) { line.draw(force: force, render) }
+
+  /// Tables, rows, bytes, rate, ETA and rebuilt objects; the tables loading now.
+  private func render() -> (total: String, active: [String]) {
     let now = Date()
-    let text: String? = state.withLock { state in
-      let interval: Double
-      switch style {
-      case .quiet: return nil
-      case .live: interval = 0.2
-      case .plain(let every): interval = every
-      }
-      guard force || now.timeIntervalSince(state.lastDraw) >= interval else { return nil }
-      state.lastDraw = now
+    return state.withLock { state in
       let elapsed = max(now.timeIntervalSince(state.start), 0.001)
       let perSecond = Double(state.bytes) / elapsed
       var line =
@@ -115,14 +96,7 @@ public final class ImportProgress: Sendable {
         line += " · load ETA \(seconds / 60)m\(String(format: "%02d", seconds % 60))s"
       }
       if state.objects > 0 { line += " · indexes and keys \(state.objectsDone)/\(state.objects)" }
-      let active = state.active.keys.sorted().map { "\($0)" }
-      if case .live(let width) = style {
-        state.drewLive = true
-        let full = ([line] + active).joined(separator: " │ ")
-        return "\r\u{1B}[K" + String(full.prefix(max(width - 1, 20)))
-      }
-      return "import: " + line + (active.isEmpty ? "" : " · loading \(active.joined(separator: ", "))") + "\n"
+      return (line, state.active.keys.sorted().map { "loading \($0)" })
     }
-    if let text { sink(text) }
   }
 }

@@ -401,12 +401,9 @@ struct ExportFaultTests {
       if names.contains(where: { $0.hasSuffix(".copy.zst") }) { break }
       try await Task.sleep(for: .milliseconds(50))
     }
-    let interrupted = Date()
     try await process.interrupt()
-    let seconds = Date().timeIntervalSince(interrupted)
     let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 130, "\(output)")
-    #expect(seconds < 15, "took \(seconds) s to stop")
     #expect(output.contains("interrupted"), "\(output)")
     #expect(output.contains("next:"), "\(output)")
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)

@@ -100,11 +100,9 @@ struct MigrateFaultTests {
       if !sleeping { try await Task.sleep(for: .milliseconds(50)) }
     }
     #expect(sleeping)
-    let interrupted = Date()
     try await process.interrupt()
     let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 130, "\(output)")
-    #expect(Date().timeIntervalSince(interrupted) < 10)
     #expect(output.contains("interrupted"), "\(output)")
     #expect(output.contains("resumes at 0002_slow.sql"), "\(output)")
     let still = try await db.execute(

@@ -26,6 +26,12 @@ public enum ChunkFileName {
     name.hasSuffix(suffix) || name.hasSuffix(suffix + partialSuffix)
   }
 
+  /// A chunk file, or any unfinished `.partial` file an export writes (a chunk's, or
+  /// `manifest.json.partial`): what starting over removes and what is never foreign.
+  public static func isChunkOrPartial(_ name: String) -> Bool {
+    isChunkFile(name) || name.hasSuffix(partialSuffix)
+  }
+
   private static func encode(_ part: String) -> String {
     var text = ""
     for byte in part.utf8 {

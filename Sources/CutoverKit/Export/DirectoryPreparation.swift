@@ -52,8 +52,7 @@ struct DirectoryPreparation {
     let path = directory.url.path
     let names = try directory.fileNames()
     let foreign = names.filter {
-      !ExportDirectory.ownFiles.contains($0) && !ChunkFileName.isChunkFile($0)
-        && !$0.hasSuffix(ChunkFileName.partialSuffix)
+      !ExportDirectory.ownFiles.contains($0) && !ChunkFileName.isChunkOrPartial($0)
     }
     guard foreign.isEmpty else {
       throw ExportError(
@@ -93,7 +92,7 @@ struct DirectoryPreparation {
       return try startOver(names: names, because: "replacing an export with a damaged journal (--force)")
     }
     guard let started = state.started else {
-      let chunks = names.filter { ChunkFileName.isChunkFile($0) || $0.hasSuffix(ChunkFileName.partialSuffix) }
+      let chunks = names.filter { ChunkFileName.isChunkOrPartial($0) }
       if !chunks.isEmpty {
         try requireForce(
           "it holds \(chunks.count) chunk file(s) but no journal record of the export that wrote them")
@@ -138,7 +137,7 @@ struct DirectoryPreparation {
       logger.debug("export directory cleared", metadata: ["reason": "\(reason)"])
     }
     try directory.remove(ExportManifest.fileName)
-    for name in names where ChunkFileName.isChunkFile(name) || name.hasSuffix(ChunkFileName.partialSuffix) {
+    for name in names where ChunkFileName.isChunkOrPartial(name) {
       try directory.remove(name)
     }
     try directory.remove(Journal.fileName)
@@ -164,7 +163,7 @@ struct DirectoryPreparation {
     }
     // Chunk files the journal never sealed are leftovers of some earlier attempt.
     let leftovers = names.filter {
-      (ChunkFileName.isChunkFile($0) || $0.hasSuffix(ChunkFileName.partialSuffix)) && !journaled.contains($0)
+      ChunkFileName.isChunkOrPartial($0) && !journaled.contains($0)
     }
     for name in leftovers { try directory.remove(name) }
     try manifest.write(directory: directory.url)
@@ -213,7 +212,7 @@ struct DirectoryPreparation {
     }
     finishedSequences = finishedSequences.filter { !finished.contains($0.table) }
     for name in try directory.fileNames()
-    where (ChunkFileName.isChunkFile(name) || name.hasSuffix(ChunkFileName.partialSuffix))
+    where ChunkFileName.isChunkOrPartial(name)
       && !keep.contains(name)
     {
       try directory.remove(name)

@@ -36,18 +36,18 @@ enum TableLocks {
       }
     }
     try connection.execute("SET LOCAL lock_timeout = 0", doing: "resetting lock_timeout")
-    try refuseRewritten(plans, on: connection)
+    try refuseChanged(plans, on: connection)
   }
 
   /// Refuses tables that changed between the snapshot and their lock: their fingerprint in
   /// the snapshot against the current catalog read on a fresh connection (stable now that the
   /// locks are held).
-  private static func refuseRewritten(_ plans: [TablePlan], on connection: PGConnection) throws {
+  private static func refuseChanged(_ plans: [TablePlan], on connection: PGConnection) throws {
     let tables = plans.map(\.name)
-    let inSnapshot = try RelationRewrites.fingerprints(of: tables, on: connection)
+    let inSnapshot = try RelationFingerprint.fingerprints(of: tables, on: connection)
     let current = try PGConnection(connection.target, applicationName: "cutover export check")
-    let now = try RelationRewrites.fingerprints(of: tables, on: current)
-    let changed = RelationRewrites.changes(snapshot: inSnapshot, now: now, tables: tables)
+    let now = try RelationFingerprint.fingerprints(of: tables, on: current)
+    let changed = RelationFingerprint.changes(snapshot: inSnapshot, now: now, tables: tables)
     guard changed.isEmpty else {
       throw ExportError(
         .changedDuringStart,

@@ -6,7 +6,7 @@
 /// and the lock and would make the snapshot read the wrong rows: a table swapped by a rename
 /// (a new oid whose rows the snapshot cannot see), rewritten or truncated (a new file), a
 /// column renamed or retyped (COPY reads by name), a partition attached or detached.
-public enum RelationRewrites {
+public enum RelationFingerprint {
   /// One table's identity; equal on both sides when nothing changed.
   public struct Fingerprint: Sendable, Equatable {
     public var oid: String

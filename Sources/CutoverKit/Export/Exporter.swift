@@ -339,17 +339,10 @@ public struct Exporter: Sendable {
              current_setting('server_version_num')::int AS version_number,
              current_database() AS database,
              (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()
-                   ELSE pg_current_wal_lsn() END)::text AS lsn,
-             has_function_privilege('pg_control_system()', 'EXECUTE') AS may_read_control
+                   ELSE pg_current_wal_lsn() END)::text AS lsn
       """, doing: "reading the source's identity"
     ).one()
-    var systemIdentifier: String?
-    if try row.bool("may_read_control") {
-      systemIdentifier = try connection.execute(
-        "SELECT system_identifier::text AS id FROM pg_control_system()",
-        doing: "reading the source's system identifier"
-      ).one().string("id")
-    }
+    let systemIdentifier = try connection.systemIdentifier(doing: "reading the source's system identifier")
     return ExportManifest.Source(
       serverVersion: try row.string("version"), serverVersionNumber: try row.int("version_number"),
       systemIdentifier: systemIdentifier, database: try row.string("database"), snapshot: snapshot,

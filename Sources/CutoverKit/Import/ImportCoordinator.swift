@@ -57,18 +57,9 @@ struct ImportCoordinator {
 
   private func identify(_ connection: PGConnection) throws -> ImportTarget {
     let row = try connection.execute(
-      """
-      SELECT current_database() AS database,
-             has_function_privilege('pg_control_system()', 'EXECUTE') AS may_read_control
-      """, doing: "reading the target's identity"
+      "SELECT current_database() AS database", doing: "reading the target's identity"
     ).one()
-    var systemIdentifier: String?
-    if try row.bool("may_read_control") {
-      systemIdentifier = try connection.execute(
-        "SELECT system_identifier::text AS id FROM pg_control_system()",
-        doing: "reading the target's system identifier"
-      ).one().string("id")
-    }
+    let systemIdentifier = try connection.systemIdentifier(doing: "reading the target's system identifier")
     let address = "\(options.target.host ?? "local"):\(options.target.port ?? "5432")"
     return ImportTarget(
       systemIdentifier: systemIdentifier, address: address, database: try row.string("database"))

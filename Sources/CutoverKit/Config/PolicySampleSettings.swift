@@ -1,0 +1,32 @@
+/// Which users the policy-behaviour check looks through (config `[policy_behaviour]`).
+///
+/// Users are taken from `auth.users`; `stratify` names a column (for example
+/// `app.profiles.role`) whose values each get a share of the sample, so a rare role is not
+/// left out. Never code: every database's roles differ.
+public struct PolicySampleSettings: Sendable, Equatable {
+  /// How many users to sample in all.
+  public var users: Int
+  /// `schema.table.column` to spread the sample across, joined to `auth.users` by `id`
+  /// (`stratify_key` names the joining column when it is not the table's primary key).
+  public var stratify: String?
+  /// The column of the stratify table holding the user id (default: `id`).
+  public var stratifyKey: String
+  /// Also count what `anon` sees.
+  public var includeAnon: Bool
+  /// Per-session statement timeout, milliseconds.
+  public var statementTimeoutMilliseconds: Int
+  /// The acceptances of deliberate differences, with their reasons.
+  public var accepted: [PolicyAcceptance]
+
+  public init(
+    users: Int = 5, stratify: String? = nil, stratifyKey: String = "id", includeAnon: Bool = true,
+    statementTimeoutMilliseconds: Int = 30_000, accepted: [PolicyAcceptance] = []
+  ) {
+    self.users = users
+    self.stratify = stratify
+    self.stratifyKey = stratifyKey
+    self.includeAnon = includeAnon
+    self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    self.accepted = accepted
+  }
+}

@@ -11,6 +11,6 @@ public struct ReportError: CutoverFailure, Sendable {
   }
 
   public var description: String {
-    nextStep.map { "\(message)\nnext step: \($0)" } ?? message
+    nextStep.map { "\(message)\n  next: \($0)" } ?? message
   }
 }

@@ -17,7 +17,9 @@ struct SecurityChecksTests {
   }
 
   static func failedSecurity(_ report: ParityReport) -> [String] {
-    report.checks.filter { $0.status == .fail && $0.category == .security }.map { "\($0.name): \($0.subject)" }
+    report.checks.filter { $0.status == .fail && $0.category == .security }.map {
+      "\($0.name): \($0.subject)"
+    }
   }
 
   @Test
@@ -65,7 +67,8 @@ struct SecurityChecksTests {
   @Test
   func `a policy compared field by field names what differs`() {
     let chain = CatalogPolicy(
-      name: "p", command: "SELECT", roles: ["authenticated"], using: "(user_id = ( SELECT auth.uid() AS uid))")
+      name: "p", command: "SELECT", roles: ["authenticated"], using: "(user_id = ( SELECT auth.uid() AS uid))"
+    )
     var target = chain
     target.using = "true"
     target.roles = ["anon", "authenticated"]

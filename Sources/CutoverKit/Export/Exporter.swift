@@ -137,7 +137,8 @@ public struct Exporter: Sendable {
             let policyBehaviour = try policySample.map { settings in
               try PolicyBehaviour.sourceCounts(
                 on: connection,
-                tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) }, settings: settings)
+                tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) },
+                settings: settings)
             }
             return Inspection(source: source, plans: split, policyBehaviour: policyBehaviour)
           },

@@ -31,9 +31,10 @@ extension PolicyBehaviour {
         subjects.append(("anon", true, sum(sourceTables.map(\.anon)), table.anon))
       }
       for user in source.users {
-        subjects.append((
-          subjectName(user), false, sum(sourceTables.map { $0.users[user.id] }), table.users[user.id]
-        ))
+        subjects.append(
+          (
+            subjectName(user), false, sum(sourceTables.map { $0.users[user.id] }), table.users[user.id]
+          ))
       }
       for (subject, isAnon, sourceCount, targetCount) in subjects {
         guard let sourceCount, let targetCount else { continue }

@@ -166,7 +166,8 @@ public enum PolicyBehaviour {
       "SAVEPOINT cutover_policy_behaviour", doing: "starting the policy-behaviour savepoint for \(who)")
     var claims: [String: String] = ["role": role]
     if let subject { claims["sub"] = subject }
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
+    let json = String(
+      decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
     var result: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
     do {
       try connection.execute(
@@ -175,7 +176,8 @@ public enum PolicyBehaviour {
                set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $4, true)
         """, ["\(timeoutMilliseconds)", json, subject ?? "", role],
         doing: "setting the JWT claims of \(who)")
-      try connection.execute("SET LOCAL ROLE \(QualifiedName.quote(role))", doing: "switching to role \(role)")
+      try connection.execute(
+        "SET LOCAL ROLE \(QualifiedName.quote(role))", doing: "switching to role \(role)")
       for table in tables {
         try connection.execute("SAVEPOINT cutover_policy_count", doing: "starting the count of \(table.name)")
         do {
@@ -183,14 +185,17 @@ public enum PolicyBehaviour {
             "SELECT count(*) AS n FROM \(table.reference)", doing: "counting \(table.name) as \(who)"
           ).one().int64("n")
           result[table.name] = .init(rows: rows)
-          try connection.execute("RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+          try connection.execute(
+            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
         } catch let error as PostgresError where error.sqlState != nil {
           // Refused (no privilege) or timed out: recorded for this subject, and the next
           // table is counted from the savepoint on.
           result[table.name] = .init(rows: nil, sqlState: error.sqlState)
           try connection.execute(
-            "ROLLBACK TO SAVEPOINT cutover_policy_count", doing: "rolling back the refused count of \(table.name)")
-          try connection.execute("RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+            "ROLLBACK TO SAVEPOINT cutover_policy_count",
+            doing: "rolling back the refused count of \(table.name)")
+          try connection.execute(
+            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
         }
       }
     } catch {

@@ -36,7 +36,8 @@ public struct SecurityChecks: Sendable {
     for table in StructureChecks.applicationTables(expected.catalog) {
       guard let found = actual.catalog.table(table.name) else {
         checks.append(
-          fail("table", "\(table.name)", "the target lacks \(table.name), which the v2 chain defines",
+          fail(
+            "table", "\(table.name)", "the target lacks \(table.name), which the v2 chain defines",
             "migrate the target with the v2 chain (`cutover migrate`)"))
         continue
       }
@@ -142,7 +143,8 @@ public struct SecurityChecks: Sendable {
       differences.append("command \(other.command) (chain: \(policy.command))")
     }
     if policy.permissive != other.permissive {
-      differences.append(other.permissive ? "permissive (chain: restrictive)" : "restrictive (chain: permissive)")
+      differences.append(
+        other.permissive ? "permissive (chain: restrictive)" : "restrictive (chain: permissive)")
     }
     if policy.roles != other.roles {
       differences.append(
@@ -253,8 +255,10 @@ public struct SecurityChecks: Sendable {
       """, doing: "reading the default privileges"
     ).map {
       SecurityDefaultPrivilege(
-        owner: try $0.string("owner"), schema: try $0.optionalString("schema"), objects: try $0.string("objects"),
-        grantee: try $0.string("grantee"), privilege: try $0.string("privilege"), grantable: try $0.bool("grantable"))
+        owner: try $0.string("owner"), schema: try $0.optionalString("schema"),
+        objects: try $0.string("objects"),
+        grantee: try $0.string("grantee"), privilege: try $0.string("privilege"),
+        grantable: try $0.bool("grantable"))
     }
   }
 }

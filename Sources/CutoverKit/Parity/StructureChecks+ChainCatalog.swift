@@ -32,7 +32,8 @@ extension StructureChecks {
     chain: URL, localStandIn: URL?, server: ConnectionTarget, logger: Logger
   ) async throws -> Expected {
     try await ScratchDatabase(server: server).withDatabase(logger: logger) { database in
-      _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(to: database, logger: logger)
+      _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
+        to: database, logger: logger)
       return try await onDedicatedThread(named: "cutover-verify-scratch") {
         try Expected.read(from: try PGConnection(database, applicationName: "cutover verify"))
       }

@@ -12,7 +12,8 @@ extension StructureChecks {
       guard let file = bySource[table.name] else {
         return ParityCheck(
           category: .coverage, name: "source table covered", subject: subject, status: .fail,
-          message: "exported (\(table.rows) rows) but no mapping file names it: its rows are not on the target",
+          message:
+            "exported (\(table.rows) rows) but no mapping file names it: its rows are not on the target",
           nextStep: "add mappings/\(table.name).yaml (or `skip:` it with a reason), then import again")
       }
       if let skip = file.skip {
@@ -43,7 +44,8 @@ extension StructureChecks {
   /// the export directory's journal (since its last fresh start).
   ///
   /// - Throws: `JournalError` when the journal cannot be read; `PostgresError`.
-  public static func loadedTables(directory: URL, target: ConnectionTarget, on connection: PGConnection) throws
+  public static func loadedTables(directory: URL, target: ConnectionTarget, on connection: PGConnection)
+    throws
     -> Set<QualifiedName>
   {
     let database = try connection.execute(

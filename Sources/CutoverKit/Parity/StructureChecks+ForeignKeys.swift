@@ -1,7 +1,9 @@
 extension StructureChecks {
-  /// Counts, for every foreign key the chain defines, the target rows that reference a key
-  /// their parent table lacks: an anti-join, so an orphan shows even when the constraint was
-  /// dropped or left `NOT VALID`. Rows with a NULL in the key are not orphans (`MATCH SIMPLE`).
+  /// Counts the orphans of every foreign key the chain defines on the target.
+  ///
+  /// An orphan is a row referencing a key its parent table lacks, found by an anti-join, so
+  /// it shows even when the constraint was dropped or left `NOT VALID`. Rows with a NULL in
+  /// the key are not orphans (`MATCH SIMPLE`).
   ///
   /// - Throws: `PostgresError` when a count fails.
   static func foreignKeyIntegrity(expected: Catalog, actual: Catalog, on connection: PGConnection) throws

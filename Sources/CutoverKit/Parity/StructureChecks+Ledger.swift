@@ -18,7 +18,8 @@ extension StructureChecks {
           ParityCheck(
             category: .structure, name: "migration ledger", subject: subject, status: .fail,
             message: "\(file.fileName) is applied but \(MigrationLedger.checksums) has no checksum for it",
-            nextStep: "the target was not migrated by cutover: migrate a fresh target with `cutover migrate`"))
+            nextStep: "the target was not migrated by cutover: migrate a fresh target with `cutover migrate`")
+        )
         continue
       }
       if recorded.sha256 != file.sha256 {
@@ -27,7 +28,8 @@ extension StructureChecks {
             category: .structure, name: "migration ledger", subject: subject, status: .fail,
             message:
               "\(file.fileName) was applied with SHA-256 \(recorded.sha256); the file in \(chain.path) is now \(file.sha256)",
-            nextStep: "restore the file as it was applied, or migrate a fresh target with the chain as it is"))
+            nextStep: "restore the file as it was applied, or migrate a fresh target with the chain as it is")
+        )
       }
     }
     let known = Set(chain.files.map(\.version))

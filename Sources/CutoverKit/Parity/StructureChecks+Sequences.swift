@@ -42,7 +42,8 @@ extension StructureChecks {
       checks.append(
         ParityCheck(
           category: .structure, name: "sequence past maximum", subject: "the target's sequences",
-          status: .pass, message: "\(counted) column sequences (serial and identity): each past its column's values"))
+          status: .pass,
+          message: "\(counted) column sequences (serial and identity): each past its column's values"))
     }
     return checks
   }

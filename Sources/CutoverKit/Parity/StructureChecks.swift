@@ -85,13 +85,15 @@ public struct StructureChecks: Sendable {
         checks.append(
           ParityCheck(
             category: .structure, name: "\(object.kind) definition", subject: object.subject, status: .fail,
-            message: "\(object.subject) is `\(found.definition)` on the target; the v2 chain defines `\(object.definition)`",
+            message:
+              "\(object.subject) is `\(found.definition)` on the target; the v2 chain defines `\(object.definition)`",
             nextStep: "drop it and re-create it as the chain defines it: \(object.statement)"))
       } else if found.valid == false && object.valid != false {
         checks.append(
           ParityCheck(
             category: .structure, name: "\(object.kind) valid", subject: object.subject, status: .fail,
-            message: "\(object.subject) is not valid on the target (\(object.kind == "index" ? "a failed build" : "NOT VALID, never validated"))",
+            message:
+              "\(object.subject) is not valid on the target (\(object.kind == "index" ? "a failed build" : "NOT VALID, never validated"))",
             nextStep: object.kind == "index"
               ? "REINDEX it (\(object.statement))"
               : "fix the rows that break it, then ALTER TABLE … VALIDATE CONSTRAINT"))
@@ -140,7 +142,8 @@ public struct StructureChecks: Sendable {
           valid: found.validated, statement: found.definition)
       }
       for foreignKey in table.foreignKeys {
-        let key = DeferredObject(kind: .foreignKey, table: table.name, name: foreignKey.name, definition: "").key
+        let key = DeferredObject(kind: .foreignKey, table: table.name, name: foreignKey.name, definition: "")
+          .key
         guard let found = present[key] else { continue }
         objects[key] = Definition(
           kind: "foreign key", subject: "foreign key \(foreignKey.name) on \(table.name)",
@@ -165,7 +168,9 @@ public struct StructureChecks: Sendable {
     return objects
   }
 
-  private static func constraintStatement(_ table: QualifiedName, _ name: String, _ definition: String) -> String {
+  private static func constraintStatement(_ table: QualifiedName, _ name: String, _ definition: String)
+    -> String
+  {
     "ALTER TABLE \(table.quoted) ADD CONSTRAINT \(QualifiedName.quote(name)) \(definition)"
   }
 }

@@ -20,13 +20,19 @@ public struct ExportManifest: Codable, Sendable, Equatable {
   public var source: Source
   /// The exported tables, in the order they were planned (largest first).
   public var tables: [Table]
+  /// The rows sampled users and `anon` could see in each table, counted in the snapshot;
+  /// absent when the export ran without a policy sample.
+  public var policyBehaviour: PolicyBehaviourCounts?
 
   /// - Parameter version: `nil` for the lowest version that describes `tables` (2 when a
   ///   table has parts, else 1).
-  public init(version: Int? = nil, source: Source, tables: [Table]) {
+  public init(
+    version: Int? = nil, source: Source, tables: [Table], policyBehaviour: PolicyBehaviourCounts? = nil
+  ) {
     self.version = version ?? (tables.contains { $0.parts != nil } ? 2 : 1)
     self.source = source
     self.tables = tables
+    self.policyBehaviour = policyBehaviour
   }
 
   /// The source database and its snapshot.

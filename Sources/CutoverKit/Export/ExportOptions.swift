@@ -37,6 +37,9 @@ public struct ExportOptions: Sendable {
   public var holderIdleTimeout: Int = 300
   /// Discard an unfinished export whose snapshot holder is gone and start from scratch.
   public var restart = false
+  /// Count, in the snapshot, the rows a sample of users and `anon` can see in every table
+  /// (`PolicyBehaviour.sourceCounts`, stored in the manifest); nil counts nothing.
+  public var policySample: PolicySampleSettings?
   /// A test hook: crash at a chosen point.
   public var crashPoint: CrashPoint?
   /// Called once the snapshot is taken, before any table is read (tests compare with it).

@@ -29,6 +29,8 @@ public struct Exporter: Sendable {
   private struct Inspection: Sendable {
     var source: ExportManifest.Source
     var plans: [TablePlan]
+    /// What the policy sample saw in the snapshot (`options.policySample`).
+    var policyBehaviour: PolicyBehaviourCounts?
   }
 
   /// Runs the export.
@@ -113,6 +115,7 @@ public struct Exporter: Sendable {
     let selection = options.selection
     let lockTimeout = options.lockTimeout
     let splitter = TableSplitter(threshold: options.splitTablesLargerThan, jobs: options.jobs)
+    let policySample = options.policySample
     do {
       return try await withQueryCancellation { cancellation in
         try await SnapshotHolder.withSnapshot(
@@ -131,7 +134,13 @@ public struct Exporter: Sendable {
             }
             try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
             let split = try plans.map { try splitter.split($0, on: connection) }
-            return Inspection(source: source, plans: split)
+            let policyBehaviour = try policySample.map { settings in
+              try PolicyBehaviour.sourceCounts(
+                on: connection,
+                tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) },
+                settings: settings)
+            }
+            return Inspection(source: source, plans: split, policyBehaviour: policyBehaviour)
           },
           body: { inspection in
             try await export(
@@ -239,7 +248,8 @@ public struct Exporter: Sendable {
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
     options.crashPoint?.manifestNext()
     let manifest = try await onDedicatedThread(named: "export-manifest") {
-      let manifest = try ExportJournalState(directory: directory.url).manifest()
+      var manifest = try ExportJournalState(directory: directory.url).manifest()
+      manifest.policyBehaviour = inspection.policyBehaviour
       try manifest.write(directory: directory.url)
       return manifest
     }

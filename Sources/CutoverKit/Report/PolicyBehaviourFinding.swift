@@ -19,10 +19,13 @@ public struct PolicyBehaviourFinding: Codable, Sendable, Equatable {
   public var targetRows: Int64
   public var status: Status
   public var acceptedBecause: String?
+  /// Set when a side refused the count (for example no SELECT privilege, SQLSTATE 42501):
+  /// the rows then read 0 and this says which side refused and why.
+  public var note: String?
 
   public init(
     table: QualifiedName, subject: String, sourceRows: Int64, targetRows: Int64, status: Status,
-    acceptedBecause: String? = nil
+    acceptedBecause: String? = nil, note: String? = nil
   ) {
     self.table = table
     self.subject = subject
@@ -30,5 +33,6 @@ public struct PolicyBehaviourFinding: Codable, Sendable, Equatable {
     self.targetRows = targetRows
     self.status = status
     self.acceptedBecause = acceptedBecause
+    self.note = note
   }
 }

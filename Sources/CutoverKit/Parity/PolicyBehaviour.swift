@@ -1,0 +1,213 @@
+import Foundation
+
+/// Counts the rows sampled users (and `anon`) can see in every table, as Supabase's API would
+/// let them, on the source inside the export's snapshot and on the target after the import,
+/// and compares the two into findings.
+///
+/// Each subject is counted under `SET LOCAL ROLE authenticated` (or `anon`) with
+/// `request.jwt.claims` (`{"sub": …, "role": …}`), `request.jwt.claim.sub` and
+/// `request.jwt.claim.role` set transaction-locally, as PostgREST does, so `auth.uid()` and
+/// `auth.role()` answer for that user. Every count runs in a savepoint of a read-only
+/// transaction with a statement timeout: a refused count (no SELECT privilege) is recorded,
+/// not thrown, and rolling back to the savepoint restores the connection's role and settings
+/// — the export's snapshot transaction carries on unharmed. Which users, how many, and the
+/// column they are spread across come from `PolicySampleSettings`, never from code.
+/// Blocking: runs on the connection's own thread.
+public enum PolicyBehaviour {
+  /// A table to count: its name, and whether it is partitioned (read whole; any other table
+  /// is read `ONLY`, as the export reads it).
+  public struct CountedTable: Sendable, Hashable {
+    public var name: QualifiedName
+    public var isPartitioned: Bool
+
+    public init(name: QualifiedName, isPartitioned: Bool = false) {
+      self.name = name
+      self.isPartitioned = isPartitioned
+    }
+
+    var reference: String { isPartitioned ? name.quoted : "ONLY \(name.quoted)" }
+  }
+
+  /// The table users are sampled from.
+  public static let usersTable = QualifiedName(schema: "auth", name: "users")
+
+  /// Samples users and counts what each sees, in the transaction `connection` is in (the
+  /// export's read-only snapshot transaction).
+  ///
+  /// - Throws: `PolicyBehaviourError` for a stratify setting that does not fit the source;
+  ///   `PostgresError` when the sample cannot be read.
+  public static func sourceCounts(
+    on connection: PGConnection, tables: [CountedTable], settings: PolicySampleSettings
+  ) throws -> PolicyBehaviourCounts {
+    let began = Date()
+    let users = try sample(on: connection, settings: settings)
+    let counted = try count(
+      tables, users: users, includeAnon: settings.includeAnon,
+      timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
+    return PolicyBehaviourCounts(
+      users: users, stratify: settings.stratify, includesAnon: settings.includeAnon, tables: counted,
+      seconds: Date().timeIntervalSince(began))
+  }
+
+  /// Counts what `source`'s users (the same ids) and `anon` see in `tables` on the target, in
+  /// a read-only transaction of its own.
+  ///
+  /// - Throws: `PostgresError` when the transaction cannot be started.
+  public static func targetCounts(
+    on connection: PGConnection, tables: [CountedTable], source: PolicyBehaviourCounts,
+    settings: PolicySampleSettings
+  ) throws -> PolicyBehaviourCounts {
+    let began = Date()
+    try connection.execute(
+      "BEGIN ISOLATION LEVEL REPEATABLE READ", doing: "starting the policy-behaviour transaction")
+    do {
+      try connection.execute(
+        "SET TRANSACTION READ ONLY", doing: "making the policy-behaviour transaction read-only")
+      let counted = try count(
+        tables, users: source.users, includeAnon: source.includesAnon,
+        timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
+      try connection.execute("COMMIT", doing: "ending the policy-behaviour transaction")
+      return PolicyBehaviourCounts(
+        users: source.users, stratify: source.stratify, includesAnon: source.includesAnon, tables: counted,
+        seconds: Date().timeIntervalSince(began))
+    } catch {
+      _ = try? connection.execute("ROLLBACK", doing: "rolling back the policy-behaviour transaction")
+      throw error
+    }
+  }
+
+  /// Up to `settings.users` ids from `auth.users`, spread across the stratify column's values:
+  /// the first user (by id) of every stratum, then the second of each, and so on.
+  ///
+  /// - Throws: `PolicyBehaviourError` for a malformed stratify setting or one naming a table
+  ///   or column the database lacks.
+  public static func sample(on connection: PGConnection, settings: PolicySampleSettings) throws
+    -> [PolicyBehaviourCounts.User]
+  {
+    guard settings.users > 0 else { return [] }
+    let users = usersTable.quoted
+    let sql: String
+    if let stratify = settings.stratify {
+      let parts = stratify.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
+        throw PolicyBehaviourError(
+          "policy_behaviour stratify \"\(stratify)\" is not schema.table.column",
+          nextStep: "write it as schema.table.column, for example app.profiles.role")
+      }
+      let table = QualifiedName(schema: parts[0], name: parts[1])
+      let column = QualifiedName.quote(parts[2])
+      let key = QualifiedName.quote(settings.stratifyKey)
+      let present = try connection.execute(
+        """
+        SELECT to_regclass($1) IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass($1)
+                 AND a.attname = $2 AND NOT a.attisdropped)
+               AND EXISTS (
+                 SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass($1)
+                 AND a.attname = $3 AND NOT a.attisdropped) AS present
+        """, [table.quoted, parts[2], settings.stratifyKey],
+        doing: "checking the policy-behaviour stratify column \(stratify)"
+      ).one().bool("present")
+      guard present else {
+        throw PolicyBehaviourError(
+          "policy_behaviour stratify names \(stratify) (joined to \(usersTable).id by \(settings.stratifyKey)), which the source lacks",
+          nextStep:
+            "name an existing schema.table.column in stratify, and its user-id column in stratify_key (default id)"
+        )
+      }
+      sql = """
+        SELECT id, stratum FROM (
+          SELECT u.id::text AS id, s.stratum,
+                 row_number() OVER (PARTITION BY s.stratum ORDER BY u.id::text) AS rank
+          FROM \(users) u
+          LEFT JOIN LATERAL (SELECT min(t.\(column)::text) AS stratum FROM \(table.quoted) t
+                             WHERE t.\(key)::text = u.id::text) s ON true
+        ) ranked
+        ORDER BY rank, stratum NULLS LAST, id LIMIT $1
+        """
+    } else {
+      sql = "SELECT u.id::text AS id, NULL::text AS stratum FROM \(users) u ORDER BY 1 LIMIT $1"
+    }
+    return try connection.execute(sql, [String(settings.users)], doing: "sampling users from \(usersTable)")
+      .map { PolicyBehaviourCounts.User(id: try $0.string("id"), stratum: try $0.optionalString("stratum")) }
+  }
+
+  /// Counts every table for `anon` (when asked) and each user, in savepoints of the caller's
+  /// transaction; the role and settings are back as they were when it returns.
+  static func count(
+    _ tables: [CountedTable], users: [PolicyBehaviourCounts.User], includeAnon: Bool,
+    timeoutMilliseconds: Int, on connection: PGConnection
+  ) throws -> [PolicyBehaviourCounts.Table] {
+    var anon: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
+    var byUser: [QualifiedName: [String: PolicyBehaviourCounts.Count]] = [:]
+    if includeAnon {
+      anon = try counts(
+        tables, role: "anon", subject: nil, timeoutMilliseconds: timeoutMilliseconds, on: connection)
+    }
+    for user in users {
+      let counted = try counts(
+        tables, role: "authenticated", subject: user.id, timeoutMilliseconds: timeoutMilliseconds,
+        on: connection)
+      for (table, count) in counted { byUser[table, default: [:]][user.id] = count }
+    }
+    return tables.map { table in
+      PolicyBehaviourCounts.Table(
+        table: table.name, anon: includeAnon ? anon[table.name] : nil, users: byUser[table.name] ?? [:])
+    }
+  }
+
+  /// The rows `role` (with `subject` as the JWT's `sub`) sees in each table.
+  private static func counts(
+    _ tables: [CountedTable], role: String, subject: String?, timeoutMilliseconds: Int,
+    on connection: PGConnection
+  ) throws -> [QualifiedName: PolicyBehaviourCounts.Count] {
+    let who = subject.map { "user \($0)" } ?? role
+    try connection.execute(
+      "SAVEPOINT cutover_policy_behaviour", doing: "starting the policy-behaviour savepoint for \(who)")
+    var claims: [String: String] = ["role": role]
+    if let subject { claims["sub"] = subject }
+    let json = String(
+      decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
+    var result: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
+    do {
+      try connection.execute(
+        """
+        SELECT set_config('statement_timeout', $1, true), set_config('request.jwt.claims', $2, true),
+               set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $4, true)
+        """, ["\(timeoutMilliseconds)", json, subject ?? "", role],
+        doing: "setting the JWT claims of \(who)")
+      try connection.execute(
+        "SET LOCAL ROLE \(QualifiedName.quote(role))", doing: "switching to role \(role)")
+      for table in tables {
+        try connection.execute("SAVEPOINT cutover_policy_count", doing: "starting the count of \(table.name)")
+        do {
+          let rows = try connection.execute(
+            "SELECT count(*) AS n FROM \(table.reference)", doing: "counting \(table.name) as \(who)"
+          ).one().int64("n")
+          result[table.name] = .init(rows: rows)
+          try connection.execute(
+            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+        } catch let error as PostgresError where error.sqlState != nil {
+          // Refused (no privilege) or timed out: recorded for this subject, and the next
+          // table is counted from the savepoint on.
+          result[table.name] = .init(rows: nil, sqlState: error.sqlState)
+          try connection.execute(
+            "ROLLBACK TO SAVEPOINT cutover_policy_count",
+            doing: "rolling back the refused count of \(table.name)")
+          try connection.execute(
+            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+        }
+      }
+    } catch {
+      _ = try? connection.execute(
+        "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
+      throw error
+    }
+    // Rolling back to the savepoint undoes SET LOCAL ROLE and the claims.
+    try connection.execute(
+      "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
+    try connection.execute(
+      "RELEASE SAVEPOINT cutover_policy_behaviour", doing: "ending the policy-behaviour savepoint for \(who)")
+    return result
+  }
+}

@@ -1,0 +1,161 @@
+import CutoverKit
+import Foundation
+import Testing
+
+/// Reads the `[[policy_behaviour.accept]]` entries of the committed TOML allow-list.
+///
+/// The fixture holds the same block as docs/policy-behaviour.md: `table`, `subject` and
+/// `reason` strings, one entry per table header. The `cutover.toml` loader is the run issue's; this
+/// reads only the fixture's plain shape.
+enum PolicyAcceptanceFixture {
+  static func read(_ url: URL) throws -> [PolicyAcceptance] {
+    let text = try String(contentsOf: url, encoding: .utf8)
+    var entries: [PolicyAcceptance] = []
+    var current: [String: String]?
+    var currentLine = 0
+    func flush() throws {
+      guard let entry = current else { return }
+      let table = try #require(entry["table"], "entry at line \(currentLine) has no table")
+      let subject = try #require(entry["subject"], "entry at line \(currentLine) has no subject")
+      let reason = try #require(entry["reason"], "entry at line \(currentLine) has no reason")
+      entries.append(
+        PolicyAcceptance(
+          table: table, subject: subject, reason: reason, location: "\(url.lastPathComponent):\(currentLine)")
+      )
+      current = nil
+    }
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.hasPrefix("[") {
+        try flush()
+        if line == "[[policy_behaviour.accept]]" {
+          current = [:]
+          currentLine = number + 1
+        }
+        continue
+      }
+      guard current != nil, let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
+      let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+      let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else { continue }
+      current?[key] = String(value.dropFirst().dropLast())
+    }
+    try flush()
+    return entries
+  }
+}
+
+/// Rows visible per sampled user and to anon, source (in the export's snapshot) against the
+/// target: equal, accepted by the committed allow-list with its reason, or red.
+@Suite(.postgres, .timeLimit(.minutes(15)))
+struct PolicyBehaviourTests {
+  @Test
+  func `a clean fixture cutover is green with the committed allow-list, and red without any one entry`()
+    async throws
+  {
+    let cutover = try await ParityCutover.shared.value
+    let accepted = try ParityCutover.acceptances()
+    #expect(!accepted.isEmpty)
+    let copy = try await cutover.copy("policy clean")
+    let report = try await cutover.report(copy, accepted: accepted)
+    let differing = report.policyBehaviour.filter { $0.status == .differs }
+      .map { "\($0.table) as \($0.subject): \($0.sourceRows) → \($0.targetRows) \($0.note ?? "")" }
+    #expect(differing.isEmpty, "\(differing.joined(separator: "\n"))")
+    #expect(report.verdict == .green, "\(report.failures.joined(separator: "\n"))")
+    // Every entry is needed and carries its reason into the findings it accepts.
+    #expect(
+      !report.checks.contains { $0.name == "policy allow-list" },
+      "\(report.checks.filter { $0.name == "policy allow-list" })")
+    for entry in accepted {
+      #expect(
+        report.policyBehaviour.contains { $0.status == .accepted && $0.acceptedBecause == entry.reason })
+    }
+    // The sample spread over the strata and looked at every table, as anon and each user.
+    let users = try #require(cutover.manifest.policyBehaviour).users
+    #expect((2...ParityCutover.sample.users).contains(users.count))
+    #expect(Set(users.compactMap(\.stratum)).count > 1)
+    #expect(report.policyBehaviour.contains { $0.subject == "anon" })
+    for index in accepted.indices {
+      var without = accepted
+      without.remove(at: index)
+      let red = try await cutover.report(copy, accepted: without)
+      #expect(red.verdict == .red, "removing \(accepted[index].table) as \(accepted[index].subject)")
+    }
+    try await copy.drop()
+  }
+
+  @Test
+  func `one policy loosened turns the verdict red: a user sees more rows than on the source`() async throws {
+    let cutover = try await ParityCutover.shared.value
+    let copy = try await cutover.copy("policy loosened")
+    try await copy.execute("ALTER POLICY orders_user_read ON app.orders USING (true)")
+    let report = try await cutover.report(copy, accepted: try ParityCutover.acceptances())
+    try await copy.drop()
+    #expect(report.verdict == .red)
+    let loosened = report.policyBehaviour.filter { $0.status == .differs }
+    #expect(!loosened.isEmpty)
+    #expect(loosened.allSatisfy { $0.table == QualifiedName(schema: "app", name: "orders") })
+    #expect(loosened.allSatisfy { $0.targetRows > $0.sourceRows && $0.subject.hasPrefix("user ") })
+  }
+
+  @Test
+  func `counting in the export's snapshot leaves its role and settings as they were`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await MappingFixtures.buildFilled(db, .legacy)
+    let (user, claims, timeout, tables) = try await db.withConnection { connection in
+      _ = try connection.exportSnapshot()
+      let tables = try CatalogReader(scope: .schemas(["app"])).read(from: connection).loadableTables
+        .map { PolicyBehaviour.CountedTable(name: $0.name, isPartitioned: $0.kind == .partitioned) }
+      let counts = try PolicyBehaviour.sourceCounts(
+        on: connection, tables: tables, settings: ParityCutover.sample)
+      let row = try connection.execute(
+        """
+        SELECT current_user::text AS u, coalesce(current_setting('request.jwt.claims', true), '') AS c,
+               current_setting('statement_timeout') AS t
+        """
+      ).one()
+      try connection.execute("COMMIT")
+      return (try row.string("u"), try row.string("c"), try row.string("t"), counts.tables.count)
+    }
+    #expect(user == "supabase_admin")
+    #expect(claims == "")
+    #expect(timeout == "0")
+    #expect(tables > 0)
+  }
+
+  @Test
+  func `a stratify setting that is not schema.table.column is refused with the next step`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    let error = await #expect(throws: PolicyBehaviourError.self) {
+      try await db.withConnection { connection in
+        try PolicyBehaviour.sample(
+          on: connection, settings: PolicySampleSettings(users: 3, stratify: "profiles.role"))
+      }
+    }
+    #expect(error?.description.contains("next step: write it as schema.table.column") == true)
+  }
+
+  @Test
+  func `an allow-list entry that matches nothing is a warning, an accepted difference carries its reason`() {
+    let table = QualifiedName(schema: "app", name: "orders")
+    let user = PolicyBehaviourCounts.User(id: "u1", stratum: "student")
+    let source = PolicyBehaviourCounts(
+      users: [user], stratify: nil, includesAnon: true,
+      tables: [.init(table: table, anon: .init(rows: 0), users: ["u1": .init(rows: 2)])], seconds: 0)
+    var target = source
+    target.tables[0].anon = .init(rows: nil, sqlState: "42501")
+    let comparison = PolicyBehaviour.compare(
+      source: source, target: target, mappings: [(table, table)],
+      accepted: [
+        PolicyAcceptance(table: "app.orders", subject: "anon", reason: "v2 revokes anon"),
+        PolicyAcceptance(table: "app.orders", subject: "authenticated", reason: "stale"),
+      ])
+    #expect(comparison.findings.map(\.status) == [.accepted, .equal])
+    #expect(comparison.findings.first?.acceptedBecause == "v2 revokes anon")
+    #expect(comparison.findings.first?.note == "source: 0 rows, target: refused [42501]")
+    #expect(comparison.findings.last?.subject == "user u1 (stratum student)")
+    #expect(comparison.checks.map(\.status) == [.warning])
+    #expect(comparison.checks.first?.subject == "app.orders as authenticated")
+  }
+}

@@ -40,9 +40,11 @@ extension HTMLReport {
     table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     table.data .name, table.data .digest, table.data .value { overflow-wrap: anywhere; }
     table.data .digest { font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; }
-    th button { font: inherit; font-weight: 600; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; }
-    th[aria-sort="ascending"] button::after { content: " ▲"; }
-    th[aria-sort="descending"] button::after { content: " ▼"; }
+    table.data .digest .reason { display: block; font: 13px/1.3 system-ui, "DejaVu Sans", sans-serif; color: var(--muted); }
+    th[data-key] { cursor: pointer; user-select: none; }
+    th[data-key]:hover, th[data-key]:focus { text-decoration: underline; }
+    th[aria-sort="ascending"]::after { content: " ▲"; }
+    th[aria-sort="descending"]::after { content: " ▼"; }
     tr[hidden] { display: none; }
     .pill { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
       white-space: nowrap; border: 1px solid currentColor; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -64,9 +66,10 @@ extension HTMLReport {
       .scroll { overflow: visible; }
       table.data { font-size: 9pt; table-layout: auto; }
       table.data th, table.data td { padding: 3px 5px; }
+      table.data .digest { font-size: 8pt; }
+      table.data .digest .reason { font-size: 8.5pt; }
       table.data thead { display: table-header-group; }
       table.data thead th { position: static; }
-      table.data .num { white-space: normal; }
       tr, dt, dd { break-inside: avoid; }
       h2, h3 { break-after: avoid; }
       a { color: inherit; text-decoration: none; }
@@ -151,7 +154,7 @@ extension HTMLReport {
         if (count) { count.textContent = shown + " of " + rows.length + " tables shown"; }
       }
       headers.forEach(function (th) {
-        th.querySelector("button").addEventListener("click", function () {
+        function sortBy() {
           var key = th.getAttribute("data-key");
           if (state.sort === key) {
             var descending = state.dir ? state.dir === "desc" : numeric[key] === true;
@@ -162,6 +165,10 @@ extension HTMLReport {
           }
           apply();
           writeFragment();
+        }
+        th.addEventListener("click", sortBy);
+        th.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(); }
         });
       });
       if (filter) { filter.addEventListener("change", function () { state.filter = filter.value; apply(); writeFragment(); }); }

@@ -141,7 +141,7 @@ public struct HTMLReport: Sendable {
       let numeric = column.numeric ? " class=\"num\"" : ""
       if let key = column.key {
         page +=
-          "<th\(numeric) data-key=\"\(key)\" aria-sort=\"none\"><button type=\"button\">\(column.title)</button></th>"
+          "<th\(numeric) data-key=\"\(key)\" aria-sort=\"none\" tabindex=\"0\" title=\"Sort\">\(column.title)</th>"
       } else {
         page += "<th\(numeric)>\(column.title)</th>"
       }
@@ -169,9 +169,9 @@ public struct HTMLReport: Sendable {
       page += "<td class=\"num\">\(ReportText.count(table.targetRows))</td>"
       page += "<td class=\"num\">\(ReportText.bytes(table.bytes))</td>"
       page += "<td class=\"num\">\(ReportText.seconds(table.seconds))</td>"
-      var digest = ReportText.digest(table)
-      if let reason = table.reason { digest += " — " + reason }
-      page += "<td class=\"digest\">\(e(digest))</td></tr>\n"
+      page += "<td class=\"digest\">\(e(ReportText.digest(table)))"
+      if let reason = table.reason { page += "<span class=\"reason\">\(e(reason))</span>" }
+      page += "</td></tr>\n"
     }
     page += "</tbody>\n</table>\n</div>\n</section>\n"
   }
@@ -243,7 +243,7 @@ public struct HTMLReport: Sendable {
       guard !checks.isEmpty else { continue }
       let failed = checks.filter { !$0.status.isGreen }.count
       page +=
-        "<h3>\(category.rawValue.capitalized) <span class=\"count\">\(checks.count) checks, \(failed) failed</span></h3>\n"
+        "<h3>\(category.rawValue.capitalized) <span class=\"count\">\(checks.count) check\(checks.count == 1 ? "" : "s"), \(failed) failed</span></h3>\n"
       page += "<div class=\"scroll\">\n<table class=\"data checks\" data-category=\"\(category.rawValue)\">\n"
       page += "<thead><tr><th>Status</th><th>Check</th><th>Subject</th><th>Message</th>"
       page += "<th>Next step or accepted because</th></tr></thead>\n<tbody>\n"

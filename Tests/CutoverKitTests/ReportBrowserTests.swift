@@ -136,9 +136,13 @@ struct ReportBrowserTests {
     let png = Self.artifacts.appendingPathComponent("report-red.png")
     try? FileManager.default.removeItem(at: pdf)
     try? FileManager.default.removeItem(at: png)
-    let html = Self.artifacts.appendingPathComponent("report-red.html")
-    try? FileManager.default.removeItem(at: html)
-    try FileManager.default.copyItem(at: page, to: html)
+    // The rendered files too, for people to open from the CI's artifacts.
+    for name in [HTMLReport.fileName, MarkdownReport.fileName, ParityReport.fileName] {
+      let kept = Self.artifacts.appendingPathComponent(
+        name.replacingOccurrences(of: "report.", with: "report-red."))
+      try? FileManager.default.removeItem(at: kept)
+      try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: kept)
+    }
 
     _ = try Self.chromium(
       ["--virtual-time-budget=5000", "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)"],

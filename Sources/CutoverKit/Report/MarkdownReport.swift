@@ -118,7 +118,10 @@ public struct MarkdownReport: Sendable {
       lines.append(
         "Rows: source \(ReportText.count(table.sourceRows)), target \(ReportText.count(table.targetRows)). "
           + "Digest: \(cell(ReportText.digest(table))).")
-      if let reason = table.reason { lines.append("Reason: " + cell(reason)) }
+      if let reason = table.reason {
+        lines.append("")
+        lines.append("Reason: " + cell(reason))
+      }
       lines.append("")
       guard !table.differences.isEmpty else { continue }
       var header = ["Kind", "Key", "Columns"]

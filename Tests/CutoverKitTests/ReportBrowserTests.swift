@@ -128,6 +128,22 @@ struct ReportBrowserTests {
     #expect(!dom.contains("<img"))
   }
 
+  @Test func `another fragment: matching tables only, smallest bytes first`() throws {
+    let (directory, page) = try Self.redReport()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let dom = try Self.chromium(
+      ["--virtual-time-budget=5000", "--dump-dom"],
+      url: page.absoluteString + "#sort=bytes&dir=asc&filter=match",
+      scratch: directory)
+    let rows = ReportAgreement.tableRows(ofHTML: dom)
+    #expect(rows.map(\.bytes) == rows.map(\.bytes).sorted(), "\(rows.map(\.bytes))")
+    let shown = rows.filter { !$0.hidden }
+    #expect(shown.count == ReportSamples.red().tables.filter { $0.status == .match }.count)
+    #expect(shown.allSatisfy { $0.status == "match" })
+    #expect(dom.contains("data-key=\"bytes\" aria-sort=\"ascending\""))
+    #expect(dom.contains("<option value=\"match\" selected") || dom.contains("data-filter=\"match\""))
+  }
+
   @Test func `printed, nothing is clipped and the banner keeps its colour; a screenshot is saved`() throws {
     let (directory, page) = try Self.redReport()
     defer { try? FileManager.default.removeItem(at: directory) }

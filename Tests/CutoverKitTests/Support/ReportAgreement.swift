@@ -145,6 +145,7 @@ enum ReportAgreement {
     var table: String
     var status: String
     var rows: Int64
+    var bytes: Int64
     var hidden: Bool
   }
 
@@ -164,7 +165,7 @@ enum ReportAgreement {
       }
       return HTMLRow(
         table: attribute("data-table") ?? "", status: attribute("data-status") ?? "",
-        rows: Int64(attribute("data-rows") ?? "") ?? -1,
+        rows: Int64(attribute("data-rows") ?? "") ?? -1, bytes: Int64(attribute("data-bytes") ?? "") ?? -1,
         hidden: attributes.contains(/(^|\s)hidden(=|\s|$)/))
     }
   }

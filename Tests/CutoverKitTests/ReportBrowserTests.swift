@@ -6,7 +6,7 @@ import Testing
 /// report.html in a real browser: Debian's headless `chromium` runs the page's script, dumps
 /// the DOM, prints a PDF and takes a screenshot (into `.build/test-artifacts/report`, or
 /// `$CUTOVER_TEST_ARTIFACTS`, and attached to the test).
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct ReportBrowserTests {
   /// Where screenshots and PDFs go.
   static var artifacts: URL {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what cutover needs on Debian bookworm (idempotent; as root or with sudo):
-# PostgreSQL 15 server and client, libpq and libzstd headers, pkg-config, zstd.
-# Swift 6.3 is not a Debian package: it must already be on PATH or in /opt/swift.
+# PostgreSQL 15 server and client, libpq and libzstd headers, pkg-config, zstd; for the tests'
+# check of the HTML report in a real browser, chromium and poppler-utils (pdftotext, pdfinfo,
+# pdftoppm). Swift 6.3 is not a Debian package: it must already be on PATH or in /opt/swift.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-client-15 postgresql-contrib libpq-dev libzstd-dev pkg-config zstd)
+packages=(postgresql-15 postgresql-client-15 postgresql-contrib libpq-dev libzstd-dev pkg-config zstd
+  chromium poppler-utils)
 if [ "${CUTOVER_BENCH_PACKAGES:-}" = 1 ]; then
   packages+=(pgcopydb hyperfine time)
 fi
@@ -21,8 +23,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo=(sudo)
   fi
   echo "setup: installing ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Quiet: apt's and dpkg's chatter goes to a log that is shown only when the install fails.
+  log=$(mktemp "${TMPDIR:-/tmp}/cutover-setup.XXXXXX")
+  if ! { "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "setup: installing ${missing[*]} failed (apt's output above)" >&2
+    exit 3
+  fi
+  rm -f "$log"
 fi
 
 # Swift comes with the machine (/opt/swift on this project's machines), not from apt.

@@ -52,13 +52,17 @@ struct ConfigTests {
     #expect(config.compressionLevel == 5)
     #expect(config.localStandIn == true)
     #expect(config.applicationRoles == ["anon", "authenticated"])
-    #expect(config.switchMethod == CutoverConfig.Switch(method: "env_file", envFile: "/etc/app.env", variable: "DATABASE_URL"))
+    #expect(
+      config.switchMethod
+        == CutoverConfig.Switch(method: "env_file", envFile: "/etc/app.env", variable: "DATABASE_URL"))
     let policy = try #require(config.policyBehaviour)
     #expect(policy.users == 9 && policy.stratify == "app.profiles.role" && !policy.includeAnon)
     #expect(
       policy.accepted == [
-        PolicyAcceptance(table: "app.a", subject: "anon", reason: "anon sees nothing in v2", location: "cutover.toml:18"),
-        PolicyAcceptance(table: "app.b", subject: "*", reason: "b is private now", location: "cutover.toml:23"),
+        PolicyAcceptance(
+          table: "app.a", subject: "anon", reason: "anon sees nothing in v2", location: "cutover.toml:18"),
+        PolicyAcceptance(
+          table: "app.b", subject: "*", reason: "b is private now", location: "cutover.toml:23"),
       ])
   }
 
@@ -66,7 +70,10 @@ struct ConfigTests {
     ("jobs = 2\nexport_dri = \"x\"\n", 2, "export_dri"),
     ("jobs = \"two\"\n", 1, "jobs"),
     ("[switch]\nmethod = \"env_file\"\nenv_fil = \"x\"\n", 3, "switch.env_fil"),
-    ("[policy_behaviour]\nusers = 2\n\n[[policy_behaviour.accept]]\ntable = \"a.b\"\nsubject = \"anon\"\nreason = \"r\"\n[[policy_behaviour.accept]]\ntable = \"a.c\"\nsubject = \"nobody\"\nreason = \"r\"\n", 10, "subject"),
+    (
+      "[policy_behaviour]\nusers = 2\n\n[[policy_behaviour.accept]]\ntable = \"a.b\"\nsubject = \"anon\"\nreason = \"r\"\n[[policy_behaviour.accept]]\ntable = \"a.c\"\nsubject = \"nobody\"\nreason = \"r\"\n",
+      10, "subject"
+    ),
     ("export_dir = \"x\"\njobs = = 2\n", 2, "parse"),
     ("[report]\nshow_values = \"yes\"\n", 2, "report.show_values"),
   ])

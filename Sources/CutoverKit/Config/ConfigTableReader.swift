@@ -74,11 +74,14 @@ struct ConfigTableReader {
     if let value = table["stratify_key"] { settings.stratifyKey = try string(value, "\(path).stratify_key") }
     if let value = table["include_anon"] { settings.includeAnon = try bool(value, "\(path).include_anon") }
     if let value = table["statement_timeout_ms"] {
-      settings.statementTimeoutMilliseconds = try int(value, "\(path).statement_timeout_ms", range: 1...86_400_000)
+      settings.statementTimeoutMilliseconds = try int(
+        value, "\(path).statement_timeout_ms", range: 1...86_400_000)
     }
     if let value = table["accept"] {
       guard let array = value.array else {
-        throw error("\(path).accept", "must be an array of tables", next: "write each entry as [[policy_behaviour.accept]]")
+        throw error(
+          "\(path).accept", "must be an array of tables",
+          next: "write each entry as [[policy_behaviour.accept]]")
       }
       for (index, element) in array.enumerated() {
         let entryPath = "\(path).accept[\(index)]"
@@ -124,7 +127,8 @@ struct ConfigTableReader {
         throw error(
           full, "holds a connection URL or password, which cutover.toml must never hold",
           next:
-            "remove it and set SOURCE_DATABASE_URL / TARGET_DATABASE_URL in the environment (or pass --source / --target)")
+            "remove it and set SOURCE_DATABASE_URL / TARGET_DATABASE_URL in the environment (or pass --source / --target)"
+        )
       }
       if let sub = value.table { try refuseURLs(sub, path: full) }
       if let array = value.array {

@@ -34,7 +34,8 @@ public struct EstimateReport: Codable, Sendable {
     guard let started = state.started, !state.finished.isEmpty else {
       throw RunError(
         .usage, "\(directory.path) holds no run to estimate from",
-        nextStep: "rehearse first (`cutover run --export-dir \(directory.path)`), then `cutover plan --estimate`")
+        nextStep:
+          "rehearse first (`cutover run --export-dir \(directory.path)`), then `cutover plan --estimate`")
     }
     var steps: [Step] = []
     var notes: [String] = []
@@ -44,7 +45,8 @@ public struct EstimateReport: Codable, Sendable {
       let jobs = max(1, record.figures["jobs"] ?? 1)
       let busy = record.rates.reduce(0) { $0 + $1.seconds }
       guard !record.rates.isEmpty, busy > 0 else {
-        steps.append(Step(step: step, recordedSeconds: wall, predictedSeconds: wall, scale: 1, note: "fixed cost"))
+        steps.append(
+          Step(step: step, recordedSeconds: wall, predictedSeconds: wall, scale: 1, note: "fixed cost"))
         continue
       }
       var scaled = 0.0
@@ -60,10 +62,12 @@ public struct EstimateReport: Codable, Sendable {
       let ratio = scaled / busy
       let variable = min(1, busy / jobs / max(wall, 0.001))
       let predicted = wall * ((1 - variable) + variable * ratio)
-      steps.append(Step(step: step, recordedSeconds: wall, predictedSeconds: predicted, scale: ratio, note: nil))
+      steps.append(
+        Step(step: step, recordedSeconds: wall, predictedSeconds: predicted, scale: ratio, note: nil))
     }
     if state.finished[.verify]?.outcome == "placeholder" {
-      notes.append("verify was a placeholder in that run (not built): its time is not known and the window lacks it")
+      notes.append(
+        "verify was a placeholder in that run (not built): its time is not known and the window lacks it")
     }
     let exported = Set((state.finished[.export]?.rates ?? []).map(\.table))
     let added = sizesNow.keys.filter { !exported.contains($0) && (sizesNow[$0]?.bytes ?? 0) > 64 << 10 }
@@ -85,7 +89,9 @@ public struct EstimateReport: Codable, Sendable {
         "  \(step.step.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Self.duration(step.predictedSeconds).padding(toLength: 10, withPad: " ", startingAt: 0)) (was \(Self.duration(step.recordedSeconds)), ×\(String(format: "%.2f", step.scale)))\(step.note.map { " \($0)" } ?? "")"
       )
     }
-    lines.append("production downtime window (freeze → switch: export, migrate, import, verify): \(Self.duration(downtimeSeconds))")
+    lines.append(
+      "production downtime window (freeze → switch: export, migrate, import, verify): \(Self.duration(downtimeSeconds))"
+    )
     lines += notes.map { "note: \($0)" }
     return lines.joined(separator: "\n")
   }

@@ -15,7 +15,8 @@ public struct RunInputs: Sendable, Equatable {
     for (name, directory) in [("mappings", mappings), ("chain", chain)] {
       let root = directory.standardizedFileURL
       guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
-        throw RunError(.usage, "cannot read the \(name) directory \(root.path)", nextStep: "check the path (--\(name))")
+        throw RunError(
+          .usage, "cannot read the \(name) directory \(root.path)", nextStep: "check the path (--\(name))")
       }
       var paths: [String] = []
       for case let relative as String in enumerator {
@@ -26,7 +27,8 @@ public struct RunInputs: Sendable, Equatable {
         }
       }
       guard !paths.isEmpty else {
-        throw RunError(.usage, "the \(name) directory \(root.path) holds no file", nextStep: "check the path (--\(name))")
+        throw RunError(
+          .usage, "the \(name) directory \(root.path) holds no file", nextStep: "check the path (--\(name))")
       }
       for relative in paths.sorted() {
         let url = root.appendingPathComponent(relative)
@@ -36,7 +38,8 @@ public struct RunInputs: Sendable, Equatable {
       }
     }
     if let config {
-      files.append(InputChecksum(name: "config", path: config.lastPathComponent, sha256: try sha256(of: config)))
+      files.append(
+        InputChecksum(name: "config", path: config.lastPathComponent, sha256: try sha256(of: config)))
     }
     return RunInputs(files: files)
   }
@@ -65,7 +68,8 @@ public struct RunInputs: Sendable, Equatable {
       return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     } catch {
       throw RunError(
-        .usage, "cannot read \(url.path): \(error.localizedDescription)", nextStep: "check the file's permissions")
+        .usage, "cannot read \(url.path): \(error.localizedDescription)",
+        nextStep: "check the file's permissions")
     }
   }
 }

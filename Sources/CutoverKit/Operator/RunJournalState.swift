@@ -32,7 +32,8 @@ public struct RunJournalState: Sendable {
       } else if let record = try entry.decode(RunJournalRecord.StepStarted.self), record.run == started?.run {
         open[record.step] = record.startedAt
         finished[record.step] = nil
-      } else if let record = try entry.decode(RunJournalRecord.StepFinished.self), record.run == started?.run {
+      } else if let record = try entry.decode(RunJournalRecord.StepFinished.self), record.run == started?.run
+      {
         open[record.step] = nil
         finished[record.step] = record
       } else if let record = try entry.decode(RunJournalRecord.RunFinished.self), record.run == started?.run {

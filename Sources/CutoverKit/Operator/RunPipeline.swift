@@ -46,7 +46,9 @@ public struct RunPipeline: Sendable {
           "\(directory.path) holds a finished run (\(finished.run), finished \(finished.finishedAt), verdict \(finished.verdict)); cutover never deletes a finished run's export and records",
           nextStep: "start the new run in a new directory: `cutover run --new --export-dir <new dir>`")
       }
-      notice("--new: discarding the unfinished run \(state.started?.run ?? "?") in \(directory.path) and starting over")
+      notice(
+        "--new: discarding the unfinished run \(state.started?.run ?? "?") in \(directory.path) and starting over"
+      )
       let url = directory.appendingPathComponent(RunJournalRecord.fileName)
       try FileManager.default.removeItem(at: url)
       forceExport = true
@@ -62,7 +64,14 @@ public struct RunPipeline: Sendable {
           "\(directory.path) holds a \(started.final ? "final" : "dry") run; this is a \(options.final ? "final" : "dry") run",
           nextStep: started.final
             ? "pass --final to resume it, or start a dry run in another --export-dir"
-            : "finish the dry run without --final, or start the final run in a new --export-dir (`cutover run --final --export-dir <new dir>`)")
+            : "finish the dry run without --final, or start the final run in a new --export-dir (`cutover run --final --export-dir <new dir>`)"
+        )
+      }
+      guard started.source == options.source.description, started.target == options.target.description else {
+        throw RunError(
+          .usage,
+          "\(directory.path) holds run \(started.run) from \(started.source) to \(started.target), not from \(options.source.description) to \(options.target.description)",
+          nextStep: "pass the same --source/--target to resume it, or start this run in a new --export-dir")
       }
       let changed = inputs.changed(since: started.inputs)
       guard changed.isEmpty else {
@@ -72,13 +81,16 @@ public struct RunPipeline: Sendable {
             + changed.map { "    \($0)" }.joined(separator: "\n"),
           nextStep: state.runFinished == nil
             ? "start a fresh run: `cutover run --new` (or put the files back as they were to resume)"
-            : "this run finished: start a fresh run in a new directory, `cutover run --new --export-dir <new dir>`")
+            : "this run finished: start a fresh run in a new directory, `cutover run --new --export-dir <new dir>`"
+        )
       }
       run = started
       if let finished = state.runFinished {
-        notice("run \(started.run) already finished (\(finished.finishedAt)); nothing to do (`cutover status`)")
+        notice(
+          "run \(started.run) already finished (\(finished.finishedAt)); nothing to do (`cutover status`)")
         return RunSummary(
-          run: started.run, final: started.final, directory: directory.path, steps: Self.lines(state, ran: []),
+          run: started.run, final: started.final, directory: directory.path,
+          steps: Self.lines(state, ran: []),
           verdict: finished.verdict, resumedAt: nil)
       }
       skipped = started.steps.filter { state.isDone($0) }
@@ -86,7 +98,10 @@ public struct RunPipeline: Sendable {
         try journal.append(RunJournalRecord.RunResumed(run: started.run, at: next))
         notice(
           "resuming run \(started.run) at \(next.rawValue)"
-            + (skipped.isEmpty ? "" : "; skipping the finished \(skipped.map(\.rawValue).joined(separator: ", "))"))
+            + (skipped.isEmpty
+              ? "" : "; skipping the finished \(skipped.map(\.rawValue).joined(separator: ", "))"))
+      } else {
+        notice("resuming run \(started.run): every step had finished; recording the run's end")
       }
     } else {
       run = RunJournalRecord.RunStarted(
@@ -102,26 +117,30 @@ public struct RunPipeline: Sendable {
     var ran: [RunStep] = []
     var verdict = "none"
     for step in run.steps where !state.isDone(step) {
+      let attempted = state.open[step] != nil || state.finished[step] != nil
       let startedAt = Date()
       try journal.append(RunJournalRecord.StepStarted(run: run.run, step: step, startedAt: startedAt))
       options.stepHook?(step, .started)
       notice("== \(step.rawValue)")
       var outcome: StepOutcome
       do {
-        outcome = try await perform(step, forceExport: forceExport, logger: logger, notice: notice)
+        outcome = try await perform(
+          step, forceExport: forceExport, attempted: attempted, logger: logger, notice: notice)
       } catch {
         let failure = error as? any CutoverFailure
         try? journal.append(
           RunJournalRecord.StepFinished(
             run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: "failed",
             summary: failure?.description(showingValues: false) ?? "\(type(of: error))", figures: [:],
-            checksums: [:], rates: [], exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue))
+            checksums: [:], rates: [],
+            exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue))
         throw error
       }
       options.stepHook?(step, .worked)
       let record = RunJournalRecord.StepFinished(
         run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: outcome.outcome,
-        summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums, rates: outcome.rates,
+        summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums,
+        rates: outcome.rates,
         exitStatus: nil)
       try journal.append(record)
       options.stepHook?(step, .recorded)
@@ -150,7 +169,8 @@ public struct RunPipeline: Sendable {
   }
 
   private func perform(
-    _ step: RunStep, forceExport: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void
+    _ step: RunStep, forceExport: Bool, attempted: Bool, logger: Logger,
+    notice: @escaping @Sendable (String) -> Void
   ) async throws -> StepOutcome {
     let options = self.options
     switch step {
@@ -163,7 +183,8 @@ public struct RunPipeline: Sendable {
           .stepFailed, "doctor found a problem:\n\(report.text)",
           nextStep: "fix what doctor names, then run `cutover run` again (it resumes at doctor)")
       }
-      return StepOutcome(summary: "\(report.checks.count) checks passed", figures: ["checks": Double(report.checks.count)])
+      return StepOutcome(
+        summary: "\(report.checks.count) checks passed", figures: ["checks": Double(report.checks.count)])
     case .plan:
       let report = try await Planner(
         source: options.source, target: nil, scratchServer: options.target, mappings: options.mappings,
@@ -173,7 +194,8 @@ public struct RunPipeline: Sendable {
         throw RunError(
           .stepFailed, "plan found \(report.problems.count) problem(s):\n\(report.text)",
           nextStep:
-            "fix the mappings (or the chain), then `cutover run --new`: the inputs changed, so this run cannot resume")
+            "fix the mappings (or the chain), then `cutover run --new`: the inputs changed, so this run cannot resume"
+        )
       }
       return StepOutcome(
         summary: "\(report.tables.count) tables accounted for, \(report.loadOrder.count) load levels",
@@ -184,9 +206,10 @@ public struct RunPipeline: Sendable {
         "the freeze step (stopping the application's writes on the source before the final export) is not built yet",
         nextStep: "run without --final for a dry run; the production run waits for `cutover freeze`")
     case .export:
-      return try await export(force: forceExport, logger: logger, notice: notice)
+      return try await export(force: forceExport, attempted: attempted, logger: logger, notice: notice)
     case .migrate:
-      let runner = MigrationRunner(chain: options.chain, localStandIn: options.localStandIn ? options.standIn : nil)
+      let runner = MigrationRunner(
+        chain: options.chain, localStandIn: options.localStandIn ? options.standIn : nil)
       let outcome = try await runner.apply(to: options.target, logger: logger) { progress in
         notice("   \(progress.line)")
       }
@@ -201,7 +224,10 @@ public struct RunPipeline: Sendable {
       let rates = try Self.sourceRates(
         result.report.tables.compactMap { table in
           table.seconds.map {
-            (table.source?.description ?? table.target.description, table.targetRows ?? 0, table.bytes ?? 0, $0)
+            (
+              table.source?.description ?? table.target.description, table.targetRows ?? 0, table.bytes ?? 0,
+              $0
+            )
           }
         }, directory: options.exportDirectory)
       var outcome = StepOutcome(
@@ -217,9 +243,9 @@ public struct RunPipeline: Sendable {
     }
   }
 
-  private func export(force: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void) async throws
-    -> StepOutcome
-  {
+  private func export(
+    force: Bool, attempted: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void
+  ) async throws -> StepOutcome {
     let options = self.options
     var export = ExportOptions(source: options.source, directory: options.exportDirectory)
     export.jobs = options.jobs
@@ -234,8 +260,17 @@ public struct RunPipeline: Sendable {
     let sizes = try await onDedicatedThread(named: "run-sizes") {
       try EstimateSourceSize.read(on: PGConnection(source, applicationName: "cutover run"))
     }
-    let summary = try await Exporter(options: export).run(
-      logger: logger, progress: ExportProgress(style: options.progressStyle, sink: notice))
+    let summary: ExportSummary
+    if attempted, let manifest = try ExportManifest.read(directory: options.exportDirectory) {
+      // This run's interrupted attempt finished the export before journaling the step.
+      notice("   the export this run started had finished (manifest.json is there): kept, not exported again")
+      summary = ExportSummary(
+        manifest: manifest, directory: options.exportDirectory, source: options.source,
+        seconds: manifest.source.finishedAt.map { $0.timeIntervalSince(manifest.source.startedAt) } ?? 0)
+    } else {
+      summary = try await Exporter(options: export).run(
+        logger: logger, progress: ExportProgress(style: options.progressStyle, sink: notice))
+    }
     let sha = try Self.sha256(of: options.exportDirectory.appendingPathComponent(ExportManifest.fileName))
     let rates = summary.tables.map { table in
       RunTableRate(
@@ -269,11 +304,16 @@ public struct RunPipeline: Sendable {
     let entries = try Journal.read(directory: options.exportDirectory)
     var seconds: [QualifiedName: Double] = [:]
     for entry in entries {
-      if let loaded = try entry.decode(ImportJournalRecord.TableLoaded.self) { seconds[loaded.table] = loaded.seconds }
+      if let loaded = try entry.decode(ImportJournalRecord.TableLoaded.self) {
+        seconds[loaded.table] = loaded.seconds
+      }
     }
     let rates = try Self.sourceRates(
       summary.tables.map { table in
-        (table.sources.map(\.description).joined(separator: ","), table.rowsWritten, -1, seconds[table.table] ?? 0)
+        (
+          table.sources.map(\.description).joined(separator: ","), table.rowsWritten, -1,
+          seconds[table.table] ?? 0
+        )
       }, directory: options.exportDirectory)
     return StepOutcome(
       summary: "\(summary.tables.count) tables, \(summary.rows) rows loaded",
@@ -320,7 +360,8 @@ public struct RunPipeline: Sendable {
     (state.started?.steps ?? []).map { step in
       let record = state.finished[step]
       return RunSummary.Step(
-        step: step, status: ran.contains(step) ? "done" : (state.isDone(step) ? "skipped (done earlier)" : "not run"),
+        step: step,
+        status: ran.contains(step) ? "done" : (state.isDone(step) ? "skipped (done earlier)" : "not run"),
         seconds: record?.seconds, summary: record?.summary)
     }
   }

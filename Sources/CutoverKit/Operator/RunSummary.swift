@@ -23,11 +23,14 @@ public struct RunSummary: Codable, Sendable {
     if let resumedAt { lines.append("resumed at \(resumedAt.rawValue); finished steps were not run again") }
     for step in steps {
       let time = step.seconds.map { String(format: "%7.1f s", $0) } ?? "        -"
-      lines.append("  \(step.step.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(time)  \(step.status)\(step.summary.map { ": \($0)" } ?? "")")
+      lines.append(
+        "  \(step.step.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(time)  \(step.status)\(step.summary.map { ": \($0)" } ?? "")"
+      )
     }
     switch verdict {
     case "placeholder":
-      lines.append("verdict: NONE — verify is not built in this build: the import finished, but nothing proved parity")
+      lines.append(
+        "verdict: NONE — verify is not built in this build: the import finished, but nothing proved parity")
     default:
       lines.append("verdict: \(verdict)")
     }

@@ -25,7 +25,8 @@ enum RunVerifyStep {
     var reportSHA256: String?
   }
 
-  static func run(options: RunOptions, logger: Logger, notice: @escaping @Sendable (String) -> Void) async throws
+  static func run(options: RunOptions, logger: Logger, notice: @escaping @Sendable (String) -> Void)
+    async throws
     -> Result
   {
     notice("   !! verify is NOT BUILT in this build: no parity was checked, no report.json is written")
@@ -34,11 +35,14 @@ enum RunVerifyStep {
     var sources: [QualifiedName: [QualifiedName]] = [:]
     for entry in try Journal.read(directory: options.exportDirectory) {
       if let record = try entry.decode(ImportJournalRecord.TableLoaded.self) { loaded[record.table] = record }
-      if let record = try entry.decode(ImportJournalRecord.TableStarted.self) { sources[record.table] = record.sources }
+      if let record = try entry.decode(ImportJournalRecord.TableStarted.self) {
+        sources[record.table] = record.sources
+      }
     }
     let tables = loaded.keys.sorted { $0.description < $1.description }.map { table in
       TableParity(
-        source: sources[table]?.first, target: table, status: .notChecked, sourceRows: loaded[table]?.rowsRead,
+        source: sources[table]?.first, target: table, status: .notChecked,
+        sourceRows: loaded[table]?.rowsRead,
         targetRows: loaded[table]?.rowsWritten, reason: "verify is not built: only the import's own counts")
     }
     let source = manifest.map {
@@ -59,7 +63,8 @@ enum RunVerifyStep {
       checks: [
         ParityCheck(
           category: .coverage, name: "verify not built", subject: "cutover run", status: .warning,
-          message: "verify is not built in this build: this report is a placeholder made from the import's counts",
+          message:
+            "verify is not built in this build: this report is a placeholder made from the import's counts",
           nextStep: "run `cutover verify` once it is built")
       ])
     return Result(report: report, placeholder: true, reportSHA256: nil)

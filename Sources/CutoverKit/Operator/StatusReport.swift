@@ -44,7 +44,8 @@ public struct StatusReport: Codable, Sendable {
           finishedAt: record.finishedAt, seconds: record.seconds, summary: record.summary)
       }
       if let open = state.open[step] {
-        return Step(step: step, state: "interrupted", startedAt: open, finishedAt: nil, seconds: nil, summary: nil)
+        return Step(
+          step: step, state: "interrupted", startedAt: open, finishedAt: nil, seconds: nil, summary: nil)
       }
       return Step(step: step, state: "pending", startedAt: nil, finishedAt: nil, seconds: nil, summary: nil)
     }
@@ -59,13 +60,15 @@ public struct StatusReport: Codable, Sendable {
           ? "review the report, then `cutover approve` and `cutover switch`"
           : "dry run green: review the report; rehearse again with `cutover run --new --export-dir <new dir>` or plan the production run (`cutover plan --estimate`)"
       case "red":
-        next = "read the report's failures, fix the mappings or the chain, then `cutover run --new --export-dir <new dir>`"
+        next =
+          "read the report's failures, fix the mappings or the chain, then `cutover run --new --export-dir <new dir>`"
       default:
         next =
           "the run finished but verify is not built: nothing proved parity; run `cutover verify` once it is built"
       }
     } else if let failed = steps.first(where: { $0.state == "failed" }) {
-      next = "\(failed.step.rawValue) failed (see above): fix it, then `cutover run` resumes at \(failed.step.rawValue)"
+      next =
+        "\(failed.step.rawValue) failed (see above): fix it, then `cutover run` resumes at \(failed.step.rawValue)"
     } else if let step = state.nextStep {
       next = "`cutover run` resumes at \(step.rawValue)"
     } else {
@@ -94,7 +97,10 @@ public struct StatusReport: Codable, Sendable {
         default: " "
         }
       let time = step.seconds.map { String(format: "%7.1f s", $0) } ?? "        -"
-      let when = step.finishedAt.map { formatter.string(from: $0) } ?? step.startedAt.map { "started \(formatter.string(from: $0))" } ?? ""
+      let when =
+        step.finishedAt.map { formatter.string(from: $0) } ?? step.startedAt.map {
+          "started \(formatter.string(from: $0))"
+        } ?? ""
       lines.append(
         "  \(mark) \(step.step.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(step.state.padding(toLength: 11, withPad: " ", startingAt: 0)) \(time)  \(when)"
       )

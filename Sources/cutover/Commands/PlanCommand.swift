@@ -50,7 +50,8 @@ struct PlanCommand: AsyncParsableCommand, ShowsValues {
 
   @Option(
     name: .customLong("export-dir"),
-    help: ArgumentHelp("With --estimate: the directory of the run to estimate from (config export_dir).", valueName: "dir"))
+    help: ArgumentHelp(
+      "With --estimate: the directory of the run to estimate from (config export_dir).", valueName: "dir"))
   var exportDir: String?
 
   @OptionGroup var configFile: ConfigOption
@@ -78,7 +79,8 @@ struct PlanCommand: AsyncParsableCommand, ShowsValues {
   private func runEstimate() async throws {
     let config = try configFile.load()
     guard let exportDir = exportDir ?? config.exportDirectory else {
-      throw ValidationError("--estimate needs the run's directory: pass --export-dir or set export_dir in cutover.toml")
+      throw ValidationError(
+        "--estimate needs the run's directory: pass --export-dir or set export_dir in cutover.toml")
     }
     let url = URL(
       fileURLWithPath: exportDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)

@@ -8,7 +8,8 @@ import Logging
 struct RunCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Chains doctor, plan, export, migrate, import and verify; a rerun resumes at the first unfinished step.",
+    abstract:
+      "Chains doctor, plan, export, migrate, import and verify; a rerun resumes at the first unfinished step.",
     discussion: """
       Each step's start and end (times, outcome, figures, checksums, per-table rates) go to \
       the step journal run.jsonl in the export directory; a rerun says where it resumes and \
@@ -28,7 +29,9 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   @OptionGroup var target: TargetOption
   @OptionGroup var configFile: ConfigOption
 
-  @Option(name: .customLong("export-dir"), help: ArgumentHelp("Export directory (config export_dir).", valueName: "dir"))
+  @Option(
+    name: .customLong("export-dir"),
+    help: ArgumentHelp("Export directory (config export_dir).", valueName: "dir"))
   var exportDir: String?
   @Option(name: .shortAndLong, help: "Parallel connections (config jobs; default 2).")
   var jobs: Int?
@@ -40,11 +43,13 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   var chain: String?
   @Option(help: "The mapping files' directory (config mappings; default mappings).")
   var mappings: String?
-  @Flag(help: "migrate first applies the Supabase stand-in: a plain PostgreSQL target (config local_stand_in).")
+  @Flag(
+    help: "migrate first applies the Supabase stand-in: a plain PostgreSQL target (config local_stand_in).")
   var localStandIn = false
   @Option(help: "The stand-in's directory (config stand_in_dir; default supabase/local).")
   var standInDir: String?
-  @Option(help: ArgumentHelp("Application roles, comma-separated (config application_roles).", valueName: "roles"))
+  @Option(
+    help: ArgumentHelp("Application roles, comma-separated (config application_roles).", valueName: "roles"))
   var applicationRoles: String?
   @Option(help: "Switch method: env_file or hook (config switch.method; used by `cutover switch`).")
   var switchMethod: String?
@@ -54,7 +59,9 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   var switchVariable: String?
   @Option(help: "Switch hook command (config switch.hook).")
   var switchHook: String?
-  @Option(help: ArgumentHelp("Report renderings, comma-separated json,md,html (config report.formats).", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Report renderings, comma-separated json,md,html (config report.formats).", valueName: "list"))
   var reportFormats: String?
   @Option(help: "Users sampled for policy behaviour (config policy_behaviour.users).")
   var policyUsers: Int?
@@ -62,7 +69,9 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   var policyStratify: String?
   @Option(help: "Joining column of the stratify table (config policy_behaviour.stratify_key).")
   var policyStratifyKey: String?
-  @Option(help: "Per-session statement timeout of the policy check, ms (config policy_behaviour.statement_timeout_ms).")
+  @Option(
+    help:
+      "Per-session statement timeout of the policy check, ms (config policy_behaviour.statement_timeout_ms).")
   var policyStatementTimeoutMs: Int?
   @Flag(help: "Leave anon out of the policy check (config policy_behaviour.include_anon = false).")
   var policyExcludeAnon = false
@@ -120,7 +129,8 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
     if let raw = source.source,
       let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     {
-      options.holderLaunch = SnapshotHolderProcess.Launch(executable: URL(fileURLWithPath: executable), source: raw)
+      options.holderLaunch = SnapshotHolderProcess.Launch(
+        executable: URL(fileURLWithPath: executable), source: raw)
     }
     if let crash = ProcessInfo.processInfo.environment["CUTOVER_TEST_CRASH_AT"], !crash.isEmpty {
       Self.installTestCrash(crash, into: &options)

@@ -12,7 +12,9 @@ struct StatusCommand: AsyncParsableCommand {
 
   @OptionGroup var configFile: ConfigOption
 
-  @Option(name: .customLong("export-dir"), help: ArgumentHelp("Export directory (config export_dir).", valueName: "dir"))
+  @Option(
+    name: .customLong("export-dir"),
+    help: ArgumentHelp("Export directory (config export_dir).", valueName: "dir"))
   var exportDir: String?
 
   @Flag(help: "Print the status as JSON.")

@@ -76,7 +76,6 @@ struct RunTests {
         UNION ALL SELECT format('%s %s %s', tgrelid::regclass, tgname, tgenabled) FROM pg_trigger
         UNION ALL SELECT format('%s %s', oid::regprocedure, md5(prosrc)) FROM pg_proc WHERE pronamespace > 16384
         UNION ALL SELECT format('schema %s %s', nspname, nspacl) FROM pg_namespace
-        UNION ALL SELECT format('database %s', datname) FROM pg_database
       ) s
       """
     ).one().string("d")

@@ -69,7 +69,10 @@ public enum RunJournalRecord {
     /// The exit status a failure ended the run with.
     public var exitStatus: Int32?
 
-    public var seconds: Double { finishedAt.timeIntervalSince(startedAt) }
+    /// Wall-clock seconds, to the millisecond (the journal's dates keep whole seconds only).
+    public var wallSeconds: Double?
+
+    public var seconds: Double { wallSeconds ?? finishedAt.timeIntervalSince(startedAt) }
   }
 
   /// Every step finished.

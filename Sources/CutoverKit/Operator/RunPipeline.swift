@@ -133,7 +133,8 @@ public struct RunPipeline: Sendable {
             run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: "failed",
             summary: failure?.description(showingValues: false) ?? "\(type(of: error))", figures: [:],
             checksums: [:], rates: [],
-            exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue))
+            exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue,
+            wallSeconds: Date().timeIntervalSince(startedAt)))
         throw error
       }
       options.stepHook?(step, .worked)
@@ -141,7 +142,7 @@ public struct RunPipeline: Sendable {
         run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: outcome.outcome,
         summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums,
         rates: outcome.rates,
-        exitStatus: nil)
+        exitStatus: nil, wallSeconds: Date().timeIntervalSince(startedAt))
       try journal.append(record)
       options.stepHook?(step, .recorded)
       notice("   \(step.rawValue): \(outcome.summary) (\(String(format: "%.1f", record.seconds)) s)")

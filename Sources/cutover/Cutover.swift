@@ -12,7 +12,7 @@ struct Cutover: AsyncParsableCommand {
     version: CutoverVersion.current,
     subcommands: [
       DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
-      ImportCommand.self, PurgeCommand.self, ReportCommand.self,
+      ImportCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, PurgeCommand.self,
     ]
   )
 

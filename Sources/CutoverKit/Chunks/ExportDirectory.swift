@@ -10,7 +10,7 @@ public final class ExportDirectory: Sendable {
   /// Files of the export itself (besides chunks); anything else at the top level is extra.
   public static let ownFiles: Set<String> = [
     ExportManifest.fileName, Journal.fileName, lockFileName, SnapshotHolderProcess.recordFileName,
-    SnapshotHolderProcess.attachFileName,
+    SnapshotHolderProcess.attachFileName, RunJournalRecord.fileName,
   ]
 
   /// The directory.

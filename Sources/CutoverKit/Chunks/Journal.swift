@@ -24,9 +24,12 @@ public final class Journal: Sendable {
 
   /// Opens (or creates, mode 0600) the journal of `directory` for appending, cutting off a
   /// torn last line.
+  ///
+  /// `fileName` names another journal of the same format in the directory (`run`'s step
+  /// journal, which an export starting over must not remove).
   /// - Throws: `ChunkError` `.io` naming the file.
-  public init(directory: URL) throws {
-    let url = directory.appendingPathComponent(Self.fileName)
+  public init(directory: URL, fileName: String = Journal.fileName) throws {
+    let url = directory.appendingPathComponent(fileName)
     self.url = url
     let fd = open(url.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw ChunkError.io("opening the journal", file: url.path, errno: errno) }
@@ -62,7 +65,7 @@ public final class Journal: Sendable {
   /// A last line without its newline (torn by a crash) is ignored.
   /// - Throws: `ChunkError` `.io` when the file cannot be read; `JournalError` naming the
   ///   first complete line that is not a journal record.
-  public static func read(directory: URL) throws -> [JournalEntry] {
+  public static func read(directory: URL, fileName: String = Journal.fileName) throws -> [JournalEntry] {
     let url = directory.appendingPathComponent(fileName)
     guard FileManager.default.fileExists(atPath: url.path) else { return [] }
     let data: Data

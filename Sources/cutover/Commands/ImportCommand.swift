@@ -70,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand, ShowsValues {
   /// Tests only: `CUTOVER_TEST_CRASH_AT=<point>[:<n>]` (`mid-table`, `index-rebuild`,
   /// `fk-validation`) kills the process with SIGKILL the n-th time (default 1) the import
   /// reaches that point, so tests can prove what a rerun does after a real crash.
-  private static func testCrashHook() -> (@Sendable (ImportFaultPoint) -> Void)? {
+  static func testCrashHook() -> (@Sendable (ImportFaultPoint) -> Void)? {
     guard let spec = ProcessInfo.processInfo.environment["CUTOVER_TEST_CRASH_AT"], !spec.isEmpty else {
       return nil
     }

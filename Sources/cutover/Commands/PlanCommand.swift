@@ -42,11 +42,29 @@ struct PlanCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Print the plan as JSON.")
   var json = false
 
+  @Flag(
+    help:
+      "Instead of the plan: predict each step's time and the production downtime window (freeze → switch) from the latest run in --export-dir, scaled by the source's size now."
+  )
+  var estimate = false
+
+  @Option(
+    name: .customLong("export-dir"),
+    help: ArgumentHelp(
+      "With --estimate: the directory of the run to estimate from (config export_dir).", valueName: "dir"))
+  var exportDir: String?
+
+  @OptionGroup var configFile: ConfigOption
+
   mutating func validate() throws {
     try source.requireGiven()
   }
 
   func run() async throws {
+    if estimate {
+      try await runEstimate()
+      return
+    }
     let planner = Planner(
       source: try source.connectionTarget(), target: try target.connectionTargetIfGiven(),
       scratchServer: try scratchServer.map { try ConnectionTarget($0) },
@@ -55,5 +73,23 @@ struct PlanCommand: AsyncParsableCommand, ShowsValues {
     let report = try await planner.run(logger: Logger(label: "cutover.plan"))
     print(json ? try JSONOutput.encode(report) : report.text)
     if report.exitStatus != .success { throw ExitCode(report.exitStatus.rawValue) }
+  }
+
+  /// `--estimate`: the latest run's rates scaled by the source's size now.
+  private func runEstimate() async throws {
+    let config = try configFile.load()
+    guard let exportDir = exportDir ?? config.exportDirectory else {
+      throw ValidationError(
+        "--estimate needs the run's directory: pass --export-dir or set export_dir in cutover.toml")
+    }
+    let url = URL(
+      fileURLWithPath: exportDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ).standardizedFileURL
+    let source = try self.source.connectionTarget()
+    let sizes = try await onDedicatedThread(named: "estimate-sizes") {
+      try EstimateSourceSize.read(on: PGConnection(source, applicationName: "cutover plan --estimate"))
+    }
+    let report = try EstimateReport.make(directory: url, sizesNow: sizes)
+    print(json ? try JSONOutput.encode(report) : report.text)
   }
 }

@@ -1,0 +1,369 @@
+import Crypto
+import Foundation
+import Logging
+
+/// `cutover run`: doctor → plan → export → migrate → import → verify in one command, with a
+/// step journal (`run.jsonl` in the export directory) so a rerun resumes at the first
+/// unfinished step and never redoes a finished one.
+///
+/// Each step calls the library entry point its own command calls (`Doctor`, `Planner`,
+/// `Exporter`, `MigrationRunner`, `Importer`, and `RunVerifyStep`); each step's start and
+/// end (times, outcome, figures, checksums, per-table rates) are journaled. Export and
+/// import journal per chunk and per table themselves, so an interrupted step resumes inside
+/// too. A run records SHA-256 of every mapping file, chain file and the config; a resume
+/// after any of them changed is refused with the list (exit 2): those shape the target, and
+/// a half-old, half-new target would prove nothing.
+///
+/// Without `final` the run is a dry run: the source is only read (the export's snapshot and
+/// `ACCESS SHARE` locks; `plan` builds its scratch schema on the *target's* server), never
+/// frozen, never switched. With `final` the step list has `freeze` before the export — not
+/// built yet: it refuses.
+///
+/// `startNew` (`--new`) discards an unfinished run's journal and export (cutover's own files
+/// only, as `export --force`) and starts again; a directory holding a *finished* run is
+/// refused — its export and step records are the evidence of that rehearsal — so a new run
+/// needs a new `--export-dir`.
+public struct RunPipeline: Sendable {
+  public var options: RunOptions
+
+  public init(options: RunOptions) {
+    self.options = options
+  }
+
+  /// Runs (or resumes) the run; `notice` gets one line per event for people (stderr).
+  /// - Throws: `RunError`, or the failing step's own `CutoverFailure`.
+  public func run(logger: Logger, notice: @escaping @Sendable (String) -> Void) async throws -> RunSummary {
+    let directory = options.exportDirectory
+    try FileManager.default.createDirectory(
+      at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let inputs = try RunInputs.read(mappings: options.mappings, chain: options.chain, config: options.config)
+    var state = try RunJournalState(directory: directory)
+    var forceExport = false
+    if options.startNew, state.started != nil {
+      if let finished = state.runFinished {
+        throw RunError(
+          .finishedRun,
+          "\(directory.path) holds a finished run (\(finished.run), finished \(finished.finishedAt), verdict \(finished.verdict)); cutover never deletes a finished run's export and records",
+          nextStep: "start the new run in a new directory: `cutover run --new --export-dir <new dir>`")
+      }
+      notice(
+        "--new: discarding the unfinished run \(state.started?.run ?? "?") in \(directory.path) and starting over"
+      )
+      let url = directory.appendingPathComponent(RunJournalRecord.fileName)
+      try FileManager.default.removeItem(at: url)
+      forceExport = true
+      state = try RunJournalState(directory: directory)
+    }
+    let journal = try Journal(directory: directory, fileName: RunJournalRecord.fileName)
+    var skipped: [RunStep] = []
+    let run: RunJournalRecord.RunStarted
+    if let started = state.started {
+      guard started.final == options.final else {
+        throw RunError(
+          .usage,
+          "\(directory.path) holds a \(started.final ? "final" : "dry") run; this is a \(options.final ? "final" : "dry") run",
+          nextStep: started.final
+            ? "pass --final to resume it, or start a dry run in another --export-dir"
+            : "finish the dry run without --final, or start the final run in a new --export-dir (`cutover run --final --export-dir <new dir>`)"
+        )
+      }
+      guard started.source == options.source.description, started.target == options.target.description else {
+        throw RunError(
+          .usage,
+          "\(directory.path) holds run \(started.run) from \(started.source) to \(started.target), not from \(options.source.description) to \(options.target.description)",
+          nextStep: "pass the same --source/--target to resume it, or start this run in a new --export-dir")
+      }
+      let changed = inputs.changed(since: started.inputs)
+      guard changed.isEmpty else {
+        throw RunError(
+          .inputsChanged,
+          "refusing to resume run \(started.run): what shapes the target changed since it started:\n"
+            + changed.map { "    \($0)" }.joined(separator: "\n"),
+          nextStep: state.runFinished == nil
+            ? "start a fresh run: `cutover run --new` (or put the files back as they were to resume)"
+            : "this run finished: start a fresh run in a new directory, `cutover run --new --export-dir <new dir>`"
+        )
+      }
+      run = started
+      if let finished = state.runFinished {
+        notice(
+          "run \(started.run) already finished (\(finished.finishedAt)); nothing to do (`cutover status`)")
+        return RunSummary(
+          run: started.run, final: started.final, directory: directory.path,
+          steps: Self.lines(state, ran: []),
+          verdict: finished.verdict, resumedAt: nil)
+      }
+      skipped = started.steps.filter { state.isDone($0) }
+      if let next = state.nextStep {
+        try journal.append(RunJournalRecord.RunResumed(run: started.run, at: next))
+        notice(
+          "resuming run \(started.run) at \(next.rawValue)"
+            + (skipped.isEmpty
+              ? "" : "; skipping the finished \(skipped.map(\.rawValue).joined(separator: ", "))"))
+      } else {
+        notice("resuming run \(started.run): every step had finished; recording the run's end")
+      }
+    } else {
+      run = RunJournalRecord.RunStarted(
+        run: UUID().uuidString.lowercased(), final: options.final, steps: RunStep.steps(final: options.final),
+        inputs: inputs.files, source: options.source.description, target: options.target.description)
+      try journal.append(run)
+      notice(
+        "run \(run.run): \(options.final ? "FINAL" : "dry") run of \(run.steps.map(\.rawValue).joined(separator: " → ")) in \(directory.path)"
+      )
+      state = try RunJournalState(directory: directory)
+    }
+    let resumedAt = skipped.isEmpty ? nil : state.nextStep
+    var ran: [RunStep] = []
+    var verdict = "none"
+    for step in run.steps where !state.isDone(step) {
+      let attempted = state.open[step] != nil || state.finished[step] != nil
+      let startedAt = Date()
+      try journal.append(RunJournalRecord.StepStarted(run: run.run, step: step, startedAt: startedAt))
+      options.stepHook?(step, .started)
+      notice("== \(step.rawValue)")
+      var outcome: StepOutcome
+      do {
+        outcome = try await perform(
+          step, forceExport: forceExport, attempted: attempted, logger: logger, notice: notice)
+      } catch {
+        let failure = error as? any CutoverFailure
+        try? journal.append(
+          RunJournalRecord.StepFinished(
+            run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: "failed",
+            summary: failure?.description(showingValues: false) ?? "\(type(of: error))", figures: [:],
+            checksums: [:], rates: [],
+            exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue,
+            wallSeconds: Date().timeIntervalSince(startedAt)))
+        throw error
+      }
+      options.stepHook?(step, .worked)
+      let record = RunJournalRecord.StepFinished(
+        run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: outcome.outcome,
+        summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums,
+        rates: outcome.rates,
+        exitStatus: nil, wallSeconds: Date().timeIntervalSince(startedAt))
+      try journal.append(record)
+      options.stepHook?(step, .recorded)
+      notice("   \(step.rawValue): \(outcome.summary) (\(String(format: "%.1f", record.seconds)) s)")
+      if let stepVerdict = outcome.verdict { verdict = stepVerdict }
+      ran.append(step)
+    }
+    state = try RunJournalState(directory: directory)
+    if verdict == "none", let record = state.finished[.verify] {
+      verdict = record.outcome == "placeholder" ? "placeholder" : (record.checksums["verdict"] ?? "none")
+    }
+    try journal.append(RunJournalRecord.RunFinished(run: run.run, finishedAt: Date(), verdict: verdict))
+    return RunSummary(
+      run: run.run, final: run.final, directory: directory.path, steps: Self.lines(state, ran: ran),
+      verdict: verdict, resumedAt: resumedAt)
+  }
+
+  /// What one step did, for its journal record.
+  struct StepOutcome: Sendable {
+    var outcome = "ok"
+    var summary: String
+    var figures: [String: Double] = [:]
+    var checksums: [String: String] = [:]
+    var rates: [RunTableRate] = []
+    var verdict: String?
+  }
+
+  private func perform(
+    _ step: RunStep, forceExport: Bool, attempted: Bool, logger: Logger,
+    notice: @escaping @Sendable (String) -> Void
+  ) async throws -> StepOutcome {
+    let options = self.options
+    switch step {
+    case .doctor:
+      let report = await Doctor(
+        source: options.source, target: options.target, exportDirectory: options.exportDirectory.path
+      ).run(logger: logger)
+      guard report.exitStatus == .success else {
+        throw RunError(
+          .stepFailed, "doctor found a problem:\n\(report.text)",
+          nextStep: "fix what doctor names, then run `cutover run` again (it resumes at doctor)")
+      }
+      return StepOutcome(
+        summary: "\(report.checks.count) checks passed", figures: ["checks": Double(report.checks.count)])
+    case .plan:
+      let report = try await Planner(
+        source: options.source, target: nil, scratchServer: options.target, mappings: options.mappings,
+        chain: options.chain, localStandIn: options.standIn
+      ).run(logger: logger)
+      guard report.exitStatus == .success else {
+        throw RunError(
+          .stepFailed, "plan found \(report.problems.count) problem(s):\n\(report.text)",
+          nextStep:
+            "fix the mappings (or the chain), then `cutover run --new`: the inputs changed, so this run cannot resume"
+        )
+      }
+      return StepOutcome(
+        summary: "\(report.tables.count) tables accounted for, \(report.loadOrder.count) load levels",
+        figures: ["tables": Double(report.tables.count)])
+    case .freeze:
+      throw RunError(
+        .notBuilt,
+        "the freeze step (stopping the application's writes on the source before the final export) is not built yet",
+        nextStep: "run without --final for a dry run; the production run waits for `cutover freeze`")
+    case .export:
+      return try await export(force: forceExport, attempted: attempted, logger: logger, notice: notice)
+    case .migrate:
+      let runner = MigrationRunner(
+        chain: options.chain, localStandIn: options.localStandIn ? options.standIn : nil)
+      let outcome = try await runner.apply(to: options.target, logger: logger) { progress in
+        notice("   \(progress.line)")
+      }
+      let applied = outcome.files(.applied).count
+      return StepOutcome(
+        summary: "\(applied) file(s) applied, \(outcome.files.count - applied) already there",
+        figures: ["files": Double(outcome.files.count), "applied": Double(applied)])
+    case .import:
+      return try await importStep(logger: logger, notice: notice)
+    case .verify:
+      let result = try await RunVerifyStep.run(options: options, logger: logger, notice: notice)
+      let rates = try Self.sourceRates(
+        result.report.tables.compactMap { table in
+          table.seconds.map {
+            (
+              table.source?.description ?? table.target.description, table.targetRows ?? 0, table.bytes ?? 0,
+              $0
+            )
+          }
+        }, directory: options.exportDirectory)
+      var outcome = StepOutcome(
+        outcome: result.placeholder ? "placeholder" : "ok",
+        summary: result.placeholder
+          ? "PLACEHOLDER: verify is not built in this build; nothing was compared"
+          : "verdict \(result.report.verdict.rawValue), \(result.report.tables.count) tables",
+        figures: ["tables": Double(result.report.tables.count)], rates: rates,
+        verdict: result.placeholder ? "placeholder" : result.report.verdict.rawValue)
+      outcome.checksums["verdict"] = result.placeholder ? "placeholder" : result.report.verdict.rawValue
+      if let sha = result.reportSHA256 { outcome.checksums[ParityReport.fileName] = sha }
+      return outcome
+    }
+  }
+
+  private func export(
+    force: Bool, attempted: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void
+  ) async throws -> StepOutcome {
+    let options = self.options
+    var export = ExportOptions(source: options.source, directory: options.exportDirectory)
+    export.jobs = options.jobs
+    export.chunkSize = options.chunkSize
+    export.level = options.level
+    export.holderLaunch = options.holderLaunch
+    // A rerun of `run` continues: an export whose snapshot ended starts over by itself.
+    export.restart = true
+    export.force = force
+    export.crashPoint = options.exportCrashPoint
+    let source = options.source
+    let sizes = try await onDedicatedThread(named: "run-sizes") {
+      try EstimateSourceSize.read(on: PGConnection(source, applicationName: "cutover run"))
+    }
+    let summary: ExportSummary
+    if attempted, let manifest = try ExportManifest.read(directory: options.exportDirectory) {
+      // This run's interrupted attempt finished the export before journaling the step.
+      notice("   the export this run started had finished (manifest.json is there): kept, not exported again")
+      summary = ExportSummary(
+        manifest: manifest, directory: options.exportDirectory, source: options.source,
+        seconds: manifest.source.finishedAt.map { $0.timeIntervalSince(manifest.source.startedAt) } ?? 0)
+    } else {
+      summary = try await Exporter(options: export).run(
+        logger: logger, progress: ExportProgress(style: options.progressStyle, sink: notice))
+    }
+    let sha = try Self.sha256(of: options.exportDirectory.appendingPathComponent(ExportManifest.fileName))
+    let rates = summary.tables.map { table in
+      RunTableRate(
+        table: table.table, rows: table.rows, bytes: table.bytes, seconds: table.seconds,
+        sourceBytes: sizes[table.table]?.bytes, sourceTuples: sizes[table.table]?.tuples)
+    }
+    return StepOutcome(
+      summary:
+        "\(summary.tables.count) tables, \(summary.rows) rows, \(ByteCount(summary.bytes)) of COPY text in \(summary.chunks) chunks",
+      figures: [
+        "tables": Double(summary.tables.count), "rows": Double(summary.rows), "bytes": Double(summary.bytes),
+        "chunks": Double(summary.chunks), "jobs": Double(options.jobs),
+      ],
+      checksums: [ExportManifest.fileName: sha], rates: rates)
+  }
+
+  private func importStep(logger: Logger, notice: @escaping @Sendable (String) -> Void) async throws
+    -> StepOutcome
+  {
+    let options = self.options
+    var importOptions = ImportOptions(
+      target: options.target, directory: options.exportDirectory, mappings: options.mappings)
+    importOptions.jobs = options.jobs
+    // Tables an interrupted attempt of this run loaded are kept; an empty target is the same.
+    importOptions.resume = !options.truncateTarget
+    importOptions.truncate = options.truncateTarget
+    importOptions.faultHook = options.importFaultHook
+    let summary = try await Importer(options: importOptions).run(
+      logger: logger, progress: ImportProgress(style: options.progressStyle, sink: notice))
+    // Per target table: its load time from the import's journal, sized by its sources.
+    let entries = try Journal.read(directory: options.exportDirectory)
+    var seconds: [QualifiedName: Double] = [:]
+    for entry in entries {
+      if let loaded = try entry.decode(ImportJournalRecord.TableLoaded.self) {
+        seconds[loaded.table] = loaded.seconds
+      }
+    }
+    let rates = try Self.sourceRates(
+      summary.tables.map { table in
+        (
+          table.sources.map(\.description).joined(separator: ","), table.rowsWritten, -1,
+          seconds[table.table] ?? 0
+        )
+      }, directory: options.exportDirectory)
+    return StepOutcome(
+      summary: "\(summary.tables.count) tables, \(summary.rows) rows loaded",
+      figures: [
+        "tables": Double(summary.tables.count), "rows": Double(summary.rows),
+        "indexes": Double(summary.indexesRebuilt), "foreignKeys": Double(summary.foreignKeysRebuilt),
+        "jobs": Double(options.jobs),
+      ], rates: rates)
+  }
+
+  /// Rates sized by the export step's recorded source sizes (`bytes` < 0: the export's bytes).
+  private static func sourceRates(
+    _ tables: [(table: String, rows: Int64, bytes: Int64, seconds: Double)], directory: URL
+  ) throws -> [RunTableRate] {
+    let state = try RunJournalState(directory: directory)
+    let exported = Dictionary(
+      (state.finished[.export]?.rates ?? []).map { ($0.table, $0) }, uniquingKeysWith: { a, _ in a })
+    return tables.map { entry in
+      let sources = entry.table.split(separator: ",").compactMap { exported[String($0)] }
+      let sum: (KeyPath<RunTableRate, Int64?>) -> Int64? = { path in
+        sources.isEmpty ? nil : sources.reduce(0) { $0 + ($1[keyPath: path] ?? 0) }
+      }
+      let tuples = sources.isEmpty ? nil : sources.reduce(0.0) { $0 + max($1.sourceTuples ?? -1, 0) }
+      return RunTableRate(
+        table: entry.table, rows: entry.rows,
+        bytes: entry.bytes >= 0 ? entry.bytes : sources.reduce(0) { $0 + $1.bytes },
+        seconds: entry.seconds, sourceBytes: sum(\.sourceBytes),
+        sourceTuples: tuples.map { $0 > 0 ? $0 : -1 })
+    }
+  }
+
+  static func sha256(of url: URL) throws -> String {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw RunError(.usage, "cannot read \(url.path): \(error.localizedDescription)")
+    }
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// One line per step of the latest run.
+  static func lines(_ state: RunJournalState, ran: [RunStep]) -> [RunSummary.Step] {
+    (state.started?.steps ?? []).map { step in
+      let record = state.finished[step]
+      return RunSummary.Step(
+        step: step,
+        status: ran.contains(step) ? "done" : (state.isDone(step) ? "skipped (done earlier)" : "not run"),
+        seconds: record?.seconds, summary: record?.summary)
+    }
+  }
+}

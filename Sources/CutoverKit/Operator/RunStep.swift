@@ -1,0 +1,28 @@
+/// One step of `cutover run`, in the order it runs them.
+public enum RunStep: String, Codable, Sendable, CaseIterable, Comparable {
+  case doctor
+  case plan
+  /// Final mode only: stop application writes on the source before the export.
+  case freeze
+  case export
+  case migrate
+  case `import`
+  case verify
+
+  /// The steps of a dry run (rehearsal, staging) or, with `final`, of the production run:
+  /// the freeze comes right before the export.
+  public static func steps(final: Bool) -> [RunStep] {
+    final
+      ? [.doctor, .plan, .freeze, .export, .migrate, .import, .verify]
+      : [.doctor, .plan, .export, .migrate, .import, .verify]
+  }
+
+  /// The steps of the production downtime window (freeze → switch): what runs after the
+  /// freeze and before `cutover switch`.
+  public static let downtime: [RunStep] = [.export, .migrate, .import, .verify]
+
+  public static func < (lhs: RunStep, rhs: RunStep) -> Bool {
+    let order = RunStep.allCases
+    return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
+  }
+}

@@ -12,7 +12,8 @@ struct Cutover: AsyncParsableCommand {
     version: CutoverVersion.current,
     subcommands: [
       DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
-      ImportCommand.self,
+      ImportCommand.self, FreezeCommand.self, UnfreezeCommand.self, ApproveCommand.self, SwitchCommand.self,
+      RollbackCommand.self,
     ]
   )
 

@@ -3,8 +3,10 @@ import CutoverTestSupport
 import Foundation
 import Testing
 
-/// `cutover approve`: a red report is refused (exit 1), a green one is journaled with who,
-/// when and its SHA-256, and approving again changes nothing. No database needed.
+/// `cutover approve` refuses a red report and journals a green one once.
+///
+/// A red report exits 1; a green one is journaled with who, when and its SHA-256, and
+/// approving it again changes nothing. No database needed.
 @Suite(.timeLimit(.minutes(2)))
 struct ApproveTests {
   static func report(green: Bool) -> ParityReport {
@@ -13,7 +15,8 @@ struct ApproveTests {
     return ParityReport(
       export: ExportReference(
         manifestSHA256: String(repeating: "a", count: 64), snapshot: "00000003-1", source: source,
-        exportStartedAt: Date(timeIntervalSince1970: 1_000), exportFinishedAt: Date(timeIntervalSince1970: 1_010)),
+        exportStartedAt: Date(timeIntervalSince1970: 1_000),
+        exportFinishedAt: Date(timeIntervalSince1970: 1_010)),
       target: DatabaseReference(database: "v2", systemIdentifier: "2", serverVersion: "15.8"),
       startedAt: Date(timeIntervalSince1970: 2_000), finishedAt: Date(timeIntervalSince1970: 2_010),
       tables: [TableParity(source: name, target: name, status: green ? .match : .differs)])
@@ -52,7 +55,10 @@ struct ApproveTests {
     let at = Date(timeIntervalSince1970: 3_000)
     let first = try Approve(exportDirectory: directory, by: "Ann Reviewer").run(at: at)
     #expect(!first.alreadyApproved)
-    #expect(first.approval == Approval(by: "Ann Reviewer", at: at, reportSHA256: sha256, manifestSHA256: first.approval.manifestSHA256))
+    #expect(
+      first.approval
+        == Approval(
+          by: "Ann Reviewer", at: at, reportSHA256: sha256, manifestSHA256: first.approval.manifestSHA256))
     #expect(first.text.contains("approved by Ann Reviewer") && first.text.contains(sha256))
     let second = try Approve(exportDirectory: directory, by: "Ann Reviewer").run()
     #expect(second.alreadyApproved)

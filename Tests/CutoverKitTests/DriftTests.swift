@@ -10,7 +10,8 @@ struct DriftTests {
     let scenario = try await GateScenario.make("drift")
     do {
       let drift = SourceDrift(
-        source: try scenario.sourceTarget, target: try scenario.targetTarget, exportDirectory: scenario.directory,
+        source: try scenario.sourceTarget, target: try scenario.targetTarget,
+        exportDirectory: scenario.directory,
         mappings: MappingFixtures.mappings)
       #expect(try await drift.check(logger: GateScenario.logger).isEmpty)
       #expect(scenario.manifest.tables.contains { $0.parity != nil })

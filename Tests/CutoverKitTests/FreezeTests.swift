@@ -56,7 +56,10 @@ struct FreezeTests {
   /// or nil for the application role's own login.
   static let writers: [(name: String, setup: [String]?)] = [
     ("anon via authenticator", ["SET SESSION AUTHORIZATION authenticator", "SET ROLE anon"]),
-    ("authenticated via authenticator", ["SET SESSION AUTHORIZATION authenticator", "SET ROLE authenticated"]),
+    (
+      "authenticated via authenticator",
+      ["SET SESSION AUTHORIZATION authenticator", "SET ROLE authenticated"]
+    ),
     ("service_role via authenticator", ["SET SESSION AUTHORIZATION authenticator", "SET ROLE service_role"]),
     ("owner postgres", ["SET SESSION AUTHORIZATION postgres"]),
     ("superuser without the bypass", []),
@@ -82,7 +85,8 @@ struct FreezeTests {
     }
   }
 
-  @Test func `while frozen every writer is refused and reads work; unfreeze restores triggers and ACLs exactly`()
+  @Test
+  func `while frozen every writer is refused and reads work; unfreeze restores triggers and ACLs exactly`()
     async throws
   {
     let db = try #require(TestDatabase.current)
@@ -109,7 +113,8 @@ struct FreezeTests {
     #expect(sessionEnded, "the application's open session survived the freeze")
 
     let record = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("freeze.json")))
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: directory.appendingPathComponent("freeze.json")))
         as? [String: Any])
     #expect(record["active"] as? Bool == true)
     #expect((record["roles"] as? [String])?.contains(role) == true)
@@ -137,8 +142,10 @@ struct FreezeTests {
 
     // Freezing twice is harmless: nothing added, nothing changed.
     let frozenState = try await Self.state(db)
-    let again = try await Freeze(source: try ConnectionTarget(db.url, side: .source), exportDirectory: directory)
-      .run(logger: Self.logger)
+    let again = try await Freeze(
+      source: try ConnectionTarget(db.url, side: .source), exportDirectory: directory
+    )
+    .run(logger: Self.logger)
     #expect(again.added.isEmpty)
     #expect(again.text.contains("already frozen"))
     #expect(try await Self.state(db) == frozenState)
@@ -218,7 +225,8 @@ struct FreezeTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let source = try ConnectionTarget(db.url, side: .source)
     _ = try await Freeze(source: source, exportDirectory: directory).run(logger: Self.logger)
-    _ = try await Exporter(options: ExportOptions(source: source, directory: directory)).run(logger: Self.logger)
+    _ = try await Exporter(options: ExportOptions(source: source, directory: directory)).run(
+      logger: Self.logger)
     let manifest = try #require(try ExportManifest.read(directory: directory))
     #expect(manifest.tables.contains { $0.name == QualifiedName(schema: "app", name: "app_config") })
     let lifted = try await Unfreeze(source: source, exportDirectory: directory).run(logger: Self.logger)

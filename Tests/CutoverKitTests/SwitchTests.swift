@@ -8,7 +8,8 @@ import Testing
 @Suite(.postgres, .timeLimit(.minutes(8)))
 struct SwitchTests {
   /// An env file as an application would have it, with other lines that must stay as they are.
-  static let envContent = "# app settings\nexport DATABASE_URL=\"postgresql://app:old-secret@legacy:5432/db\"\nLOG_LEVEL=info\n"
+  static let envContent =
+    "# app settings\nexport DATABASE_URL=\"postgresql://app:old-secret@legacy:5432/db\"\nLOG_LEVEL=info\n"
 
   static func envFile() throws -> URL {
     let directory = GateScenario.scratchDirectory("env")
@@ -73,7 +74,10 @@ struct SwitchTests {
       #expect(mode == 0o600)
       #expect(!outcome.text.contains(scenario.target.password))
       // No temporary file is left beside the env file.
-      #expect(try FileManager.default.contentsOfDirectory(atPath: env.deletingLastPathComponent().path) == ["app.env"])
+      #expect(
+        try FileManager.default.contentsOfDirectory(atPath: env.deletingLastPathComponent().path) == [
+          "app.env"
+        ])
 
       let again = try await connectionSwitch.run(logger: GateScenario.logger)
       #expect(again.alreadySwitched)
@@ -81,7 +85,8 @@ struct SwitchTests {
       #expect(try Data(contentsOf: saved) == Data(Self.envContent.utf8))
       let kinds = try Journal.read(directory: scenario.directory).map(\.kind)
       #expect(kinds.filter { $0 == "connection_switched" }.count == 1)
-      let journal = try String(contentsOf: scenario.directory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+      let journal = try String(
+        contentsOf: scenario.directory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
       #expect(!journal.contains(scenario.target.password))
     } catch {
       try await scenario.finish()
@@ -103,7 +108,9 @@ struct SwitchTests {
       #expect(message?.contains("the source changed since the export") == true, "\(message ?? "switched")")
       #expect(message?.contains("app.app_config") == true)
       #expect(try String(contentsOf: env, encoding: .utf8) == Self.envContent)
-      #expect(!FileManager.default.fileExists(atPath: scenario.directory.appendingPathComponent("switch.json").path))
+      #expect(
+        !FileManager.default.fileExists(atPath: scenario.directory.appendingPathComponent("switch.json").path)
+      )
     } catch {
       try await scenario.finish()
       throw error
@@ -121,9 +128,11 @@ struct SwitchTests {
     do {
       try scenario.writeReport()
       let captured = out.appendingPathComponent("url")
-      let hook = "printf %s \"$CUTOVER_TARGET_URL\" > '\(captured.path)'; echo \"switching to $CUTOVER_TARGET_URL\""
+      let hook =
+        "printf %s \"$CUTOVER_TARGET_URL\" > '\(captured.path)'; echo \"switching to $CUTOVER_TARGET_URL\""
       let viaHook = ConnectionSwitch(
-        exportDirectory: scenario.directory, source: try scenario.sourceTarget, target: try scenario.targetTarget,
+        exportDirectory: scenario.directory, source: try scenario.sourceTarget,
+        target: try scenario.targetTarget,
         targetURL: scenario.target.url, mappings: MappingFixtures.mappings, method: .hook(hook),
         withoutApproval: true)
       try Journal(directory: scenario.directory).append(GateJournalRecord.RunStarted(final: true))

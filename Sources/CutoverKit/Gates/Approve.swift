@@ -43,11 +43,14 @@ public struct Approve: Sendable {
     guard report.verdict == .green else {
       let failures = report.failures.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
       throw GateError(
-        .refused, "the report in \(exportDirectory.path) is red; a red report cannot be approved:\n\(failures)",
-        nextStep: "fix what differs (or accept a policy difference with a reason), run `cutover verify` again")
+        .refused,
+        "the report in \(exportDirectory.path) is red; a red report cannot be approved:\n\(failures)",
+        nextStep: "fix what differs (or accept a policy difference with a reason), run `cutover verify` again"
+      )
     }
     let manifestSHA256 = try Self.manifestSHA256(in: exportDirectory) ?? report.export.manifestSHA256
-    if let latest = try Approval.latest(in: exportDirectory), latest.reportSHA256 == sha256, latest.by == name {
+    if let latest = try Approval.latest(in: exportDirectory), latest.reportSHA256 == sha256, latest.by == name
+    {
       return Outcome(approval: latest, alreadyApproved: true)
     }
     let approval = Approval(by: name, at: date, reportSHA256: sha256, manifestSHA256: manifestSHA256)

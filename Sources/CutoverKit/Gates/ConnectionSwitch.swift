@@ -29,7 +29,8 @@ public struct ConnectionSwitch: Sendable {
   public var withoutApproval: Bool
 
   public init(
-    exportDirectory: URL, source: ConnectionTarget, target: ConnectionTarget, targetURL: String, mappings: URL,
+    exportDirectory: URL, source: ConnectionTarget, target: ConnectionTarget, targetURL: String,
+    mappings: URL,
     method: Method, withoutApproval: Bool = false
   ) {
     self.exportDirectory = exportDirectory
@@ -50,7 +51,8 @@ public struct ConnectionSwitch: Sendable {
     public var text: String {
       let how = record.envFile.map { "\($0) (\(record.envVariable ?? ""))" } ?? "the hook"
       if alreadySwitched {
-        return "already switched at \(record.switchedAt.formatted(.iso8601)) through \(how); `cutover rollback` points it back"
+        return
+          "already switched at \(record.switchedAt.formatted(.iso8601)) through \(how); `cutover rollback` points it back"
       }
       return "switched the application to the target through \(how)"
         + (record.withoutApproval ? " without an approval (--no-approval)" : "")
@@ -99,7 +101,8 @@ public struct ConnectionSwitch: Sendable {
         try SwitchHook(command: command, exportDirectory: exportDirectory).run(
           url: targetURL, direction: "switch", redact: { source.redact(target.redact($0)) })
       } catch {
-        try? FileManager.default.removeItem(at: exportDirectory.appendingPathComponent(GateFiles.switchRecord))
+        try? FileManager.default.removeItem(
+          at: exportDirectory.appendingPathComponent(GateFiles.switchRecord))
         throw error
       }
     }
@@ -154,7 +157,8 @@ public struct ConnectionSwitch: Sendable {
       if try GateJournalRecord.isFinalRun(entries) {
         throw GateError(
           .refused, "--no-approval is refused: the journal of \(directory) records a final run",
-          nextStep: "have the report reviewed and `cutover approve --by NAME`, then switch without --no-approval")
+          nextStep:
+            "have the report reviewed and `cutover approve --by NAME`, then switch without --no-approval")
       }
     } else {
       var latest: Approval?
@@ -162,7 +166,8 @@ public struct ConnectionSwitch: Sendable {
       guard let latest else {
         throw GateError(
           .refused, "the report is not approved",
-          nextStep: "review report.md or report.html, then `cutover approve --by NAME --export-dir \(directory)`")
+          nextStep:
+            "review report.md or report.html, then `cutover approve --by NAME --export-dir \(directory)`")
       }
       guard latest.reportSHA256 == reportSHA256 else {
         throw GateError(
@@ -187,8 +192,10 @@ public struct ConnectionSwitch: Sendable {
           nextStep: "`cutover freeze` again, then switch")
       }
     }
-    let drift = try SourceDrift(source: source, target: target, exportDirectory: exportDirectory, mappings: mappings)
-      .checkBlocking(logger: logger)
+    let drift = try SourceDrift(
+      source: source, target: target, exportDirectory: exportDirectory, mappings: mappings
+    )
+    .checkBlocking(logger: logger)
     guard drift.isEmpty else {
       throw GateError(
         .refused,
@@ -204,8 +211,10 @@ extension PGConnection {
   /// The target's write counters and WAL position.
   fileprivate func countersAndLSN() throws -> (counters: [TableWriteCounters], lsn: String) {
     let counters = try TableWriteCounters.read(on: self)
-    let lsn = try execute("SELECT pg_current_wal_lsn()::text AS l", doing: "reading the target's WAL position")
-      .one().string("l")
+    let lsn = try execute(
+      "SELECT pg_current_wal_lsn()::text AS l", doing: "reading the target's WAL position"
+    )
+    .one().string("l")
     return (counters, lsn)
   }
 }

@@ -117,7 +117,8 @@ public struct Freeze: Sendable {
     }
     let schemaExists =
       try connection.execute(
-        "SELECT 1 FROM pg_namespace WHERE nspname = $1", [FreezeRecord.schema], doing: "looking for schema cutover"
+        "SELECT 1 FROM pg_namespace WHERE nspname = $1", [FreezeRecord.schema],
+        doing: "looking for schema cutover"
       ).count > 0
     var record = FreezeRecord(
       active: true, final: final || previous?.final == true && previous?.active == true, database: database,
@@ -240,7 +241,8 @@ public struct Freeze: Sendable {
         .refused,
         "cannot freeze: \(user) may not alter (add a trigger to) "
           + foreign.map { "\($0.name) (owner \($0.owner))" }.joined(separator: ", "),
-        nextStep: "connect as a role that owns these tables (or is a member of their owners), then freeze again")
+        nextStep:
+          "connect as a role that owns these tables (or is a member of their owners), then freeze again")
     }
     let superusers = try connection.execute(
       """
@@ -254,7 +256,8 @@ public struct Freeze: Sendable {
         .refused,
         "cannot freeze: superuser(s) \(superusers.joined(separator: ", ")) can log in and pass the guard (session_replication_role = replica disables triggers)",
         nextStep:
-          "stop the application from connecting as them (ALTER ROLE … NOLOGIN), or, when one is the platform's own (supabase_admin on Supabase), name it with --platform-superuser")
+          "stop the application from connecting as them (ALTER ROLE … NOLOGIN), or, when one is the platform's own (supabase_admin on Supabase), name it with --platform-superuser"
+      )
     }
     let clashing = try connection.execute(
       """
@@ -277,7 +280,8 @@ public struct Freeze: Sendable {
     if !missing.isEmpty {
       throw GateError(
         .usage, "the application role(s) \(missing.joined(separator: ", ")) do not exist on the source",
-        nextStep: "fix --application-role (config application_roles): name the roles the application logs in as")
+        nextStep:
+          "fix --application-role (config application_roles): name the roles the application logs in as")
     }
   }
 

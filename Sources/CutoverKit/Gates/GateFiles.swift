@@ -18,7 +18,9 @@ public enum GateFiles {
   public static let all: Set<String> = [freeze, switchRecord, previousEnvFile, hookLog]
 
   /// Reads a JSON record of the gates from `directory`, nil when the file is absent.
-  static func read<Record: Decodable>(_ type: Record.Type, _ name: String, in directory: URL) throws -> Record? {
+  static func read<Record: Decodable>(_ type: Record.Type, _ name: String, in directory: URL) throws
+    -> Record?
+  {
     let url = directory.appendingPathComponent(name)
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
     do {
@@ -26,7 +28,8 @@ public enum GateFiles {
     } catch {
       throw GateError(
         .usage, "\(url.path) is not a record cutover wrote: \(DecodingProblem.describe(error))",
-        nextStep: "restore it from a backup of the export directory; cutover never guesses what a gate changed")
+        nextStep:
+          "restore it from a backup of the export directory; cutover never guesses what a gate changed")
     }
   }
 

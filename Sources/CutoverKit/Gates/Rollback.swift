@@ -62,7 +62,8 @@ public struct Rollback: Sendable {
     guard var record = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: exportDirectory),
       record.state != .rolledBack
     else {
-      return Outcome(rolledBack: false, method: nil, discarded: [], unfreeze: try unfreezeSource(logger: logger))
+      return Outcome(
+        rolledBack: false, method: nil, discarded: [], unfreeze: try unfreezeSource(logger: logger))
     }
     let now = try TableWriteCounters.read(on: PGConnection(target, applicationName: "cutover rollback"))
     let written = TableWriteCounters.writes(since: record.targetCounters, now: now)
@@ -110,11 +111,13 @@ public struct Rollback: Sendable {
     try Journal(directory: exportDirectory).append(
       GateJournalRecord.ConnectionRolledBack(method: method, discardedTargetWrites: written))
     logger.info("rolled back to \(source)")
-    return Outcome(rolledBack: true, method: method, discarded: written, unfreeze: try unfreezeSource(logger: logger))
+    return Outcome(
+      rolledBack: true, method: method, discarded: written, unfreeze: try unfreezeSource(logger: logger))
   }
 
   private func unfreezeSource(logger: Logger) throws -> Unfreeze.Outcome {
     let connection = try PGConnection(source, applicationName: "cutover rollback")
-    return try Unfreeze(source: source, exportDirectory: exportDirectory).unfreeze(on: connection, logger: logger)
+    return try Unfreeze(source: source, exportDirectory: exportDirectory).unfreeze(
+      on: connection, logger: logger)
   }
 }

@@ -63,7 +63,8 @@ public struct SourceDrift: Sendable {
       guard let mapping = resolved[table.name] else { continue }
       guard let recorded = table.parity else {
         findings.append(
-          Finding(table: table.name, message: "the export recorded no digest of it: it cannot be proven unchanged"))
+          Finding(
+            table: table.name, message: "the export recorded no digest of it: it cannot be proven unchanged"))
         continue
       }
       let now = try SourceDigest.compute(mapping, on: connection)
@@ -71,12 +72,14 @@ public struct SourceDrift: Sendable {
         findings.append(
           Finding(
             table: table.name,
-            message: "digested with \(recorded.algorithm) at the export, \(now.algorithm) now: not comparable"))
+            message: "digested with \(recorded.algorithm) at the export, \(now.algorithm) now: not comparable"
+          ))
       } else if now.rows != recorded.rows {
         findings.append(
           Finding(table: table.name, message: "\(recorded.rows) rows at the export, \(now.rows) now"))
       } else if now.digest != recorded.digest {
-        findings.append(Finding(table: table.name, message: "rows changed since the export (same count, other digest)"))
+        findings.append(
+          Finding(table: table.name, message: "rows changed since the export (same count, other digest)"))
       }
     }
     logger.info("drift check: \(findings.count) of \(manifest.tables.count) table(s) changed")
@@ -110,7 +113,8 @@ public struct SourceDrift: Sendable {
     }
     guard problems.isEmpty else {
       throw GateError(
-        .usage, "the mappings do not fit this export and target:\n  - " + problems.joined(separator: "\n  - "),
+        .usage,
+        "the mappings do not fit this export and target:\n  - " + problems.joined(separator: "\n  - "),
         nextStep: "pass the --mappings the import used")
     }
     return mappings

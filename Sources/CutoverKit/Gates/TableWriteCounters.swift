@@ -41,7 +41,8 @@ public struct TableWriteCounters: Codable, Sendable, Equatable {
     let earlier = Dictionary(before.map { ($0.table, $0) }, uniquingKeysWith: { first, _ in first })
     return now.compactMap { current in
       let base =
-        earlier[current.table] ?? TableWriteCounters(table: current.table, inserted: 0, updated: 0, deleted: 0)
+        earlier[current.table]
+        ?? TableWriteCounters(table: current.table, inserted: 0, updated: 0, deleted: 0)
       let inserted = current.inserted - base.inserted
       let updated = current.updated - base.updated
       let deleted = current.deleted - base.deleted

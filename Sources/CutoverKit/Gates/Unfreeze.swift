@@ -102,7 +102,8 @@ public struct Unfreeze: Sendable {
       }
       let acl = try Freeze.acl(of: table.name, on: connection)
       if acl != table.aclBefore {
-        differences.append("\(table.name): privileges were \(table.aclBefore ?? "default"), are \(acl ?? "default")")
+        differences.append(
+          "\(table.name): privileges were \(table.aclBefore ?? "default"), are \(acl ?? "default")")
       }
     }
     if var current = record {

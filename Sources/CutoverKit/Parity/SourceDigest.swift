@@ -10,7 +10,8 @@ public enum SourceDigest {
 
   /// Counts and digests the target rows `mapping` computes from its source table, on the
   /// source, in whatever snapshot/transaction `connection` is in.
-  public static func compute(_ mapping: TableMapping, on connection: PGConnection) throws -> ExportManifest.Parity
+  public static func compute(_ mapping: TableMapping, on connection: PGConnection) throws
+    -> ExportManifest.Parity
   {
     let row = try connection.execute(
       """

@@ -41,7 +41,8 @@ struct FreezeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let outcome = try await Freeze(
-      source: try source.connectionTarget(), exportDirectory: directory.url, applicationRoles: applicationRoles,
+      source: try source.connectionTarget(), exportDirectory: directory.url,
+      applicationRoles: applicationRoles,
       platformSuperusers: platformSuperusers, lockTimeout: lockTimeout
     ).run(logger: Logger(label: "cutover.freeze"))
     print(outcome.text)

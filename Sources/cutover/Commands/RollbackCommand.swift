@@ -32,7 +32,8 @@ struct RollbackCommand: AsyncParsableCommand {
 
   func run() async throws {
     let outcome = try await Rollback(
-      exportDirectory: directory.url, source: try source.connectionTarget(), target: try target.connectionTarget(),
+      exportDirectory: directory.url, source: try source.connectionTarget(),
+      target: try target.connectionTarget(),
       sourceURL: source.source, discardTargetWrites: discardTargetWrites
     ).run(logger: Logger(label: "cutover.rollback"))
     print(outcome.text)

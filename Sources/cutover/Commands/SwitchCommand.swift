@@ -57,7 +57,8 @@ struct SwitchCommand: AsyncParsableCommand {
         .hook(hook ?? "")
       }
     let outcome = try await ConnectionSwitch(
-      exportDirectory: directory.url, source: try source.connectionTarget(), target: try target.connectionTarget(),
+      exportDirectory: directory.url, source: try source.connectionTarget(),
+      target: try target.connectionTarget(),
       targetURL: target.target ?? "", mappings: URL(fileURLWithPath: mappings), method: method,
       withoutApproval: noApproval
     ).run(logger: Logger(label: "cutover.switch"))

@@ -1,5 +1,5 @@
-import CutoverKit
 import Crypto
+import CutoverKit
 import Foundation
 import Logging
 import Testing
@@ -24,8 +24,9 @@ struct GateScenario: Sendable {
       .appendingPathComponent("cutover-gates-\(label)-\(UUID().uuidString.prefix(8))")
   }
 
-  /// Builds the source (`source`, the running test's database) and a new target, exports,
-  /// fills parity. The caller drops `target` (`finish`).
+  /// Builds the source (the running test's database) and a new target, exports, fills parity.
+  ///
+  /// The caller drops the target (`finish`).
   static func make(_ label: String) async throws -> GateScenario {
     let source = try #require(TestDatabase.current)
     try await source.buildLegacyFixture()
@@ -98,7 +99,9 @@ struct GateScenario: Sendable {
 
   /// Writes a report about this export: green, or red with one differing table.
   @discardableResult
-  func writeReport(green: Bool = true, manifestSHA256: String? = nil, startedAt: Date = Date()) throws -> String {
+  func writeReport(green: Bool = true, manifestSHA256: String? = nil, startedAt: Date = Date()) throws
+    -> String
+  {
     let reference = DatabaseReference(
       database: manifest.source.database, systemIdentifier: manifest.source.systemIdentifier,
       serverVersion: manifest.source.serverVersion)

@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Logging
 import Testing
@@ -231,5 +232,30 @@ struct FreezeTests {
     #expect(manifest.tables.contains { $0.name == QualifiedName(schema: "app", name: "app_config") })
     let lifted = try await Unfreeze(source: source, exportDirectory: directory).run(logger: Self.logger)
     #expect(lifted.wasFrozen && lifted.differences.isEmpty)
+  }
+
+  @Test func `freeze and unfreeze from the command line: exit 0 twice each, no password printed`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    let before = try await Self.state(db)
+    let directory = GateScenario.scratchDirectory("freeze-cli")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var outputs: [String] = []
+    for command in ["freeze", "freeze", "unfreeze", "unfreeze"] {
+      let outcome = try CutoverBinary.run(
+        [command, "--export-dir", directory.path], environment: ["SOURCE_DATABASE_URL": db.url])
+      #expect(outcome.status == 0, "\(command): \(outcome.output)")
+      outputs.append(outcome.output)
+    }
+    #expect(outputs[0].contains("froze the source"))
+    #expect(outputs[1].contains("already frozen"))
+    #expect(outputs[2].contains("unfroze the source"))
+    #expect(outputs[3].contains("not frozen"))
+    #expect(outputs.allSatisfy { !$0.contains(db.password) })
+    #expect(try await Self.state(db) == before)
+    let usage = try CutoverBinary.run(["freeze", "--export-dir", directory.path])
+    #expect(usage.status == 2, "\(usage.output)")
   }
 }

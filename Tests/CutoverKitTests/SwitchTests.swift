@@ -1,4 +1,5 @@
 import CutoverKit
+import CutoverTestSupport
 import Foundation
 import Testing
 
@@ -107,6 +108,16 @@ struct SwitchTests {
       let message = await Self.refusal(try scenario.connectionSwitch(envFile: env))
       #expect(message?.contains("the source changed since the export") == true, "\(message ?? "switched")")
       #expect(message?.contains("app.app_config") == true)
+      // The command line: exit 1, the table named, no password printed.
+      let cli = try CutoverBinary.run(
+        [
+          "switch", "--export-dir", scenario.directory.path, "--env-file", env.path, "--mappings",
+          MappingFixtures.mappings.path,
+        ],
+        environment: ["SOURCE_DATABASE_URL": scenario.source.url, "TARGET_DATABASE_URL": scenario.target.url])
+      #expect(cli.status == 1, "\(cli.output)")
+      #expect(cli.output.contains("app.app_config"), "\(cli.output)")
+      #expect(!cli.output.contains(scenario.source.password))
       #expect(try String(contentsOf: env, encoding: .utf8) == Self.envContent)
       #expect(
         !FileManager.default.fileExists(atPath: scenario.directory.appendingPathComponent("switch.json").path)
@@ -147,6 +158,13 @@ struct SwitchTests {
         contentsOf: scenario.directory.appendingPathComponent("switch-hook.log"), encoding: .utf8)
       #expect(log.contains("switching to ********"), "\(log)")
       #expect(!log.contains(scenario.target.password))
+
+      // Rollback runs the same hook with the source's URL.
+      let back = try await scenario.rollback().run(logger: GateScenario.logger)
+      #expect(back.rolledBack && back.method == "the hook")
+      #expect(try String(contentsOf: captured, encoding: .utf8) == scenario.source.url)
+      let rolledBack = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: scenario.directory)
+      #expect(rolledBack?.state == .rolledBack)
     } catch {
       try await scenario.finish()
       throw error

@@ -18,7 +18,7 @@ public enum GateFiles {
   public static let all: Set<String> = [freeze, switchRecord, previousEnvFile, hookLog]
 
   /// Reads a JSON record of the gates from `directory`, nil when the file is absent.
-  static func read<Record: Decodable>(_ type: Record.Type, _ name: String, in directory: URL) throws
+  public static func read<Record: Decodable>(_ type: Record.Type, _ name: String, in directory: URL) throws
     -> Record?
   {
     let url = directory.appendingPathComponent(name)

@@ -258,4 +258,56 @@ struct FreezeTests {
     let usage = try CutoverBinary.run(["freeze", "--export-dir", directory.path])
     #expect(usage.status == 2, "\(usage.output)")
   }
+
+  @Test func `another login superuser or session_replication_role = replica is refused, naming it`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    // An operator that owns every table through membership, as postgres does on Supabase:
+    // the cluster's superuser supabase_admin is then another superuser that could pass.
+    let suffix = UUID().uuidString.prefix(8).lowercased()
+    let (owner, app) = ("gate_owner_\(suffix)", "gate_replica_\(suffix)")
+    let password = "owner-\(UUID().uuidString)"
+    try await db.createRole(owner, password: password)
+    try await db.createRole(app, password: password)
+    try await db.runScript(
+      """
+      GRANT supabase_admin, supabase_auth_admin, supabase_storage_admin TO \(owner);
+      GRANT CONNECT, CREATE ON DATABASE \(QualifiedName.quote(db.name)) TO \(owner);
+      """)
+    let before = try await Self.state(db)
+    let directory = GateScenario.scratchDirectory("freeze-superuser")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let source = try ConnectionTarget(db.url(user: owner, password: password), side: .source)
+    let refused = await #expect(throws: GateError.self) {
+      try await Freeze(source: source, exportDirectory: directory).run(logger: Self.logger)
+    }
+    #expect(refused?.exitStatus == .checkFailed)
+    #expect(
+      refused?.message.contains("superuser(s) supabase_admin") == true, "\(String(describing: refused))")
+    #expect(try await Self.state(db) == before)
+
+    // Named as the platform's own, it is not refused; the freeze works as that operator.
+    let frozen = try await Freeze(
+      source: source, exportDirectory: directory, platformSuperusers: ["supabase_admin"]
+    )
+    .run(logger: Self.logger)
+    #expect(!frozen.added.isEmpty)
+    let lifted = try await Unfreeze(source: source, exportDirectory: directory).run(logger: Self.logger)
+    #expect(lifted.differences.isEmpty)
+    #expect(try await Self.state(db) == before)
+
+    // A role whose sessions skip triggers is a path the guard cannot close.
+    try await db.execute(
+      "ALTER ROLE \(app) IN DATABASE \(QualifiedName.quote(db.name)) SET session_replication_role = replica")
+    let replica = await #expect(throws: GateError.self) {
+      try await Freeze(source: try ConnectionTarget(db.url, side: .source), exportDirectory: directory)
+        .run(logger: Self.logger)
+    }
+    #expect(replica?.message.contains("\(app) on \(db.name)") == true, "\(String(describing: replica))")
+    try await db.execute(
+      "ALTER ROLE \(app) IN DATABASE \(QualifiedName.quote(db.name)) RESET session_replication_role")
+    #expect(try await Self.state(db) == before)
+  }
 }

@@ -126,7 +126,7 @@ public struct Freeze: Sendable {
       connectedAs: user, frozenAt: previous?.active == true ? previous?.frozenAt ?? Date() : Date(),
       unfrozenAt: nil,
       createdSchema: previous?.active == true ? previous?.createdSchema ?? !schemaExists : !schemaExists,
-      tables: keep + added.filter { !keptNames.contains($0.name) },
+      tables: keep + added,
       roles: roles, sessionsEnded: previous?.active == true ? previous?.sessionsEnded ?? 0 : 0)
     // Recorded before the change: an interrupted freeze can always be unfrozen.
     try GateFiles.write(record, GateFiles.freeze, in: exportDirectory)
@@ -166,8 +166,9 @@ public struct Freeze: Sendable {
     let addedNames = tables.map(\.name).filter { !alreadyGuarded.contains($0) }
     try Journal(directory: exportDirectory).append(
       GateJournalRecord.SourceFrozen(
-        added: addedNames, guarded: record.tables.count, roles: roles, sessionsEnded: ended + endedAfter,
-        final: record.final))
+        added: addedNames, guarded: record.tables.count,
+        trigger: "\(FreezeRecord.trigger) → \(FreezeRecord.schema).\(FreezeRecord.function)()",
+        createdSchema: !schemaExists, roles: roles, sessionsEnded: ended + endedAfter, final: record.final))
     logger.info("froze \(addedNames.count) table(s) on \(source)")
     return Outcome(
       record: record, added: addedNames, sessionsEnded: ended + endedAfter,
@@ -258,6 +259,33 @@ public struct Freeze: Sendable {
         nextStep:
           "stop the application from connecting as them (ALTER ROLE … NOLOGIN), or, when one is the platform's own (supabase_admin on Supabase), name it with --platform-superuser"
       )
+    }
+    // session_replication_role = replica (set by a superuser for a role or database, or as
+    // the server's default) makes every session it applies to skip triggers.
+    let replicaDefault = try connection.execute(
+      "SELECT reset_val FROM pg_settings WHERE name = 'session_replication_role'",
+      doing: "reading the server's session_replication_role"
+    ).scalar
+    var replicaSettings = try connection.execute(
+      """
+      SELECT coalesce(r.rolname, 'every role') || ' on ' || coalesce(d.datname, 'every database') AS who
+      FROM pg_db_role_setting s
+      LEFT JOIN pg_roles r ON r.oid = s.setrole LEFT JOIN pg_database d ON d.oid = s.setdatabase
+      WHERE (s.setdatabase = 0 OR d.datname = current_database())
+        AND EXISTS (
+          SELECT 1 FROM unnest(s.setconfig) AS c
+          WHERE lower(c) LIKE 'session\\_replication\\_role=%' AND lower(c) <> 'session_replication_role=origin')
+      ORDER BY 1
+      """, doing: "looking for session_replication_role settings"
+    ).column("who").compactMap { $0 }
+    if let replicaDefault, replicaDefault != "origin" {
+      replicaSettings.insert("the server's default (\(replicaDefault))", at: 0)
+    }
+    if !replicaSettings.isEmpty {
+      throw GateError(
+        .refused,
+        "cannot freeze: session_replication_role is set for \(replicaSettings.joined(separator: ", ")); sessions under it skip the guard triggers",
+        nextStep: "reset it (ALTER ROLE … RESET session_replication_role, as a superuser), then freeze again")
     }
     let clashing = try connection.execute(
       """

@@ -9,6 +9,10 @@ public enum GateJournalRecord {
     public var added: [QualifiedName]
     /// Tables guarded in all.
     public var guarded: Int
+    /// The trigger put on each added table and the function it calls.
+    public var trigger: String
+    /// Whether this run created the `cutover` schema (for the function).
+    public var createdSchema: Bool
     public var roles: [String]
     public var sessionsEnded: Int
     public var final: Bool

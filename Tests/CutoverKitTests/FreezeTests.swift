@@ -193,7 +193,7 @@ struct FreezeTests {
     #expect(refusal.message.contains("app.profiles"), "\(refusal)")
     #expect(refusal.message.contains("auth.users"), "\(refusal)")
     #expect(try await Self.state(db) == before)
-    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("freeze.json").path))
+    #expect(!FileManager.default.fileExists(atPath: directory.path), "a refused freeze left a directory")
   }
 
   @Test func `unfreeze without a freeze says so and changes nothing; an unknown application role is refused`()
@@ -230,6 +230,8 @@ struct FreezeTests {
       logger: Self.logger)
     let manifest = try #require(try ExportManifest.read(directory: directory))
     #expect(manifest.tables.contains { $0.name == QualifiedName(schema: "app", name: "app_config") })
+    let check = try await ExportChecker(directory: directory).run(logger: Self.logger)
+    #expect(check.exitStatus == .success, "\(check.text)")
     let lifted = try await Unfreeze(source: source, exportDirectory: directory).run(logger: Self.logger)
     #expect(lifted.wasFrozen && lifted.differences.isEmpty)
   }

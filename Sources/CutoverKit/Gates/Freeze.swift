@@ -85,7 +85,6 @@ public struct Freeze: Sendable {
 
   /// `run`, on the calling thread: blocks on the source (call it on a dedicated thread).
   public func runBlocking(logger: Logger) throws -> Outcome {
-    try GateFiles.ensureDirectory(exportDirectory)
     let previous = try GateFiles.read(FreezeRecord.self, GateFiles.freeze, in: exportDirectory)
     let connection = try PGConnection(source, applicationName: "cutover freeze")
     let identity = try connection.execute(
@@ -129,6 +128,7 @@ public struct Freeze: Sendable {
       tables: keep + added,
       roles: roles, sessionsEnded: previous?.active == true ? previous?.sessionsEnded ?? 0 : 0)
     // Recorded before the change: an interrupted freeze can always be unfrozen.
+    try GateFiles.ensureDirectory(exportDirectory)
     try GateFiles.write(record, GateFiles.freeze, in: exportDirectory)
 
     let (ended, notEnded) = try Self.endSessions(of: roles, on: connection)

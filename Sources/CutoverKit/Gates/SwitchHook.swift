@@ -33,7 +33,8 @@ struct SwitchHook {
     }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let text = redact(String(decoding: data, as: UTF8.self)).replacingOccurrences(of: url, with: "********")
+    var text = redact(String(decoding: data, as: UTF8.self))
+    if !url.isEmpty { text = text.replacingOccurrences(of: url, with: "********") }
     let header = "--- \(direction) hook at \(Date().formatted(.iso8601)), exit \(process.terminationStatus)\n"
     try append(Data((header + text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n")).utf8))
     guard process.terminationReason == .exit, process.terminationStatus == 0 else {

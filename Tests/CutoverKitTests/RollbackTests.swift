@@ -86,4 +86,35 @@ struct RollbackTests {
     }
     try await scenario.finish()
   }
+
+  @Test func `a target write whose session is still open is found at once, before the statistics`()
+    async throws
+  {
+    let (scenario, env) = try await Self.switched("rollback-open-writer")
+    defer { try? FileManager.default.removeItem(at: env.deletingLastPathComponent()) }
+    do {
+      let switchedEnv = try Data(contentsOf: env)
+      let rollback = try scenario.rollback()
+      let targetURL = scenario.target.url
+      // A writer that stays connected: its insert, right after a read, is not yet in
+      // pg_stat_user_tables (a backend reports at most once a second, idle within ~10 s).
+      let message = try await onDedicatedThread(named: "test-open-writer") { () -> String? in
+        let writer = try PGConnection(try ConnectionTarget(targetURL), applicationName: "app")
+        try writer.execute("SELECT count(*) FROM app.app_config")
+        try writer.execute("INSERT INTO app.app_config (id) VALUES (11)")
+        do {
+          _ = try rollback.runBlocking(logger: GateScenario.logger)
+          return nil
+        } catch let error as GateError {
+          return error.message
+        }
+      }
+      #expect(message?.contains("app.app_config") == true, "\(message ?? "rolled back")")
+      #expect(try Data(contentsOf: env) == switchedEnv)
+    } catch {
+      try await scenario.finish()
+      throw error
+    }
+    try await scenario.finish()
+  }
 }

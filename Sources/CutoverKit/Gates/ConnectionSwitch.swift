@@ -77,7 +77,8 @@ public struct ConnectionSwitch: Sendable {
 
     var record = SwitchRecord(
       state: .switching, reportSHA256: reportSHA256, withoutApproval: withoutApproval,
-      targetCounters: counters.counters, targetWalLSN: counters.lsn, switchedAt: Date())
+      targetCounters: counters.counters, targetWalLSN: counters.lsn, targetXid: counters.xid,
+      switchedAt: Date())
     switch method {
     case .envFile(let file, let variable):
       record.envFile = file.path
@@ -208,13 +209,13 @@ public struct ConnectionSwitch: Sendable {
 }
 
 extension PGConnection {
-  /// The target's write counters and WAL position.
-  fileprivate func countersAndLSN() throws -> (counters: [TableWriteCounters], lsn: String) {
+  /// The target's write counters, WAL position and a transaction id of the moment.
+  fileprivate func countersAndLSN() throws -> (counters: [TableWriteCounters], lsn: String, xid: String) {
     let counters = try TableWriteCounters.read(on: self)
-    let lsn = try execute(
-      "SELECT pg_current_wal_lsn()::text AS l", doing: "reading the target's WAL position"
-    )
-    .one().string("l")
-    return (counters, lsn)
+    let row = try execute(
+      "SELECT pg_current_wal_lsn()::text AS l, (txid_current() % 4294967296)::text AS x",
+      doing: "reading the target's WAL position and transaction id"
+    ).one()
+    return (counters, try row.string("l"), try row.string("x"))
   }
 }

@@ -8,7 +8,10 @@ import Logging
 /// tables, unless `discardTargetWrites`. Counters are good enough here, unlike for the
 /// source's drift check: cutover created the target, nothing resets its statistics between
 /// switch and rollback, and a session's writes are reported when it ends or, idle, within
-/// about 10 seconds (stop the application, or wait that long, before rolling back). Then it
+/// about 10 seconds. For a writer still connected, rows inserted or updated since the
+/// switch are also found by `xmin` (newer than a transaction id taken at the switch), which
+/// does not wait for the statistics; only a delete by a session still connected may take
+/// those seconds to show (stop the application before rolling back). Then it
 /// restores the env file byte for byte from the copy `switch` kept (removes it when the
 /// switch created it) or runs the hook with the source's URL, and unfreezes the source.
 /// Idempotent: after a rollback, a second one finds nothing switched and nothing frozen.
@@ -58,15 +61,23 @@ public struct Rollback: Sendable {
     return try await onDedicatedThread(named: "cutover-rollback") { try rollback.runBlocking(logger: logger) }
   }
 
-  private func runBlocking(logger: Logger) throws -> Outcome {
+  /// `run`, on the calling thread: blocks on both databases (call it on a dedicated thread).
+  public func runBlocking(logger: Logger) throws -> Outcome {
     guard var record = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: exportDirectory),
       record.state != .rolledBack
     else {
       return Outcome(
         rolledBack: false, method: nil, discarded: [], unfreeze: try unfreezeSource(logger: logger))
     }
-    let now = try TableWriteCounters.read(on: PGConnection(target, applicationName: "cutover rollback"))
-    let written = TableWriteCounters.writes(since: record.targetCounters, now: now)
+    let targetConnection = try PGConnection(target, applicationName: "cutover rollback")
+    let now = try TableWriteCounters.read(on: targetConnection)
+    var written = TableWriteCounters.writes(since: record.targetCounters, now: now)
+    if let xid = record.targetXid {
+      // The counters may lag a writer that is still connected; xmin does not.
+      let counted = Set(written.compactMap { $0.split(separator: ":").first.map(String.init) })
+      written += try TableWriteCounters.rowsWritten(
+        sinceXid: xid, tables: now.map(\.table).filter { !counted.contains("\($0)") }, on: targetConnection)
+    }
     if !written.isEmpty && !discardTargetWrites {
       throw GateError(
         .refused,

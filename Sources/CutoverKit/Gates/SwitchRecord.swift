@@ -29,6 +29,9 @@ public struct SwitchRecord: Codable, Sendable, Equatable {
   public var targetCounters: [TableWriteCounters]
   /// `pg_current_wal_lsn()` on the target then.
   public var targetWalLSN: String
+  /// A transaction id taken on the target at the switch (32-bit, as `xmin` shows it): rows
+  /// whose `xmin` is newer were written after the switch.
+  public var targetXid: String?
   public var switchedAt: Date
   public var rolledBackAt: Date?
 }

@@ -68,6 +68,17 @@ public struct ConnectionSwitch: Sendable {
   }
 
   private func runBlocking(logger: Logger) throws -> Outcome {
+    guard
+      FileManager.default.fileExists(
+        atPath: exportDirectory.appendingPathComponent(ExportManifest.fileName).path)
+    else {
+      throw GateError(
+        .refused, "\(exportDirectory.path) holds no finished export (no \(ExportManifest.fileName))",
+        nextStep: "export, import and verify first")
+    }
+    // One gate command at a time per export directory (and never beside an export or import).
+    let lock = try ExportDirectory.lock(exportDirectory)
+    defer { withExtendedLifetime(lock) {} }
     let existing = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: exportDirectory)
     if let existing, existing.state == .switched {
       return Outcome(record: existing, alreadySwitched: true)

@@ -63,6 +63,11 @@ public struct Rollback: Sendable {
 
   /// `run`, on the calling thread: blocks on both databases (call it on a dedicated thread).
   public func runBlocking(logger: Logger) throws -> Outcome {
+    // One gate command at a time per export directory (and never beside an export or import).
+    let lock =
+      FileManager.default.fileExists(atPath: exportDirectory.path)
+      ? try ExportDirectory.lock(exportDirectory) : nil
+    defer { withExtendedLifetime(lock) {} }
     guard var record = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: exportDirectory),
       record.state != .rolledBack
     else {

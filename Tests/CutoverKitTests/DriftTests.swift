@@ -4,7 +4,7 @@ import Testing
 
 /// `SourceDrift` on the legacy fixture: an unchanged source has no drift; an insert, an
 /// update that keeps the count, and a delete after the export are each found, naming the table.
-@Suite(.postgres, .timeLimit(.minutes(6)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct DriftTests {
   @Test func `every committed write to an exported table after the export is found and named`() async throws {
     let scenario = try await GateScenario.make("drift")

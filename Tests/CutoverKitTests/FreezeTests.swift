@@ -8,7 +8,7 @@ import Testing
 /// refused while frozen (PostgREST's roles through `authenticator`, `service_role`, an
 /// application role and the tables' owner over direct connections), reads still work,
 /// unfreeze restores triggers and privileges exactly, and both are harmless twice.
-@Suite(.postgres, .timeLimit(.minutes(6)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct FreezeTests {
   static let logger = Logger(label: "test.freeze", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -5,7 +5,7 @@ import Testing
 /// `cutover rollback` on real databases: after a switch it restores the env file byte for
 /// byte and unfreezes the source; a write on the target since the switch makes it refuse
 /// (listing the table) unless `--discard-target-writes`; twice in a row is harmless.
-@Suite(.postgres, .timeLimit(.minutes(8)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct RollbackTests {
   /// Frozen, approved and switched to the target through a fresh env file.
   static func switched(_ label: String) async throws -> (GateScenario, URL) {

@@ -6,7 +6,7 @@ import Testing
 /// `cutover switch` on real databases: a red, unapproved, stale, foreign or older report, an
 /// unfrozen or drifted source each make it refuse; then it rewrites the env file atomically,
 /// keeps the previous content (mode 0600) and is harmless twice; a hook gets the URL.
-@Suite(.postgres, .timeLimit(.minutes(8)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct SwitchTests {
   /// An env file as an application would have it, with other lines that must stay as they are.
   static let envContent =

@@ -7,17 +7,17 @@ import Testing
 /// finished (or with `--force`), never one in use, and never what a symlink points to.
 @Suite struct PurgeTests {
   private struct FreezeRecord: JournalPayload {
-    static let kind = "freeze"
+    static let kind = GateJournalRecord.SourceFrozen.kind
     var note = "test"
   }
 
   private struct SwitchRecord: JournalPayload {
-    static let kind = "switch"
+    static let kind = GateJournalRecord.ConnectionSwitched.kind
     var note = "test"
   }
 
   private struct RollbackRecord: JournalPayload {
-    static let kind = "rollback"
+    static let kind = GateJournalRecord.ConnectionRolledBack.kind
     var note = "test"
   }
 

@@ -8,10 +8,10 @@ public final class ExportDirectory: Sendable {
   /// The lock file's name.
   public static let lockFileName = "export.lock"
   /// Files of the export itself (besides chunks); anything else at the top level is extra.
-  public static let ownFiles: Set<String> = [
+  public static let ownFiles = Set([
     ExportManifest.fileName, Journal.fileName, lockFileName, SnapshotHolderProcess.recordFileName,
     SnapshotHolderProcess.attachFileName, RunJournalRecord.fileName,
-  ]
+  ]).union(GateFiles.all)
 
   /// The directory.
   public let url: URL

@@ -8,9 +8,9 @@ import Foundation
 /// switch, means the export may be needed again.
 public struct PurgeReadiness: Sendable {
   /// Journal kinds that mean the source was frozen (a final run), the switch, a rollback.
-  static let freezeKinds: Set<String> = ["freeze"]
-  static let switchKinds: Set<String> = ["switch"]
-  static let rollbackKinds: Set<String> = ["rollback"]
+  static let freezeKinds: Set<String> = [GateJournalRecord.SourceFrozen.kind]
+  static let switchKinds: Set<String> = [GateJournalRecord.ConnectionSwitched.kind]
+  static let rollbackKinds: Set<String> = [GateJournalRecord.ConnectionRolledBack.kind]
 
   public var isFinished: Bool
   /// Why, in words, for the operator.

@@ -20,6 +20,10 @@ public struct RunOptions: Sendable {
   public var level = 3
   /// Production: freeze the source before the export (not built yet: the step refuses).
   public var final = false
+  /// The application's own roles, frozen with the platform's by `--final` (config `application_roles`).
+  public var applicationRoles: [String] = []
+  /// Superusers of the platform, not the application (`supabase_admin`), that a freeze accepts.
+  public var platformSuperusers: [String] = []
   /// `--new`: start a fresh run in the directory instead of resuming.
   public var startNew = false
   /// Empty the target's tables before the import (`import --truncate`), for a target that

@@ -202,10 +202,15 @@ public struct RunPipeline: Sendable {
         summary: "\(report.tables.count) tables accounted for, \(report.loadOrder.count) load levels",
         figures: ["tables": Double(report.tables.count)])
     case .freeze:
-      throw RunError(
-        .notBuilt,
-        "the freeze step (stopping the application's writes on the source before the final export) is not built yet",
-        nextStep: "run without --final for a dry run; the production run waits for `cutover freeze`")
+      // Before the export, so its snapshot holds every write the application ever made.
+      let freeze = Freeze(
+        source: options.source, exportDirectory: options.exportDirectory,
+        applicationRoles: options.applicationRoles, platformSuperusers: options.platformSuperusers,
+        final: true)
+      let outcome = try await freeze.run(logger: logger)
+      return StepOutcome(
+        summary: "\(outcome.record.tables.count) tables frozen, \(outcome.sessionsEnded) sessions ended",
+        figures: ["tables": Double(outcome.record.tables.count), "sessions": Double(outcome.sessionsEnded)])
     case .export:
       return try await export(force: forceExport, attempted: attempted, logger: logger, notice: notice)
     case .migrate:

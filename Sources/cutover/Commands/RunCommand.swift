@@ -76,7 +76,11 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Leave anon out of the policy check (config policy_behaviour.include_anon = false).")
   var policyExcludeAnon = false
 
-  @Flag(help: "The production run: freeze the source before the export (not built yet).")
+  @Option(
+    name: .customLong("platform-superuser"),
+    help: "A superuser of the platform, not the application (supabase_admin), that --final's freeze accepts.")
+  var platformSuperusers: [String] = []
+  @Flag(help: "The production run: freeze the source before the export; stops before approve and switch.")
   var final = false
   @Flag(name: .customLong("new"), help: "Start a fresh run instead of resuming (refused on a finished run).")
   var startNew = false
@@ -115,6 +119,10 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
     options.chunkSize = chunkBytes
     options.level = compressionLevel ?? config.compressionLevel ?? 3
     options.final = final
+    options.applicationRoles =
+      applicationRoles.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+      ?? config.applicationRoles ?? []
+    options.platformSuperusers = platformSuperusers
     options.startNew = startNew
     options.truncateTarget = truncateTarget
     options.showValues = values.showValues || (config.report.showValues ?? false)

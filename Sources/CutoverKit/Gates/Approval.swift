@@ -35,3 +35,10 @@ public struct Approval: JournalPayload, Equatable {
     return latest
   }
 }
+
+extension Approval {
+  /// The approval as the report renderers show it.
+  public var reportApproval: ReportApproval {
+    ReportApproval(approvedBy: by, approvedAt: at, reportSHA256: reportSHA256)
+  }
+}

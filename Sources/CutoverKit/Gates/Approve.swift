@@ -55,6 +55,9 @@ public struct Approve: Sendable {
     }
     let approval = Approval(by: name, at: date, reportSHA256: sha256, manifestSHA256: manifestSHA256)
     try Journal(directory: exportDirectory).append(approval, at: date)
+    // The Markdown and HTML reports show who approved; report.json's bytes stay as approved.
+    try ReportWriter.writeRenderings(
+      report, to: exportDirectory, approval: approval.reportApproval, reportSHA256: sha256)
     return Outcome(approval: approval, alreadyApproved: false)
   }
 

@@ -33,10 +33,13 @@ struct ReportCommand: AsyncParsableCommand {
           "run `cutover verify` for this export first, or pass the export directory that holds the report",
         exitStatus: .usage)
     }
-    try ReportWriter.writeRenderings(report, to: directory.url, reportSHA256: sha256)
+    let approval = try Approval.latest(in: directory.url)?.reportApproval
+    try ReportWriter.writeRenderings(report, to: directory.url, approval: approval, reportSHA256: sha256)
     switch format {
-    case .md: print(MarkdownReport(report: report, reportSHA256: sha256).text, terminator: "")
-    case .html: print(HTMLReport(report: report, reportSHA256: sha256).text, terminator: "")
+    case .md:
+      print(MarkdownReport(report: report, approval: approval, reportSHA256: sha256).text, terminator: "")
+    case .html:
+      print(HTMLReport(report: report, approval: approval, reportSHA256: sha256).text, terminator: "")
     case .json: print(try JSONOutput.encode(report))
     }
   }

@@ -2,49 +2,6 @@ import CutoverKit
 import Foundation
 import Testing
 
-/// Reads the `[[policy_behaviour.accept]]` entries of the committed TOML allow-list.
-///
-/// The fixture holds the same block as docs/policy-behaviour.md: `table`, `subject` and
-/// `reason` strings, one entry per table header. The `cutover.toml` loader is the run issue's; this
-/// reads only the fixture's plain shape.
-enum PolicyAcceptanceFixture {
-  static func read(_ url: URL) throws -> [PolicyAcceptance] {
-    let text = try String(contentsOf: url, encoding: .utf8)
-    var entries: [PolicyAcceptance] = []
-    var current: [String: String]?
-    var currentLine = 0
-    func flush() throws {
-      guard let entry = current else { return }
-      let table = try #require(entry["table"], "entry at line \(currentLine) has no table")
-      let subject = try #require(entry["subject"], "entry at line \(currentLine) has no subject")
-      let reason = try #require(entry["reason"], "entry at line \(currentLine) has no reason")
-      entries.append(
-        PolicyAcceptance(
-          table: table, subject: subject, reason: reason, location: "\(url.lastPathComponent):\(currentLine)")
-      )
-      current = nil
-    }
-    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.trimmingCharacters(in: .whitespaces)
-      if line.hasPrefix("[") {
-        try flush()
-        if line == "[[policy_behaviour.accept]]" {
-          current = [:]
-          currentLine = number + 1
-        }
-        continue
-      }
-      guard current != nil, let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-      let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-      let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-      guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else { continue }
-      current?[key] = String(value.dropFirst().dropLast())
-    }
-    try flush()
-    return entries
-  }
-}
-
 /// Rows visible per sampled user and to anon, source (in the export's snapshot) against the
 /// target: equal, accepted by the committed allow-list with its reason, or red.
 @Suite(.postgres, .timeLimit(.minutes(15)))

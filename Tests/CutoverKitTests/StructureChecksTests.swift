@@ -16,9 +16,10 @@ struct ParityCutover: Sendable {
     users: 6, stratify: "app.profiles.role", stratifyKey: "user_id", includeAnon: true,
     statementTimeoutMilliseconds: 30_000)
 
-  /// The allow-list the clean cutover needs (also in docs/policy-behaviour.md).
+  /// The allow-list the clean cutover needs: the example config's (also in
+  /// docs/policy-behaviour.md), read by the real loader.
   static var allowList: URL {
-    MappingFixtures.root.appendingPathComponent("Tests/Fixtures/policy-behaviour-allow-list.toml")
+    MappingFixtures.root.appendingPathComponent("cutover.example.toml")
   }
 
   var source: TestDatabase
@@ -132,7 +133,7 @@ struct ParityCutover: Sendable {
 
   /// The committed allow-list the clean cutover needs.
   static func acceptances() throws -> [PolicyAcceptance] {
-    try PolicyAcceptanceFixture.read(allowList)
+    try #require(try CutoverConfig.load(from: allowList).policyBehaviour).accepted
   }
 }
 

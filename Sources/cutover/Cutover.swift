@@ -12,7 +12,7 @@ struct Cutover: AsyncParsableCommand {
     version: CutoverVersion.current,
     subcommands: [
       DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
-      ImportCommand.self,
+      ImportCommand.self, VerifyCommand.self,
     ]
   )
 

@@ -81,6 +81,21 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Print the summary as JSON.")
   var json = false
 
+  @Flag(help: "Skip the source digests: `cutover verify` then cannot check this export's data.")
+  var noParity = false
+
+  @Option(help: "The mapping files' directory (for the source digests).")
+  var mappings = "mappings"
+
+  @Option(help: "The v2 chain, applied to a scratch database when no --target is given (for the source digests).")
+  var chain = "supabase/migrations_v2"
+
+  @Option(help: "The stand-in applied before the chain in the scratch database (empty: none).")
+  var standInDir = "supabase/local"
+
+  @Option(help: "A migrated v2 target to read the schema from instead of a scratch database.")
+  var target: String?
+
   mutating func validate() throws {
     if abandon { return }
     try source.requireGiven()
@@ -127,6 +142,15 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
     {
       options.holderLaunch = SnapshotHolderProcess.Launch(
         executable: URL(fileURLWithPath: executable), source: raw)
+    }
+    if !noParity && FileManager.default.fileExists(atPath: mappings) {
+      options.parity = ParitySchema(
+        mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain),
+        localStandIn: standInDir.isEmpty ? nil : URL(fileURLWithPath: standInDir),
+        target: try target.map { try ConnectionTarget($0, side: .target) })
+    } else if !noParity {
+      FileHandle.standardError.write(
+        Data("warning: no \(mappings) directory: no source digests, `cutover verify` cannot check this export's data\n".utf8))
     }
     if let crash = ProcessInfo.processInfo.environment["CUTOVER_TEST_CRASH_AT"] {
       options.crashPoint = CrashPoint(parsing: crash)

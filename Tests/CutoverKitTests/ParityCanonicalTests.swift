@@ -39,7 +39,9 @@ struct ParityCanonicalTests {
     #expect(try row.bool("apart"))
   }
 
-  @Test func `the source SQL and the target rows digest equal, across types, enums only the target has, and sessions`()
+  @Test
+  func
+    `the source SQL and the target rows digest equal, across types, enums only the target has, and sessions`()
     async throws
   {
     let db = try #require(TestDatabase.current)
@@ -96,7 +98,8 @@ struct ParityCanonicalTests {
       }
       #expect(try await digest() == parity.digest)
       // NULL and '' swapped between two rows: same texts otherwise, another digest.
-      try await target.runScript("UPDATE app.t SET label = CASE WHEN id = 1 THEN '' ELSE NULL END WHERE id IN (1, 2)")
+      try await target.runScript(
+        "UPDATE app.t SET label = CASE WHEN id = 1 THEN '' ELSE NULL END WHERE id IN (1, 2)")
       #expect(try await digest() != parity.digest)
     } catch {
       try await target.drop()

@@ -48,7 +48,8 @@ struct ParityLargeTableTests {
       #expect(big.status == .differs && big.sourceRows == big.targetRows)
       #expect(big.differences.count == 1 && !big.differencesTruncated)
       let difference = try #require(big.differences.first)
-      #expect(difference.kind == .changed && difference.key == ["id": "654321"] && difference.columns == ["amount"])
+      #expect(
+        difference.kind == .changed && difference.key == ["id": "654321"] && difference.columns == ["amount"])
     } catch {
       try? FileManager.default.removeItem(at: directory)
       try? FileManager.default.removeItem(at: mappings)

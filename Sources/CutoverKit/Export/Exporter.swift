@@ -242,8 +242,10 @@ public struct Exporter: Sendable {
     // Snapshot probes, part 2: in the same snapshot, per table (journaled, so a resume
     // computes only what is missing).
     if let parity {
-      try await ExportParity(loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs)
-        .run(directory: directory.url, journal: journal, notice: { progress.notice($0) }, logger: logger)
+      try await ExportParity(
+        loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs
+      )
+      .run(directory: directory.url, journal: journal, notice: { progress.notice($0) }, logger: logger)
     } else {
       progress.notice("no source digests (--no-parity): `cutover verify` cannot check this export's data")
     }

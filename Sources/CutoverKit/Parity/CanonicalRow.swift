@@ -86,7 +86,8 @@ public struct CanonicalRow: Sendable {
   /// Per row: key hash `k`, row hash `h`, the columns' 32-bit hashes `c` (`{…}`, NULL for a
   /// NULL value), then the key columns' texts — the narrowing line.
   public func rowLines(_ inner: String, extra: [String] = [], where condition: String? = nil) -> String {
-    let columnHashes = "ARRAY[\(columns.indices.map { "hashtext(s.c\($0 + 1))" }.joined(separator: ", "))]::text"
+    let columnHashes =
+      "ARRAY[\(columns.indices.map { "hashtext(s.c\($0 + 1))" }.joined(separator: ", "))]::text"
     let keys = key.map { "s.c\($0 + 1)" }
     let list = (["\(keyHash) AS k", "\(rowHash) AS h", "\(columnHashes) AS c"] + keys + extra)
       .joined(separator: ", ")

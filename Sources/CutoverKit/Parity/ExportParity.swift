@@ -23,7 +23,8 @@ struct ExportParity: Sendable {
     directory: URL, journal: Journal, notice: @Sendable (String) -> Void, logger: Logger
   ) async throws {
     let state = try ExportJournalState(directory: directory)
-    let byTable = Dictionary(loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
+    let byTable = Dictionary(
+      loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
     var work: [Work] = []
     var problems: [String] = []
     for name in state.started?.tables ?? [] where state.parities[name] == nil {

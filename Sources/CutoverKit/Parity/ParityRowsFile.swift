@@ -45,7 +45,9 @@ public enum ParityRowsFile {
       partialPath = url.path + ChunkFileName.partialSuffix
       encoder = try ZstdEncoder(level: 3, file: partialPath)
       let fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-      guard fd >= 0 else { throw ChunkError.io("creating the parity rows file", file: partialPath, errno: errno) }
+      guard fd >= 0 else {
+        throw ChunkError.io("creating the parity rows file", file: partialPath, errno: errno)
+      }
       _ = fchmod(fd, 0o600)
       self.fd = fd
     }
@@ -66,7 +68,9 @@ public enum ParityRowsFile {
     public func seal(beforeRename: (String) throws -> Void) throws {
       do {
         try encoder.finishFrame { try writeCompressed($0) }
-        guard fsync(fd) == 0 else { throw ChunkError.io("syncing the parity rows file", file: partialPath, errno: errno) }
+        guard fsync(fd) == 0 else {
+          throw ChunkError.io("syncing the parity rows file", file: partialPath, errno: errno)
+        }
         close(fd)
         fd = -1
         try beforeRename(HexDigest.string(hasher.finalize()))
@@ -104,7 +108,9 @@ public enum ParityRowsFile {
     defer { buffer.deallocate() }
     while true {
       let count = read(fd, buffer.baseAddress, size)
-      guard count >= 0 else { throw ChunkError.io("reading the parity rows file", file: url.path, errno: errno) }
+      guard count >= 0 else {
+        throw ChunkError.io("reading the parity rows file", file: url.path, errno: errno)
+      }
       if count == 0 { break }
       let input = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
       hasher.update(bufferPointer: input)
@@ -122,7 +128,8 @@ public enum ParityRowsFile {
     try decoder.finish()
     if let sha256, HexDigest.string(hasher.finalize()) != sha256 {
       throw ChunkError(
-        code: .corrupt, file: url.path, message: "the parity rows file is not the one the manifest records (SHA-256 differs)",
+        code: .corrupt, file: url.path,
+        message: "the parity rows file is not the one the manifest records (SHA-256 differs)",
         nextStep: "restore the export directory from a good copy, or export again")
     }
   }
@@ -130,7 +137,8 @@ public enum ParityRowsFile {
   /// Parses one COPY text line: `k \t h \t {c…} \t key…`.
   static func parse(_ line: [UInt8], file: String) throws -> Entry {
     let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(unescape)
-    guard fields.count >= 3, let k = fields[0].flatMap({ Int64($0) }), let h = fields[1].flatMap({ Int64($0) }),
+    guard fields.count >= 3, let k = fields[0].flatMap({ Int64($0) }),
+      let h = fields[1].flatMap({ Int64($0) }),
       let array = fields[2]
     else {
       throw ChunkError(

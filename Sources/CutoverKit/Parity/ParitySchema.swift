@@ -37,7 +37,8 @@ public struct ParitySchema: Sendable {
     let scope = CatalogReader.Scope.allSchemas(except: Planner.readSchemas)
     if let target {
       let catalog = try await onDedicatedThread(named: "cutover-parity-target") {
-        try CatalogReader(scope: scope).read(from: try PGConnection(target, applicationName: "cutover export"))
+        try CatalogReader(scope: scope).read(
+          from: try PGConnection(target, applicationName: "cutover export"))
       }
       return Loaded(files: files, catalog: catalog)
     }
@@ -47,7 +48,8 @@ public struct ParitySchema: Sendable {
       database in
       _ = try await MigrationRunner(chain: chain, localStandIn: standIn).apply(to: database, logger: logger)
       return try await onDedicatedThread(named: "cutover-parity-scratch") {
-        try CatalogReader(scope: scope).read(from: try PGConnection(database, applicationName: "cutover export"))
+        try CatalogReader(scope: scope).read(
+          from: try PGConnection(database, applicationName: "cutover export"))
       }
     }
     return Loaded(files: files, catalog: catalog)

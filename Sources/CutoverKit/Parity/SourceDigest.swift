@@ -1,8 +1,10 @@
 import Foundation
 
-/// The source side of parity: counts and digests the target rows a mapping computes from its
-/// source table, evaluating each target column's source-side SQL (double entry: the Swift
-/// mappers moved the data, this independent SQL checks it). The one place that SQL is built.
+/// The source side of parity: the one place its SQL is built.
+///
+/// Counts and digests the target rows a mapping computes from its source table, evaluating
+/// each target column's source-side SQL (double entry: the Swift mappers moved the data,
+/// this independent SQL checks it).
 public enum SourceDigest {
   /// Counts and digests the target rows `mapping` computes from its source table, on the
   /// source, in whatever snapshot/transaction `connection` is in.

@@ -49,7 +49,8 @@ struct TableCheck: Sendable {
     var parity = TableParity(
       source: sources.count == 1 ? sources[0].name : nil, target: target.name, status: .match,
       sourceRows: sourceRows, targetRows: targetRows, sourceDigest: String(sourceDigest),
-      targetDigest: targetDigest, algorithm: CanonicalRow.algorithm, bytes: sources.reduce(0) { $0 + $1.bytes })
+      targetDigest: targetDigest, algorithm: CanonicalRow.algorithm,
+      bytes: sources.reduce(0) { $0 + $1.bytes })
     if sources.count > 1 {
       parity.reason = "fed by \(sources.map { "\($0.name)" }.joined(separator: ", "))"
     }
@@ -106,8 +107,10 @@ struct TableCheck: Sendable {
     var targetSeen: [String: [Seen]] = [:]
     for line in lines.rows {
       guard let k = line[0].flatMap({ Int64($0) }), let h = line[1].flatMap({ Int64($0) }) else { continue }
-      let hashes = (line[2] ?? "{}").dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
-        .map { Int32($0) }
+      let hashes = (line[2] ?? "{}").dropFirst().dropLast().split(
+        separator: ",", omittingEmptySubsequences: false
+      )
+      .map { Int32($0) }
       let key = Array(line[3..<(3 + keyCount)])
       let seen = Seen(rowHash: h, columnHashes: hashes, key: key, values: Array(line[(3 + keyCount)...]))
       targetSeen[identity(k: k, h: h, key: key), default: []].append(seen)
@@ -123,13 +126,16 @@ struct TableCheck: Sendable {
     for id in Set(targetSeen.keys).union(sourceSeen.keys).sorted() {
       var there = targetSeen[id] ?? []
       var here = sourceSeen[id] ?? []
-      // Equal rows cancel (a keyless table's duplicates count one by one).
+      // Equal rows cancel one for one (a keyless table's duplicates count one by one).
+      var unmatched: [Seen] = []
       for seen in here {
         if let match = there.firstIndex(where: { $0.rowHash == seen.rowHash }) {
           there.remove(at: match)
-          here.removeAll { $0.rowHash == seen.rowHash && $0.key == seen.key }
+        } else {
+          unmatched.append(seen)
         }
       }
+      here = unmatched
       if let source = here.first, let target = there.first, !row.key.isEmpty {
         total += 1
         let columns = row.columns.indices.filter { index in

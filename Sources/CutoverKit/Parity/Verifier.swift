@@ -61,7 +61,8 @@ public struct Verifier: Sendable {
             sourceRows: table.rows, bytes: table.bytes, reason: skip.value))
         continue
       }
-      guard let parity = table.parity, let columns = parity.columns, let into = parity.target ?? file?.target.value
+      guard let parity = table.parity, let columns = parity.columns,
+        let into = parity.target ?? file?.target.value
       else {
         tables.append(
           TableParity(
@@ -69,7 +70,8 @@ public struct Verifier: Sendable {
             sourceRows: table.rows,
             reason: file == nil
               ? "no mapping file names it, and the export recorded no source digest"
-              : "the export recorded no source digest (exported with --no-parity, or its mapping did not resolve)"))
+              : "the export recorded no source digest (exported with --no-parity, or its mapping did not resolve)"
+          ))
         continue
       }
       named.insert(into)
@@ -192,7 +194,8 @@ public struct Verifier: Sendable {
       manifest = try ExportManifest.read(directory: directory)
     } catch let error as ExportError {
       throw ParityError(
-        error.message, nextStep: "run `cutover check-export --export-dir \(directory.path)`; \(error.nextStep ?? "")",
+        error.message,
+        nextStep: "run `cutover check-export --export-dir \(directory.path)`; \(error.nextStep ?? "")",
         exitStatus: .usage)
     }
     guard let manifest else {

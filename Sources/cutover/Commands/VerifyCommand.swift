@@ -39,7 +39,9 @@ struct VerifyCommand: AsyncParsableCommand, ShowsValues {
 
   mutating func validate() throws {
     try target.requireGiven()
-    guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) is out of range: use 1 to 64") }
+    guard (1...64).contains(jobs) else {
+      throw ValidationError("--jobs \(jobs) is out of range: use 1 to 64")
+    }
   }
 
   func run() async throws {
@@ -57,11 +59,14 @@ struct VerifyCommand: AsyncParsableCommand, ShowsValues {
         if let s = table.sourceRows, let t = table.targetRows { line += ", rows \(s) source / \(t) target" }
         print(line)
         for difference in table.differences {
-          let key = difference.key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+          let key = difference.key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: ", ")
           var text = "  \(difference.kind.rawValue) \(key)"
           if !difference.columns.isEmpty { text += ": \(difference.columns.joined(separator: ", "))" }
           if let values = difference.targetValues {
-            text += " target " + values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ?? "NULL")" }
+            text +=
+              " target "
+              + values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ?? "NULL")" }
               .joined(separator: ", ")
           }
           print(text)

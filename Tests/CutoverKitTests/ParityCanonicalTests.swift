@@ -51,9 +51,9 @@ struct ParityCanonicalTests {
       CREATE TABLE app.t (id int PRIMARY KEY, at timestamp, amount float8, price numeric, doc json, tags text[],
                           label text, mood text);
       INSERT INTO app.t VALUES
-        (1, '2024-01-01 00:00:00.5', 0.1 + 0.2, 1.5, '{"b": 1, "a": [1, {"c": "x"}]}', '{a,"b c"}', NULL, 'happy'),
+        (1, '2024-01-01 00:00:00.5', 0.1::float8 + 0.2::float8, 1.5, '{"b": 1, "a": [1, {"c": "x"}]}', '{a,"b c"}', NULL, 'happy'),
         (2, NULL, 1e300, 2, '[]', '{}', '', 'sad'),
-        (3, '1999-12-31 23:59:59', -0.0, 0.10, 'null', NULL, 'é', NULL);
+        (3, '1999-12-31 23:59:59', '-0'::float8, 0.10, 'null', NULL, 'é', NULL);
       """)
     let target = try await TestDatabase.create(label: "canonical target")
     do {
@@ -67,17 +67,18 @@ struct ParityCanonicalTests {
         INSERT INTO app.t VALUES
           (1, '2024-01-01 00:00:00.5+00', 0.30000000000000004, 1.50, '{"a": [1, {"c": "x"}], "b": 1}', '{a,"b c"}', NULL, 'happy'),
           (2, NULL, 1e300, 2.00, '[]', '{}', '', 'sad'),
-          (3, '1999-12-31 23:59:59+00', -0.0, 0.10, 'null', NULL, 'é', NULL);
+          (3, '1999-12-31 23:59:59+00', '-0'::float8, 0.10, 'null', NULL, 'é', NULL);
         """)
       let scope = CatalogReader.Scope.allSchemas(except: Planner.readSchemas)
       let sourceCatalog = try await db.withConnection { try CatalogReader(scope: scope).read(from: $0) }
       let targetCatalog = try await target.withConnection { try CatalogReader(scope: scope).read(from: $0) }
       let name = QualifiedName(schema: "app", name: "t")
       var findings: [MappingFinding] = []
-      let mapping = try #require(
-        MappingResolver(source: sourceCatalog, target: targetCatalog).byName(
-          try #require(sourceCatalog.table(name)), into: try #require(targetCatalog.table(name)),
-          findings: &findings))
+      let sourceTable = try #require(sourceCatalog.table(name))
+      let targetTable = try #require(targetCatalog.table(name))
+      let resolved = MappingResolver(source: sourceCatalog, target: targetCatalog).byName(
+        sourceTable, into: targetTable, findings: &findings)
+      let mapping = try #require(resolved)
       let parity = try await db.withConnection { connection in
         try connection.execute("SET TimeZone = 'America/New_York'")
         return try SourceDigest.compute(mapping, on: connection)
@@ -96,6 +97,20 @@ struct ParityCanonicalTests {
           ).one().string("digest")
         }
       }
+      let row = CanonicalRow(columns: columns, key: [0])
+      let sourceRows = try await db.withConnection { connection in
+        try CanonicalRow.prepare(connection)
+        return try connection.execute(
+          "SELECT \(row.rowText) AS r FROM (\(CanonicalRow.texts(row.sourceTexts(mapping), from: name.quoted, where: nil))) s ORDER BY 1"
+        ).rows.map { $0[0] ?? "" }
+      }
+      let targetRows = try await target.withConnection { connection in
+        try CanonicalRow.prepare(connection)
+        return try connection.execute(
+          "SELECT \(row.rowText) AS r FROM (\(CanonicalRow.texts(row.targetTexts(), from: name.quoted, where: nil))) s ORDER BY 1"
+        ).rows.map { $0[0] ?? "" }
+      }
+      #expect(sourceRows == targetRows)
       #expect(try await digest() == parity.digest)
       // NULL and '' swapped between two rows: same texts otherwise, another digest.
       try await target.runScript(

@@ -189,10 +189,11 @@ struct ParityFaultTests {
     let file = try #require(
       try MappingLoader(directory: MappingFixtures.mappings).load().first { $0.source.value == table })
     var findings: [MappingFinding] = []
-    var mapping = try #require(
-      MappingResolver(source: sourceCatalog, target: targetCatalog).resolve(
-        file, sourceTable: try #require(sourceCatalog.table(table)),
-        targetTable: try #require(targetCatalog.table(table)), findings: &findings))
+    let sourceTable = try #require(sourceCatalog.table(table))
+    let targetTable = try #require(targetCatalog.table(table))
+    let resolved = MappingResolver(source: sourceCatalog, target: targetCatalog).resolve(
+      file, sourceTable: sourceTable, targetTable: targetTable, findings: &findings)
+    var mapping = try #require(resolved)
     let wrong = try #require(WrongLastErrorMapper(mapping: mapping))
     for (name, sql) in zip(wrong.computedColumns, wrong.sourceExpressions) {
       let position = try #require(mapping.columns.firstIndex { $0.name == name })
@@ -211,10 +212,11 @@ struct ParityFaultTests {
     try raw.withUnsafeBytes { try stream.feed($0) { mapped.append(contentsOf: $0) } }
     try stream.finish { mapped.append(contentsOf: $0) }
     let rows = mapped
+    let copyIn = mapping.copyInSQL
     try await fixture.target.withConnection { connection in
       try connection.execute("SET session_replication_role = replica")
       try connection.execute("TRUNCATE \(table.quoted)")
-      try connection.copyIn(mapping.copyInSQL) { try $0.write(rows) }
+      try connection.copyIn(copyIn) { try $0.write(rows) }
     }
     let report = try await fixture.verify()
     #expect(red(report) == ["app.livekit_webhook_jobs"], "\(report.failures)")

@@ -65,7 +65,7 @@ public struct CanonicalRow: Sendable {
   }
 
   /// The row's canonical text over the inner select's columns.
-  var rowText: String {
+  public var rowText: String {
     "ROW(\(columns.indices.map { "s.c\($0 + 1)" }.joined(separator: ", ")))::text"
   }
 

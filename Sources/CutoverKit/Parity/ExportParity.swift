@@ -27,7 +27,13 @@ struct ExportParity: Sendable {
       loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
     var work: [Work] = []
     var problems: [String] = []
-    for name in state.started?.tables ?? [] where state.parities[name] == nil {
+    // A digest counts once its rows file is in place (a crash between its journal record
+    // and its rename leaves a `.partial`, which resuming removed): else it is computed again.
+    let done = { (name: QualifiedName) -> Bool in
+      guard let file = state.parities[name]?.rowsFile else { return false }
+      return FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path)
+    }
+    for name in state.started?.tables ?? [] where !done(name) {
       guard let started = state.tables[name] else { continue }
       guard let file = byTable[name] else {
         problems.append("\(name): no mapping file")

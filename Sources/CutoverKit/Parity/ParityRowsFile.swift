@@ -39,6 +39,7 @@ public enum ParityRowsFile {
     private var fd: Int32
     private var hasher = SHA256()
     private var sealed = false
+    private var staged: [UInt8] = []
 
     public init(directory: URL, table: QualifiedName) throws {
       url = directory.appendingPathComponent(ParityRowsFile.name(of: table))
@@ -54,9 +55,15 @@ public enum ParityRowsFile {
 
     deinit { if !sealed { discard() } }
 
-    /// Appends COPY text lines.
+    /// Appends COPY text lines (gathered, and compressed 256 KiB at a time).
     public func append(_ data: UnsafeRawBufferPointer) throws {
-      try encoder.compress(data) { try writeCompressed($0) }
+      staged.append(contentsOf: data)
+      if staged.count >= 256 << 10 { try flush() }
+    }
+
+    private func flush() throws {
+      try staged.withUnsafeBytes { bytes in try encoder.compress(bytes) { try writeCompressed($0) } }
+      staged.removeAll(keepingCapacity: true)
     }
 
     private func writeCompressed(_ data: UnsafeRawBufferPointer) throws {
@@ -67,6 +74,7 @@ public enum ParityRowsFile {
     /// Ends the frame, syncs, calls `beforeRename` with the file's SHA-256, renames.
     public func seal(beforeRename: (String) throws -> Void) throws {
       do {
+        try flush()
         try encoder.finishFrame { try writeCompressed($0) }
         guard fsync(fd) == 0 else {
           throw ChunkError.io("syncing the parity rows file", file: partialPath, errno: errno)
@@ -97,12 +105,22 @@ public enum ParityRowsFile {
   /// Streams the entries of the rows file `url`, checking its SHA-256 when `sha256` is given.
   /// - Throws: `ChunkError` when the file is missing, corrupt or not the one recorded.
   public static func forEachEntry(in url: URL, sha256: String?, _ body: (Entry) throws -> Void) throws {
+    try forEachLine(in: url, sha256: sha256) { try body(try entry($0, file: url.path)) }
+  }
+
+  /// Streams the lines (without their newline) of the rows file `url`, checking its SHA-256
+  /// when `sha256` is given; each line is valid only inside `body`.
+  /// - Throws: `ChunkError` when the file is missing, corrupt or not the one recorded.
+  public static func forEachLine(
+    in url: URL, sha256: String?, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
     let fd = open(url.path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw ChunkError.io("opening the parity rows file", file: url.path, errno: errno) }
     defer { close(fd) }
     let decoder = try ZstdDecoder(file: url.path)
     var hasher = SHA256()
-    var line: [UInt8] = []
+    // The start of a line cut by the end of a decompressed buffer.
+    var carried: [UInt8] = []
     let size = ZstdDecoder.recommendedInputSize
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
     defer { buffer.deallocate() }
@@ -115,13 +133,22 @@ public enum ParityRowsFile {
       let input = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
       hasher.update(bufferPointer: input)
       try decoder.decompress(input) { bytes in
-        for byte in bytes {
-          if byte == UInt8(ascii: "\n") {
-            try body(try parse(line, file: url.path))
-            line.removeAll(keepingCapacity: true)
-          } else {
-            line.append(byte)
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+          guard let found = memchr(base + start, 0x0A, bytes.count - start) else {
+            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            return
           }
+          let end = UnsafeRawPointer(found) - base
+          if carried.isEmpty {
+            try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+          } else {
+            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            try carried.withUnsafeBytes { try body($0) }
+            carried.removeAll(keepingCapacity: true)
+          }
+          start = end + 1
         }
       }
     }
@@ -132,6 +159,42 @@ public enum ParityRowsFile {
         message: "the parity rows file is not the one the manifest records (SHA-256 differs)",
         nextStep: "restore the export directory from a good copy, or export again")
     }
+  }
+
+  /// The key hash and row hash at the start of a line (`k \t h \t …`), nil when they do not parse.
+  public static func hashes(_ line: UnsafeRawBufferPointer) -> (keyHash: Int64, rowHash: Int64)? {
+    var index = 0
+    func number() -> Int64? {
+      var negative = false
+      if index < line.count && line[index] == UInt8(ascii: "-") {
+        negative = true
+        index += 1
+      }
+      var value: Int64 = 0
+      var digits = 0
+      while index < line.count, line[index] >= 0x30, line[index] <= 0x39 {
+        // Accumulated negatively so Int64.min parses.
+        let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+        let (next, overflow2) = times.subtractingReportingOverflow(Int64(line[index] - 0x30))
+        if overflow || overflow2 { return nil }
+        value = next
+        digits += 1
+        index += 1
+      }
+      guard digits > 0 else { return nil }
+      if negative { return value }
+      return value == Int64.min ? nil : -value
+    }
+    guard let k = number(), index < line.count, line[index] == 0x09 else { return nil }
+    index += 1
+    guard let h = number(), index == line.count || line[index] == 0x09 else { return nil }
+    return (k, h)
+  }
+
+  /// The whole entry of a line.
+  /// - Throws: `ChunkError` (`.corrupt`) when it does not parse.
+  public static func entry(_ line: UnsafeRawBufferPointer, file: String) throws -> Entry {
+    try parse(Array(line), file: file)
   }
 
   /// Parses one COPY text line: `k \t h \t {c…} \t key…`.

@@ -46,12 +46,7 @@ public enum SourceDigest {
     try connection.copyOut(
       "COPY (\(row.rowLines(inner))) TO STDOUT", doing: "digesting the mapped rows of \(mapping.source)"
     ) { line in
-      // Field 2 is the row hash: sum it exactly.
-      guard let first = line.firstIndex(of: UInt8(ascii: "\t")) else { return }
-      let rest = line[(first + 1)...]
-      guard let second = rest.firstIndex(of: UInt8(ascii: "\t")),
-        let hash = Int64(String(decoding: line[(first + 1)..<second], as: UTF8.self))
-      else {
+      guard let (_, hash) = ParityRowsFile.hashes(line) else {
         throw ExportError(.source, "\(mapping.source): a parity line does not parse")
       }
       digest += Int128(hash)

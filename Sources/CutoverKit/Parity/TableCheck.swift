@@ -84,12 +84,19 @@ struct TableCheck: Sendable {
     for result in grouped {
       targetBuckets[try result.int("b")] = (try result.int64("n"), Int128(try result.string("d")) ?? 0)
     }
-    var sourceBuckets: [Int: (Int64, Int128)] = [:]
-    try readSources { entry in
-      let b = CanonicalRow.bucket(entry.keyHash, buckets: buckets)
-      let old = sourceBuckets[b] ?? (0, 0)
-      sourceBuckets[b] = (old.0 + 1, old.1 + Int128(entry.rowHash))
+    var counts = [Int64](repeating: 0, count: buckets)
+    var sums = [Int128](repeating: 0, count: buckets)
+    try readSources { line, file in
+      guard let (k, h) = ParityRowsFile.hashes(line) else {
+        _ = try ParityRowsFile.entry(line, file: file)
+        return
+      }
+      let b = CanonicalRow.bucket(k, buckets: buckets)
+      counts[b] += 1
+      sums[b] += Int128(h)
     }
+    var sourceBuckets: [Int: (Int64, Int128)] = [:]
+    for b in 0..<buckets where counts[b] > 0 { sourceBuckets[b] = (counts[b], sums[b]) }
     let differing = Set(targetBuckets.keys).union(sourceBuckets.keys).filter {
       let t = targetBuckets[$0]
       let s = sourceBuckets[$0]
@@ -116,8 +123,11 @@ struct TableCheck: Sendable {
       targetSeen[identity(k: k, h: h, key: key), default: []].append(seen)
     }
     var sourceSeen: [String: [Seen]] = [:]
-    try readSources { entry in
-      guard chosen.contains(CanonicalRow.bucket(entry.keyHash, buckets: buckets)) else { return }
+    try readSources { line, file in
+      guard let (k, _) = ParityRowsFile.hashes(line),
+        chosen.contains(CanonicalRow.bucket(k, buckets: buckets))
+      else { return }
+      let entry = try ParityRowsFile.entry(line, file: file)
       let seen = Seen(rowHash: entry.rowHash, columnHashes: entry.columnHashes, key: entry.key, values: [])
       sourceSeen[identity(k: entry.keyHash, h: entry.rowHash, key: entry.key), default: []].append(seen)
     }
@@ -184,16 +194,16 @@ struct TableCheck: Sendable {
       uniqueKeysWithValues: row.key.enumerated().map { (row.columns[$1].name, key[$0] ?? "NULL") })
   }
 
-  /// Streams the entries of every source's rows file.
-  private func readSources(_ body: (ParityRowsFile.Entry) throws -> Void) throws {
+  /// Streams the lines of every source's rows file (with the file's path).
+  private func readSources(_ body: (UnsafeRawBufferPointer, String) throws -> Void) throws {
     for source in sources {
       guard let file = source.parity.rowsFile else {
         throw ParityError(
           "\(source.name): the export recorded no parity rows file, so a mismatch cannot be narrowed to rows",
           nextStep: "export again with this cutover version", exitStatus: .ioFailure)
       }
-      try ParityRowsFile.forEachEntry(
-        in: directory.appendingPathComponent(file), sha256: source.parity.rowsFileSHA256, body)
+      let url = directory.appendingPathComponent(file)
+      try ParityRowsFile.forEachLine(in: url, sha256: source.parity.rowsFileSHA256) { try body($0, url.path) }
     }
   }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// The canonical form both sides digest: fixed session settings, NULL apart from '', types
 /// that exist only on the target compared as text, and equal values digested equally.
-@Suite(.postgres, .timeLimit(.minutes(3)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct ParityCanonicalTests {
   @Test func `the canonical text is UTC, shortest-exact floats, ISO dates and keeps NULL apart from ''`()
     async throws

@@ -4,7 +4,7 @@ import Testing
 
 /// The export's source digests: a resumed export neither loses nor doubles them, and a table
 /// without a primary key is digested and narrowed by whole-row hash.
-@Suite(.postgres, .timeLimit(.minutes(4)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct ParityExportTests {
   static let schema = """
     CREATE SCHEMA app;
@@ -105,6 +105,15 @@ struct ParityExportTests {
       #expect(b.differences.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.extra, .missing])
       #expect(b.differences.allSatisfy { $0.key.keys.sorted() == ["row hash"] })
       #expect(report.tables.filter { $0.status == .match }.count == 2)
+
+      // A target table no source table fills: listed; red once it holds rows.
+      try await target.runScript("CREATE TABLE app.d (id int)")
+      let empty = try #require(try await verify().tables.first { "\($0.target)" == "app.d" })
+      #expect(
+        empty.status == .skipped && empty.source == nil && empty.reason?.contains("no source table") == true)
+      try await target.runScript("INSERT INTO app.d VALUES (1)")
+      let filled = try #require(try await verify().tables.first { "\($0.target)" == "app.d" })
+      #expect(filled.status == .differs && filled.targetRows == 1)
     } catch {
       holder.close()
       try? FileManager.default.removeItem(at: directory)

@@ -4,13 +4,13 @@ import Testing
 
 /// One changed cell among a million rows is found and named by primary key and column,
 /// through a mapping directory of its own and a target read for its schema.
-@Suite(.postgres, .timeLimit(.minutes(6)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct ParityLargeTableTests {
   static let table = """
     CREATE SCHEMA app;
-    CREATE TABLE app.big (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), at timestamptz);
+    CREATE TABLE app.big (id bigint PRIMARY KEY, amount numeric(12,2), at timestamptz);
     INSERT INTO app.big
-      SELECT g, 'name ' || g, g / 100.0, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second'
+      SELECT g, g / 100.0, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second'
       FROM generate_series(1, 1000000) g;
     """
 

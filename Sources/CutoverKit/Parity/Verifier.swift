@@ -22,6 +22,13 @@ public struct Verifier: Sendable {
   ///   options; `PostgresError`/`ChunkError`/`ReportError` (exit 3) when the target or a
   ///   file cannot be read or written.
   public func run(logger: Logger) async throws -> ParityReport {
+    try await run(logger: logger, progress: nil)
+  }
+
+  /// As `run(logger:)`, with a plain progress line per step and per table to `progress`
+  /// (the command writes them to stderr).
+  public func run(logger: Logger, progress: (@Sendable (String) -> Void)?) async throws -> ParityReport {
+    let progress = progress ?? { _ in }
     let began = Date()
     guard (1...64).contains(options.jobs) else {
       throw ParityError("--jobs \(options.jobs) is out of range", nextStep: "use 1 to 64", exitStatus: .usage)
@@ -110,7 +117,7 @@ public struct Verifier: Sendable {
 
     let jobs = options.jobs
     // Cheap checks first: every count.
-    logger.info("verify: counting \(order.count + unfilled.count) target table(s)")
+    progress("verify: counting the rows of \(order.count + unfilled.count) target table(s)")
     let countWork: [CatalogTable] = order.compactMap { checks[$0]?.target } + unfilled
     let counts: [QualifiedName: Int64] = try await Self.pool(countWork, jobs: jobs, target: target) {
       table, connection in
@@ -134,10 +141,13 @@ public struct Verifier: Sendable {
       $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
     }
     let total = digestWork.count
+    progress("verify: digesting \(total) table(s), \(jobs) at a time")
     let compared: [QualifiedName: TableParity] = try await Self.pool(digestWork, jobs: jobs, target: target) {
       check, connection in
       let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
-      logger.info("verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows)")
+      progress(
+        "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
+          + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
       return (check.target.name, parity)
     }
     logger.debug("digests compared", metadata: ["tables": "\(total)"])

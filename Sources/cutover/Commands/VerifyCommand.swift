@@ -49,7 +49,9 @@ struct VerifyCommand: AsyncParsableCommand, ShowsValues {
       exportDirectory: directory.url, target: try target.connectionTarget(),
       mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain), jobs: jobs,
       showValues: values.showValues)
-    let report = try await Verifier(options: options).run(logger: Logger(label: "cutover.verify"))
+    let report = try await Verifier(options: options).run(logger: Logger(label: "cutover.verify")) { line in
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
     if json {
       print(try JSONOutput.encode(report))
     } else {

@@ -12,8 +12,9 @@ struct Cutover: AsyncParsableCommand {
     version: CutoverVersion.current,
     subcommands: [
       DoctorCommand.self, PlanCommand.self, MigrateCommand.self, ExportCommand.self, CheckExportCommand.self,
-      ImportCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, FreezeCommand.self,
-      UnfreezeCommand.self, ApproveCommand.self, SwitchCommand.self, RollbackCommand.self, PurgeCommand.self,
+      ImportCommand.self, VerifyCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self,
+      FreezeCommand.self, UnfreezeCommand.self, ApproveCommand.self, SwitchCommand.self, RollbackCommand.self,
+      PurgeCommand.self,
     ]
   )
 

@@ -66,6 +66,18 @@ public enum ExportJournalRecord {
     public var sequence: ChunkSequence { ChunkSequence(table: table, part: part) }
   }
 
+  /// A table's source parity digest was computed in the snapshot and its rows file sealed.
+  public struct TableParity: JournalPayload, Equatable {
+    public static var kind: String { "table_parity" }
+    public var table: QualifiedName
+    public var parity: ExportManifest.Parity
+
+    public init(table: QualifiedName, parity: ExportManifest.Parity) {
+      self.table = table
+      self.parity = parity
+    }
+  }
+
   /// Every table is exported; `manifest.json` follows.
   public struct ExportFinished: JournalPayload, Equatable {
     public static var kind: String { "export_finished" }

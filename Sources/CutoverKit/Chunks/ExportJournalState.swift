@@ -18,6 +18,8 @@ public struct ExportJournalState: Sendable {
   public private(set) var sequences: [ChunkSequence: [ChunkRecord]] = [:]
   /// The sequences whose COPY finished.
   public private(set) var finishedSequences: [ChunkSequence: ExportJournalRecord.TableFinished] = [:]
+  /// The source parity digests computed so far (the latest per table).
+  public private(set) var parities: [QualifiedName: ExportManifest.Parity] = [:]
   /// The `export_finished` record, when the export is complete.
   public private(set) var finished: ExportJournalRecord.ExportFinished?
 
@@ -45,6 +47,8 @@ public struct ExportJournalState: Sendable {
         sequences[sequence] = list
       } else if let record = try entry.decode(ExportJournalRecord.TableFinished.self) {
         finishedSequences[record.sequence] = record
+      } else if let record = try entry.decode(ExportJournalRecord.TableParity.self) {
+        parities[record.table] = record.parity
       } else if let record = try entry.decode(ExportJournalRecord.ExportFinished.self) {
         finished = record
       }
@@ -139,7 +143,7 @@ public struct ExportJournalState: Sendable {
           name: name, columns: table.columns, rows: done.rows, bytes: done.bytes,
           compressedBytes: done.compressedBytes, chunks: chunks,
           copyQuery: split?.copyQuery ?? table.copyQuery,
-          seconds: done.seconds, parity: nil, parts: split == nil ? nil : parts))
+          seconds: done.seconds, parity: parities[name], parts: split == nil ? nil : parts))
     }
     return ExportManifest(source: source, tables: tables)
   }

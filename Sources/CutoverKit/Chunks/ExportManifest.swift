@@ -97,7 +97,8 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     }
   }
 
-  /// The source-side parity digest of a table, filled by the parity stage.
+  /// The source-side parity digest of a table, computed by the export in its snapshot
+  /// (`SourceDigest`, `docs/parity.md`).
   public struct Parity: Codable, Sendable, Equatable {
     /// How `digest` was computed (for example `"sum-hashtextextended-v1"`).
     public var algorithm: String
@@ -106,10 +107,43 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     /// The digest, as text.
     public var digest: String
 
-    public init(algorithm: String, rows: Int64, digest: String) {
+    /// The target table the digest is of (the mapping's); absent in older manifests.
+    public var target: QualifiedName?
+    /// The target columns digested, in order, each with the type it was compared as.
+    public var columns: [ParityColumn]?
+    /// The target's primary key columns the rows file names rows by; empty: by whole-row hash.
+    public var key: [String]?
+    /// The rows file (`<schema>.<table>.parity.zst`): per row its key hash, row hash, column
+    /// hashes and key, for narrowing a mismatch without the source.
+    public var rowsFile: String?
+    /// SHA-256 (hex) of `rowsFile`.
+    public var rowsFileSHA256: String?
+
+    public init(
+      algorithm: String, rows: Int64, digest: String, target: QualifiedName? = nil,
+      columns: [ParityColumn]? = nil, key: [String]? = nil, rowsFile: String? = nil,
+      rowsFileSHA256: String? = nil
+    ) {
       self.algorithm = algorithm
       self.rows = rows
       self.digest = digest
+      self.target = target
+      self.columns = columns
+      self.key = key
+      self.rowsFile = rowsFile
+      self.rowsFileSHA256 = rowsFileSHA256
+    }
+  }
+
+  /// One digested target column and the type its value was compared as (the target's type,
+  /// or `text` for an enum or a type the source does not have).
+  public struct ParityColumn: Codable, Sendable, Equatable {
+    public var name: String
+    public var comparedAs: String
+
+    public init(name: String, comparedAs: String) {
+      self.name = name
+      self.comparedAs = comparedAs
     }
   }
 

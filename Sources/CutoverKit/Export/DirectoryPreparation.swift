@@ -53,6 +53,7 @@ struct DirectoryPreparation {
     let names = try directory.fileNames()
     let foreign = names.filter {
       !ExportDirectory.ownFiles.contains($0) && !ChunkFileName.isChunkOrPartial($0)
+        && !ParityRowsFile.isRowsFile($0)
     }
     guard foreign.isEmpty else {
       throw ExportError(
@@ -137,7 +138,7 @@ struct DirectoryPreparation {
       logger.debug("export directory cleared", metadata: ["reason": "\(reason)"])
     }
     try directory.remove(ExportManifest.fileName)
-    for name in names where ChunkFileName.isChunkOrPartial(name) {
+    for name in names where ChunkFileName.isChunkOrPartial(name) || ParityRowsFile.isRowsFile(name) {
       try directory.remove(name)
     }
     try directory.remove(Journal.fileName)

@@ -117,6 +117,7 @@ public struct ExportChecker: Sendable {
       if let problem = outcome.problem { report.problems.append(problem) }
     }
     let listed = Set(items.map(\.chunk.file)).union(ExportDirectory.ownFiles)
+      .union(manifest.tables.compactMap { $0.parity?.rowsFile })
     for name in try lock.fileNames() where !listed.contains(name) {
       report.problems.append(
         .init(

@@ -28,6 +28,9 @@ public struct ExportOptions: Sendable {
   public var splitTablesLargerThan: Int64 = 1 << 30
   /// Refuse to start when the free space near `directory` is below the estimated export size.
   public var diskCheck = true
+  /// Where the source digests' mappings and v2 schema come from; nil: no digests (the
+  /// command's `--no-parity`; `cutover verify` then cannot check the data).
+  public var parity: ParitySchema?
   /// A test hook: fails a chosen chunk write with `ENOSPC`.
   public var writeFault: ChunkWriteFault?
   /// Start a snapshot holder process (`SnapshotHolderProcess`) that outlives this one, or

@@ -117,6 +117,9 @@ public struct Exporter: Sendable {
     let splitter = TableSplitter(threshold: options.splitTablesLargerThan, jobs: options.jobs)
     let policySample = options.policySample
     do {
+      // Snapshot probes, part 1: the v2 schema the source digests are resolved against, read
+      // before the snapshot is taken so it is not held longer.
+      let parity = try await options.parity?.load(source: options.source, logger: logger)
       return try await withQueryCancellation { cancellation in
         try await SnapshotHolder.withSnapshot(
           target: options.source, existingSnapshot: options.snapshot, cancellation: cancellation,
@@ -144,7 +147,7 @@ public struct Exporter: Sendable {
           },
           body: { inspection in
             try await export(
-              inspection, directory: directory, cancellation: cancellation, began: began,
+              inspection, directory: directory, cancellation: cancellation, began: began, parity: parity,
               logger: logger, progress: progress)
           })
       }
@@ -160,7 +163,7 @@ public struct Exporter: Sendable {
 
   private func export(
     _ inspection: Inspection, directory: ExportDirectory, cancellation: QueryCancellation,
-    began: Date, logger: Logger, progress: ExportProgress
+    began: Date, parity: ParitySchema.Loaded?, logger: Logger, progress: ExportProgress
   ) async throws -> ExportSummary {
     let source = inspection.source
     var plans = inspection.plans
@@ -245,6 +248,16 @@ public struct Exporter: Sendable {
       throw error
     }
     progress.end()
+    // Snapshot probes, part 2: in the same snapshot, per table (journaled, so a resume
+    // computes only what is missing).
+    if let parity {
+      try await ExportParity(
+        loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs
+      )
+      .run(directory: directory.url, journal: journal, notice: { progress.notice($0) }, logger: logger)
+    } else {
+      progress.notice("no source digests (--no-parity): `cutover verify` cannot check this export's data")
+    }
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
     options.crashPoint?.manifestNext()
     let manifest = try await onDedicatedThread(named: "export-manifest") {

@@ -1,26 +1,102 @@
-/// Counts and digests, on the source, the target rows a mapping computes from its source table.
-///
-/// A simple stand-in for the parity part's digest with the same signature: `count(*)` and
-/// `sum(hashtextextended(ROW(expressions)::text, 0))` over `TableMapping.sourceSelectSQL`
-/// (the mapping's source expressions and filter), so any committed change to a column the
-/// target receives changes the digest (up to a 64-bit hash collision in a sum).
-public enum SourceDigest {
-  /// The algorithm name recorded next to the digest.
-  public static let algorithm = "sum-hashtextextended-v1"
+import Foundation
 
+/// The source side of parity: the one place its SQL is built.
+///
+/// Counts and digests the target rows a mapping computes from its source table, evaluating
+/// each target column's source-side SQL (double entry: the Swift mappers moved the data,
+/// this independent SQL checks it).
+public enum SourceDigest {
   /// Counts and digests the target rows `mapping` computes from its source table, on the
   /// source, in whatever snapshot/transaction `connection` is in.
+  ///
+  /// Without the target's catalog, a target type is compared as itself when the source has
+  /// it and is not an enum there, else as text; no primary key (no rows file).
   public static func compute(_ mapping: TableMapping, on connection: PGConnection) throws
     -> ExportManifest.Parity
   {
-    let row = try connection.execute(
-      """
-      SELECT count(*)::bigint AS n,
-             coalesce(sum(hashtextextended(ROW(m.*)::text, 0)::numeric), 0)::text AS d
-      FROM (\(mapping.sourceSelectSQL)) AS m
-      """,
-      doing: "digesting \(mapping.source) on the source"
+    let row = try recipe(mapping, targetTable: nil, on: connection)
+    try CanonicalRow.prepare(connection)
+    let inner = CanonicalRow.texts(
+      row.sourceTexts(mapping), from: mapping.source.quoted, where: mapping.filter?.sql)
+    let result = try connection.execute(
+      row.aggregate(inner), doing: "digesting the mapped rows of \(mapping.source)"
     ).one()
-    return ExportManifest.Parity(algorithm: algorithm, rows: try row.int64("n"), digest: try row.string("d"))
+    return ExportManifest.Parity(
+      algorithm: CanonicalRow.algorithm, rows: try result.int64("count"), digest: try result.string("digest"),
+      target: mapping.target, columns: row.columns, key: [])
+  }
+
+  /// Counts and digests as `compute(_:on:)`, in one pass that also writes the table's rows
+  /// file into `directory` (sealed through `beforeRename`, where the export journals it).
+  ///
+  /// - Parameters:
+  ///   - targetTable: the target's table (its enums and primary key shape the recipe).
+  ///   - only: read `FROM ONLY` the source table (as its export did).
+  public static func compute(
+    _ mapping: TableMapping, targetTable: CatalogTable, only: Bool, on connection: PGConnection,
+    directory: URL, beforeRename: (ExportManifest.Parity) throws -> Void
+  ) throws -> ExportManifest.Parity {
+    let row = try recipe(mapping, targetTable: targetTable, on: connection)
+    try CanonicalRow.prepare(connection)
+    let from = (only ? "ONLY " : "") + mapping.source.quoted
+    let inner = CanonicalRow.texts(row.sourceTexts(mapping), from: from, where: mapping.filter?.sql)
+    let writer = try ParityRowsFile.Writer(directory: directory, table: mapping.source)
+    var rows: Int64 = 0
+    var digest: Int128 = 0
+    try connection.copyOut(
+      "COPY (\(row.rowLines(inner))) TO STDOUT", doing: "digesting the mapped rows of \(mapping.source)"
+    ) { line in
+      guard let (_, hash) = ParityRowsFile.hashes(line) else {
+        throw ExportError(.source, "\(mapping.source): a parity line does not parse")
+      }
+      digest += Int128(hash)
+      rows += 1
+      try writer.append(line)
+    }
+    var parity = ExportManifest.Parity(
+      algorithm: CanonicalRow.algorithm, rows: rows, digest: String(digest), target: mapping.target,
+      columns: row.columns, key: row.key.map { row.columns[$0].name },
+      rowsFile: writer.url.lastPathComponent)
+    try writer.seal { sha in
+      parity.rowsFileSHA256 = sha
+      try beforeRename(parity)
+    }
+    return parity
+  }
+
+  /// The recipe of `mapping`: each target column compared as the target's type where the
+  /// source can cast to it (and it is no enum), else as text; the key from `targetTable`'s
+  /// primary key when every key column is mapped.
+  static func recipe(_ mapping: TableMapping, targetTable: CatalogTable?, on connection: PGConnection) throws
+    -> CanonicalRow
+  {
+    var columns: [ExportManifest.ParityColumn] = []
+    var usable: [String: Bool] = [:]
+    for column in mapping.columns {
+      let targetColumn = targetTable?.column(column.name)
+      var comparedAs = column.type
+      if let targetColumn, !targetColumn.enumLabels.isEmpty {
+        comparedAs = targetColumn.isArray ? "text[]" : "text"
+      } else {
+        if usable[column.type] == nil {
+          let found = try connection.execute(
+            """
+            SELECT coalesce((SELECT t.typtype NOT IN ('e', 'd')
+                              AND (e.oid IS NULL OR e.typtype NOT IN ('e', 'd'))
+                             FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+                             WHERE t.oid = to_regtype($1)), false) AS usable
+            """, [column.type], doing: "checking the source knows type \(column.type)")
+          usable[column.type] = try found.one().bool("usable")
+        }
+        if usable[column.type] != true { comparedAs = column.type.hasSuffix("[]") ? "text[]" : "text" }
+      }
+      columns.append(.init(name: column.name, comparedAs: comparedAs))
+    }
+    var key: [Int] = []
+    if let primary = targetTable?.primaryKey {
+      let positions = primary.columns.compactMap { name in mapping.columns.firstIndex { $0.name == name } }
+      if positions.count == primary.columns.count { key = positions }
+    }
+    return CanonicalRow(columns: columns, key: key)
   }
 }

@@ -15,7 +15,11 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
       user state and storage.buckets/storage.objects. Every table is locked ACCESS SHARE for \
       the whole export, so DDL that would rewrite it waits. Exit 2 for unknown tables, an \
       empty selection or a directory it must not touch, 3 when the source or the disk fails, \
-      130 when interrupted (sealed chunks and the journal are kept).
+      130 when interrupted (sealed chunks and the journal are kept). After the chunks, in the \
+      same snapshot, it digests each mapped table's rows as the mappings' SQL computes them \
+      and writes a parity rows file per table, for `cutover verify` (docs/parity.md); the \
+      mappings are resolved against --target (default $TARGET_DATABASE_URL) when given, else \
+      against --chain applied to a scratch database; --no-parity skips this.
       """)
 
   @OptionGroup var values: ShowValuesOption
@@ -81,6 +85,22 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Print the summary as JSON.")
   var json = false
 
+  @Flag(help: "Skip the source digests: `cutover verify` then cannot check this export's data.")
+  var noParity = false
+
+  @Option(help: "The mapping files' directory (for the source digests).")
+  var mappings = "mappings"
+
+  @Option(
+    help: "The v2 chain, applied to a scratch database when no --target is given (for the source digests).")
+  var chain = "supabase/migrations_v2"
+
+  @Option(help: "The stand-in applied before the chain in the scratch database (empty: none).")
+  var standInDir = "supabase/local"
+
+  @Option(help: "A migrated v2 target to read the schema from instead of a scratch database.")
+  var target: String?
+
   mutating func validate() throws {
     if abandon { return }
     try source.requireGiven()
@@ -91,6 +111,12 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
       throw ValidationError(
         "--split-tables-larger-than \(splitTablesLargerThan) is not a size: write it like 1GiB or 512MiB")
     }
+  }
+
+  /// `--target`, else `$TARGET_DATABASE_URL` when set.
+  private var targetURL: String? {
+    let environment = ProcessInfo.processInfo.environment["TARGET_DATABASE_URL"]
+    return target ?? (environment?.isEmpty == false ? environment : nil)
   }
 
   func run() async throws {
@@ -127,6 +153,17 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
     {
       options.holderLaunch = SnapshotHolderProcess.Launch(
         executable: URL(fileURLWithPath: executable), source: raw)
+    }
+    if !noParity && FileManager.default.fileExists(atPath: mappings) {
+      options.parity = ParitySchema(
+        mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain),
+        localStandIn: standInDir.isEmpty ? nil : URL(fileURLWithPath: standInDir),
+        target: try targetURL.map { try ConnectionTarget($0, side: .target) })
+    } else if !noParity {
+      FileHandle.standardError.write(
+        Data(
+          "warning: no \(mappings) directory: no source digests, `cutover verify` cannot check this export's data\n"
+            .utf8))
     }
     if let crash = ProcessInfo.processInfo.environment["CUTOVER_TEST_CRASH_AT"] {
       options.crashPoint = CrashPoint(parsing: crash)

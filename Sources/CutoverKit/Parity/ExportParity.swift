@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+
+/// The export's parity step: after every table is sealed, inside the same snapshot, computes
+/// each mapped table's source digest and rows file (`SourceDigest`), `jobs` at a time, and
+/// journals each, so a resumed export computes only the missing ones.
+struct ExportParity: Sendable {
+  var loaded: ParitySchema.Loaded
+  var source: ConnectionTarget
+  var snapshot: String
+  var jobs: Int
+
+  /// One table to digest.
+  private struct Work: Sendable {
+    var table: QualifiedName
+    var mapping: TableMapping
+    var targetTable: CatalogTable
+    var only: Bool
+  }
+
+  /// Computes the missing digests; says on `notice` which tables get none and why.
+  func run(
+    directory: URL, journal: Journal, notice: @Sendable (String) -> Void, logger: Logger
+  ) async throws {
+    let state = try ExportJournalState(directory: directory)
+    let byTable = Dictionary(
+      loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
+    var work: [Work] = []
+    var problems: [String] = []
+    // A digest counts once its rows file is in place (a crash between its journal record
+    // and its rename leaves a `.partial`, which resuming removed): else it is computed again.
+    let done = { (name: QualifiedName) -> Bool in
+      guard let file = state.parities[name]?.rowsFile else { return false }
+      return FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path)
+    }
+    for name in state.started?.tables ?? [] where !done(name) {
+      guard let started = state.tables[name] else { continue }
+      guard let file = byTable[name] else {
+        problems.append("\(name): no mapping file")
+        continue
+      }
+      if file.skip != nil { continue }
+      guard let targetTable = loaded.catalog.table(file.target.value) else {
+        problems.append("\(name): the v2 schema has no table \(file.target.value)")
+        continue
+      }
+      let exported = ExportManifest.Table(
+        name: name, columns: started.columns, rows: 0, bytes: 0, compressedBytes: 0, chunks: [],
+        copyQuery: started.copyQuery, seconds: 0)
+      switch ImportPlan.resolve(file, table: exported, into: targetTable, catalog: loaded.catalog) {
+      case .success(let resolved):
+        let mapping = SwiftMappers.mapper(for: resolved).mapper.mapping
+        work.append(
+          Work(
+            table: name, mapping: mapping, targetTable: targetTable,
+            only: started.copyQuery.contains(" FROM ONLY ")))
+      case .failure(let found):
+        problems += found.lines
+      }
+    }
+    for problem in problems {
+      notice("no source digest for \(problem): `cutover verify` reports the table as not checked")
+    }
+    guard !work.isEmpty else { return }
+    let began = Date()
+    let source = self.source
+    let snapshot = self.snapshot
+    let digest = { @Sendable (item: Work) async throws in
+      try await onDedicatedThread(named: "export-parity") {
+        let connection = try PGConnection(source, applicationName: "cutover export parity")
+        try connection.prepareLongRunningSession()
+        try connection.importSnapshot(snapshot)
+        _ = try SourceDigest.compute(
+          item.mapping, targetTable: item.targetTable, only: item.only, on: connection, directory: directory
+        ) { parity in
+          try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
+        }
+        try connection.execute("COMMIT")
+      }
+      logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
+    }
+    var queue = work.makeIterator()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<max(jobs, 1) {
+        if let item = queue.next() { group.addTask { try await digest(item) } }
+      }
+      while try await group.next() != nil {
+        if let item = queue.next() { group.addTask { try await digest(item) } }
+      }
+    }
+    notice(
+      "source digests of \(work.count) table(s) computed in the snapshot in \(String(format: "%.1f", Date().timeIntervalSince(began))) s"
+    )
+  }
+}

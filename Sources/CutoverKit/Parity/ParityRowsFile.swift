@@ -1,0 +1,243 @@
+import Crypto
+import Foundation
+
+/// A table's rows file: per source row (as mapped) its key hash, row hash, column hashes and
+/// primary key, as COPY text lines in one zstd frame, next to the chunks.
+///
+/// Written during the export by `SourceDigest` (`.partial`, fsync, journal, rename — as a
+/// chunk), read by `cutover verify` to narrow a mismatch to rows after the snapshot is gone.
+/// Memory is the encoder's or decoder's buffers and one line.
+public enum ParityRowsFile {
+  /// The suffix of a finished rows file.
+  public static let suffix = ".parity.zst"
+
+  /// The file name of `table`'s rows file.
+  public static func name(of table: QualifiedName) -> String {
+    let chunk = ChunkFileName.make(table: table, index: 0)
+    return String(chunk.dropLast(ChunkFileName.suffix.count + ".000000".count)) + suffix
+  }
+
+  /// Whether `name` is a finished rows file.
+  public static func isRowsFile(_ name: String) -> Bool { name.hasSuffix(suffix) }
+
+  /// One line of a rows file.
+  public struct Entry: Sendable {
+    /// The key's hash (the whole row's for a table without a primary key).
+    public var keyHash: Int64
+    public var rowHash: Int64
+    /// The columns' 32-bit hashes, NULL for a NULL value.
+    public var columnHashes: [Int32?]
+    /// The primary key's values as text.
+    public var key: [String?]
+  }
+
+  /// Writes a rows file; used by one thread.
+  public final class Writer {
+    public let url: URL
+    private let partialPath: String
+    private let encoder: ZstdEncoder
+    private var fd: Int32
+    private var hasher = SHA256()
+    private var sealed = false
+    private var staged: [UInt8] = []
+
+    public init(directory: URL, table: QualifiedName) throws {
+      url = directory.appendingPathComponent(ParityRowsFile.name(of: table))
+      partialPath = url.path + ChunkFileName.partialSuffix
+      encoder = try ZstdEncoder(level: 3, file: partialPath)
+      let fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+      guard fd >= 0 else {
+        throw ChunkError.io("creating the parity rows file", file: partialPath, errno: errno)
+      }
+      _ = fchmod(fd, 0o600)
+      self.fd = fd
+    }
+
+    deinit { if !sealed { discard() } }
+
+    /// Appends COPY text lines (gathered, and compressed 256 KiB at a time).
+    public func append(_ data: UnsafeRawBufferPointer) throws {
+      staged.append(contentsOf: data)
+      if staged.count >= 256 << 10 { try flush() }
+    }
+
+    private func flush() throws {
+      try staged.withUnsafeBytes { bytes in try encoder.compress(bytes) { try writeCompressed($0) } }
+      staged.removeAll(keepingCapacity: true)
+    }
+
+    private func writeCompressed(_ data: UnsafeRawBufferPointer) throws {
+      hasher.update(bufferPointer: data)
+      try DurableFile.writeAll(fd, data, file: partialPath)
+    }
+
+    /// Ends the frame, syncs, calls `beforeRename` with the file's SHA-256, renames.
+    public func seal(beforeRename: (String) throws -> Void) throws {
+      do {
+        try flush()
+        try encoder.finishFrame { try writeCompressed($0) }
+        guard fsync(fd) == 0 else {
+          throw ChunkError.io("syncing the parity rows file", file: partialPath, errno: errno)
+        }
+        close(fd)
+        fd = -1
+        try beforeRename(HexDigest.string(hasher.finalize()))
+        guard rename(partialPath, url.path) == 0 else {
+          throw ChunkError.io("renaming the parity rows file into place", file: url.path, errno: errno)
+        }
+        sealed = true
+        try DurableFile.syncDirectory(url.deletingLastPathComponent())
+      } catch {
+        discard()
+        throw error
+      }
+    }
+
+    /// Closes and removes the partial file.
+    public func discard() {
+      if fd >= 0 { close(fd) }
+      fd = -1
+      unlink(partialPath)
+      sealed = true
+    }
+  }
+
+  /// Streams the entries of the rows file `url`, checking its SHA-256 when `sha256` is given.
+  /// - Throws: `ChunkError` when the file is missing, corrupt or not the one recorded.
+  public static func forEachEntry(in url: URL, sha256: String?, _ body: (Entry) throws -> Void) throws {
+    try forEachLine(in: url, sha256: sha256) { try body(try entry($0, file: url.path)) }
+  }
+
+  /// Streams the lines (without their newline) of the rows file `url`, checking its SHA-256
+  /// when `sha256` is given; each line is valid only inside `body`.
+  /// - Throws: `ChunkError` when the file is missing, corrupt or not the one recorded.
+  public static func forEachLine(
+    in url: URL, sha256: String?, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw ChunkError.io("opening the parity rows file", file: url.path, errno: errno) }
+    defer { close(fd) }
+    let decoder = try ZstdDecoder(file: url.path)
+    var hasher = SHA256()
+    // The start of a line cut by the end of a decompressed buffer.
+    var carried: [UInt8] = []
+    let size = ZstdDecoder.recommendedInputSize
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let count = read(fd, buffer.baseAddress, size)
+      guard count >= 0 else {
+        throw ChunkError.io("reading the parity rows file", file: url.path, errno: errno)
+      }
+      if count == 0 { break }
+      let input = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+      hasher.update(bufferPointer: input)
+      try decoder.decompress(input) { bytes in
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+          guard let found = memchr(base + start, 0x0A, bytes.count - start) else {
+            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            return
+          }
+          let end = UnsafeRawPointer(found) - base
+          if carried.isEmpty {
+            try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+          } else {
+            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            try carried.withUnsafeBytes { try body($0) }
+            carried.removeAll(keepingCapacity: true)
+          }
+          start = end + 1
+        }
+      }
+    }
+    try decoder.finish()
+    if let sha256, HexDigest.string(hasher.finalize()) != sha256 {
+      throw ChunkError(
+        code: .corrupt, file: url.path,
+        message: "the parity rows file is not the one the manifest records (SHA-256 differs)",
+        nextStep: "restore the export directory from a good copy, or export again")
+    }
+  }
+
+  /// The key hash and row hash at the start of a line (`k \t h \t …`), nil when they do not parse.
+  public static func hashes(_ line: UnsafeRawBufferPointer) -> (keyHash: Int64, rowHash: Int64)? {
+    var index = 0
+    func number() -> Int64? {
+      var negative = false
+      if index < line.count && line[index] == UInt8(ascii: "-") {
+        negative = true
+        index += 1
+      }
+      var value: Int64 = 0
+      var digits = 0
+      while index < line.count, line[index] >= 0x30, line[index] <= 0x39 {
+        // Accumulated negatively so Int64.min parses.
+        let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+        let (next, overflow2) = times.subtractingReportingOverflow(Int64(line[index] - 0x30))
+        if overflow || overflow2 { return nil }
+        value = next
+        digits += 1
+        index += 1
+      }
+      guard digits > 0 else { return nil }
+      if negative { return value }
+      return value == Int64.min ? nil : -value
+    }
+    guard let k = number(), index < line.count, line[index] == 0x09 else { return nil }
+    index += 1
+    guard let h = number(), index == line.count || line[index] == 0x09 else { return nil }
+    return (k, h)
+  }
+
+  /// The whole entry of a line.
+  /// - Throws: `ChunkError` (`.corrupt`) when it does not parse.
+  public static func entry(_ line: UnsafeRawBufferPointer, file: String) throws -> Entry {
+    try parse(Array(line), file: file)
+  }
+
+  /// Parses one COPY text line: `k \t h \t {c…} \t key…`.
+  static func parse(_ line: [UInt8], file: String) throws -> Entry {
+    let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(unescape)
+    guard fields.count >= 3, let k = fields[0].flatMap({ Int64($0) }),
+      let h = fields[1].flatMap({ Int64($0) }),
+      let array = fields[2]
+    else {
+      throw ChunkError(
+        code: .corrupt, file: file, message: "a line of the parity rows file does not parse",
+        nextStep: "restore the export directory from a good copy, or export again")
+    }
+    let hashes = array.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map {
+      Int32($0)
+    }
+    return Entry(keyHash: k, rowHash: h, columnHashes: hashes, key: Array(fields.dropFirst(3)))
+  }
+
+  /// A COPY text field: `\N` is NULL; `\\`, `\t`, `\n`, `\r` are unescaped.
+  static func unescape(_ field: ArraySlice<UInt8>) -> String? {
+    if field.elementsEqual("\\N".utf8) { return nil }
+    guard field.contains(UInt8(ascii: "\\")) else { return String(decoding: field, as: UTF8.self) }
+    var out: [UInt8] = []
+    var escaped = false
+    for byte in field {
+      if escaped {
+        switch byte {
+        case UInt8(ascii: "t"): out.append(9)
+        case UInt8(ascii: "n"): out.append(10)
+        case UInt8(ascii: "r"): out.append(13)
+        case UInt8(ascii: "b"): out.append(8)
+        case UInt8(ascii: "f"): out.append(12)
+        case UInt8(ascii: "v"): out.append(11)
+        default: out.append(byte)
+        }
+        escaped = false
+      } else if byte == UInt8(ascii: "\\") {
+        escaped = true
+      } else {
+        out.append(byte)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+
+/// Where the export finds what its source digests need: the mapping files and the v2 schema
+/// they are resolved against (a migrated target, or the chain applied to a scratch database,
+/// as `plan` does).
+public struct ParitySchema: Sendable {
+  public var mappings: URL
+  public var chain: URL
+  /// The stand-in applied before the chain in a scratch database (`supabase/local`).
+  public var localStandIn: URL?
+  /// A migrated target to read the v2 schema from; nil: a scratch database.
+  public var target: ConnectionTarget?
+  /// The server the scratch database is made on (default: the source's).
+  public var scratchServer: ConnectionTarget?
+
+  public init(
+    mappings: URL, chain: URL, localStandIn: URL?, target: ConnectionTarget? = nil,
+    scratchServer: ConnectionTarget? = nil
+  ) {
+    self.mappings = mappings
+    self.chain = chain
+    self.localStandIn = localStandIn
+    self.target = target
+    self.scratchServer = scratchServer
+  }
+
+  /// The mapping files and the v2 catalog.
+  struct Loaded: Sendable {
+    var files: [MappingFile]
+    var catalog: Catalog
+  }
+
+  /// Loads the mapping files and reads the v2 catalog (before the snapshot is taken).
+  func load(source: ConnectionTarget, logger: Logger) async throws -> Loaded {
+    let files = try MappingLoader(directory: mappings).load()
+    let scope = CatalogReader.Scope.allSchemas(except: Planner.readSchemas)
+    if let target {
+      let catalog = try await onDedicatedThread(named: "cutover-parity-target") {
+        try CatalogReader(scope: scope).read(
+          from: try PGConnection(target, applicationName: "cutover export"))
+      }
+      return Loaded(files: files, catalog: catalog)
+    }
+    let chain = self.chain
+    let standIn = localStandIn
+    let catalog = try await ScratchDatabase(server: scratchServer ?? source).withDatabase(logger: logger) {
+      database in
+      _ = try await MigrationRunner(chain: chain, localStandIn: standIn).apply(to: database, logger: logger)
+      return try await onDedicatedThread(named: "cutover-parity-scratch") {
+        try CatalogReader(scope: scope).read(
+          from: try PGConnection(database, applicationName: "cutover export"))
+      }
+    }
+    return Loaded(files: files, catalog: catalog)
+  }
+}

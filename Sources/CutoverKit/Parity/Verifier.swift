@@ -1,0 +1,260 @@
+import Crypto
+import Foundation
+import Logging
+
+/// `cutover verify`, data parity: per target table, count and digest on the target compared
+/// with the source digests the export recorded in its snapshot; a mismatch narrowed to the
+/// rows missing, extra or changed (by primary key, with the differing columns' names).
+///
+/// Cheap checks first: every table's count, then the digests, `jobs` target connections at
+/// a time. Writes `report.json` into the export directory.
+public struct Verifier: Sendable {
+  public var options: VerifyOptions
+
+  public init(options: VerifyOptions) {
+    self.options = options
+  }
+
+  /// Checks, writes report.json (and, once the report helper's renderers land, report.md and
+  /// report.html) into the export directory and returns the report.
+  ///
+  /// - Throws: `ParityError` (exit 2) for an unfinished, damaged or missing export or bad
+  ///   options; `PostgresError`/`ChunkError`/`ReportError` (exit 3) when the target or a
+  ///   file cannot be read or written.
+  public func run(logger: Logger) async throws -> ParityReport {
+    try await run(logger: logger, progress: nil)
+  }
+
+  /// As `run(logger:)`, with a plain progress line per step and per table to `progress`
+  /// (the command writes them to stderr).
+  public func run(logger: Logger, progress: (@Sendable (String) -> Void)?) async throws -> ParityReport {
+    let progress = progress ?? { _ in }
+    let began = Date()
+    guard (1...64).contains(options.jobs) else {
+      throw ParityError("--jobs \(options.jobs) is out of range", nextStep: "use 1 to 64", exitStatus: .usage)
+    }
+    let directory = options.exportDirectory
+    let (manifest, manifestSHA) = try Self.readManifest(directory)
+    let files = try MappingLoader(directory: options.mappings).load()
+    let byTable = Dictionary(files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
+    let target = options.target
+    let scope = CatalogReader.Scope.allSchemas(except: Planner.readSchemas)
+    let (catalog, reference) = try await onDedicatedThread(named: "verify-catalog") {
+      let connection = try PGConnection(target, applicationName: "cutover verify")
+      let catalog = try CatalogReader(scope: scope).read(from: connection)
+      let row = try connection.execute(
+        "SELECT current_database() AS database, current_setting('server_version') AS version",
+        doing: "reading the target's identity"
+      ).one()
+      let reference = DatabaseReference(
+        database: try row.string("database"),
+        systemIdentifier: try connection.systemIdentifier(doing: "reading the target's system identifier"),
+        serverVersion: try row.string("version"),
+        host: target.host.map { host in target.port.map { "\(host):\($0)" } ?? host })
+      return (catalog, reference)
+    }
+
+    var tables: [TableParity] = []
+    var checks: [QualifiedName: TableCheck] = [:]
+    var order: [QualifiedName] = []
+    var named: Set<QualifiedName> = []
+    for table in manifest.tables {
+      let file = byTable[table.name]
+      if let file { named.insert(file.target.value) }
+      if let skip = file?.skip {
+        tables.append(
+          TableParity(
+            source: table.name, target: file?.target.value ?? table.name, status: .skipped,
+            sourceRows: table.rows, bytes: table.bytes, reason: skip.value))
+        continue
+      }
+      guard let parity = table.parity, let columns = parity.columns,
+        let into = parity.target ?? file?.target.value
+      else {
+        tables.append(
+          TableParity(
+            source: table.name, target: file?.target.value ?? table.name, status: .notChecked,
+            sourceRows: table.rows,
+            reason: file == nil
+              ? "no mapping file names it, and the export recorded no source digest"
+              : "the export recorded no source digest (exported with --no-parity, or its mapping did not resolve)"
+          ))
+        continue
+      }
+      named.insert(into)
+      guard let targetTable = catalog.table(into), targetTable.kind.holdsRows else {
+        tables.append(
+          TableParity(
+            source: table.name, target: into, status: .notChecked, sourceRows: parity.rows,
+            reason: "the target has no table \(into)"))
+        continue
+      }
+      let key = (parity.key ?? []).compactMap { name in columns.firstIndex { $0.name == name } }
+      let source = TableCheck.Source(name: table.name, parity: parity, bytes: table.bytes)
+      if var check = checks[into] {
+        guard check.row.columns == columns else {
+          tables.append(
+            TableParity(
+              source: table.name, target: into, status: .notChecked, sourceRows: parity.rows,
+              reason: "its digest covers other columns than the other sources of \(into)"))
+          continue
+        }
+        check.sources.append(source)
+        checks[into] = check
+      } else {
+        checks[into] = TableCheck(
+          target: targetTable, sources: [source], row: CanonicalRow(columns: columns, key: key),
+          directory: directory, showValues: options.showValues)
+        order.append(into)
+      }
+    }
+
+    // Target tables nobody fills (outside the platform's schemas).
+    let unfilled = catalog.tables.filter {
+      $0.kind.holdsRows && $0.partitionOf == nil && !named.contains($0.name)
+        && !ExportTableSelection.platformSchemas.contains($0.name.schema)
+    }
+
+    let jobs = options.jobs
+    // Cheap checks first: every count.
+    progress("verify: counting the rows of \(order.count + unfilled.count) target table(s)")
+    let countWork: [CatalogTable] = order.compactMap { checks[$0]?.target } + unfilled
+    let counts: [QualifiedName: Int64] = try await Self.pool(countWork, jobs: jobs, target: target) {
+      table, connection in
+      let from = (table.kind == .partitioned ? "" : "ONLY ") + table.name.quoted
+      let n = try connection.execute(
+        "SELECT count(*) AS n FROM \(from)", doing: "counting the rows of \(table.name)"
+      ).one().int64("n")
+      return (table.name, n)
+    }
+    for table in unfilled {
+      let rows = counts[table.name] ?? 0
+      tables.append(
+        TableParity(
+          source: nil, target: table.name, status: rows == 0 ? .skipped : .differs, targetRows: rows,
+          reason: rows == 0
+            ? "no source table fills it (empty)"
+            : "no source table fills it, yet it holds \(rows) row(s)"))
+    }
+    // Then the digests, largest first.
+    let digestWork = order.compactMap { checks[$0] }.sorted {
+      $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
+    }
+    let total = digestWork.count
+    progress("verify: digesting \(total) table(s), \(jobs) at a time")
+    let compared: [QualifiedName: TableParity] = try await Self.pool(digestWork, jobs: jobs, target: target) {
+      check, connection in
+      let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
+      progress(
+        "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
+          + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
+      return (check.target.name, parity)
+    }
+    logger.debug("digests compared", metadata: ["tables": "\(total)"])
+    tables += order.compactMap { compared[$0] }
+    tables.sort { "\($0.target)" < "\($1.target)" }
+
+    let report = ParityReport(
+      export: ExportReference(
+        manifestSHA256: manifestSHA, snapshot: manifest.source.snapshot,
+        source: DatabaseReference(
+          database: manifest.source.database, systemIdentifier: manifest.source.systemIdentifier,
+          serverVersion: manifest.source.serverVersion),
+        exportStartedAt: manifest.source.startedAt, exportFinishedAt: manifest.source.finishedAt),
+      target: reference,
+      inputs: [
+        try Self.checksum("v2 chain", options.chain), try Self.checksum("mappings", options.mappings),
+      ],
+      startedAt: began, finishedAt: Date(), showsValues: options.showValues, tables: tables,
+      phaseSeconds: ["data": Date().timeIntervalSince(began)])
+    _ = try report.write(to: directory)
+    return report
+  }
+
+  /// Runs `body` over `items`, `jobs` connections at a time, each on its own thread.
+  static func pool<Item: Sendable, Value: Sendable>(
+    _ items: [Item], jobs: Int, target: ConnectionTarget,
+    _ body: @escaping @Sendable (Item, PGConnection) throws -> (QualifiedName, Value)
+  ) async throws -> [QualifiedName: Value] {
+    var results: [QualifiedName: Value] = [:]
+    let batches = (0..<min(jobs, max(items.count, 1))).map { worker in
+      stride(from: worker, to: items.count, by: jobs).map { items[$0] }
+    }
+    try await withThrowingTaskGroup(of: [(QualifiedName, Value)].self) { group in
+      for batch in batches where !batch.isEmpty {
+        group.addTask {
+          try await onDedicatedThread(named: "verify") {
+            let connection = try PGConnection(target, applicationName: "cutover verify")
+            try connection.prepareLongRunningSession()
+            return try batch.map { try body($0, connection) }
+          }
+        }
+      }
+      for try await list in group {
+        for (name, value) in list { results[name] = value }
+      }
+    }
+    return results
+  }
+
+  /// The manifest and its SHA-256; refuses an unfinished, damaged or missing export.
+  static func readManifest(_ directory: URL) throws -> (ExportManifest, String) {
+    let manifest: ExportManifest?
+    do {
+      manifest = try ExportManifest.read(directory: directory)
+    } catch let error as ExportError {
+      throw ParityError(
+        error.message,
+        nextStep: "run `cutover check-export --export-dir \(directory.path)`; \(error.nextStep ?? "")",
+        exitStatus: .usage)
+    }
+    guard let manifest else {
+      let journal = directory.appendingPathComponent(Journal.fileName).path
+      let unfinished = FileManager.default.fileExists(atPath: journal)
+      throw ParityError(
+        unfinished
+          ? "\(directory.path) holds an unfinished export (a journal, no \(ExportManifest.fileName))"
+          : "\(directory.path) holds no cutover export (no \(ExportManifest.fileName))",
+        nextStep: unfinished
+          ? "run the same `cutover export` again to finish it, then `cutover check-export`, then verify"
+          : "pass the --export-dir `cutover export` wrote", exitStatus: .usage)
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: directory.appendingPathComponent(ExportManifest.fileName))
+    } catch {
+      throw ParityError(
+        "cannot read the manifest in \(directory.path): \(error.localizedDescription)",
+        nextStep: "check the export directory's permissions", exitStatus: .ioFailure)
+    }
+    return (manifest, HexDigest.string(SHA256.hash(data: data)))
+  }
+
+  /// SHA-256 over the names and contents of the files under `url`, in name order.
+  static func checksum(_ name: String, _ url: URL) throws -> InputChecksum {
+    var hasher = SHA256()
+    let base = url.standardizedFileURL.path
+    guard FileManager.default.fileExists(atPath: base) else {
+      return InputChecksum(name: name, path: url.relativePath, sha256: "absent")
+    }
+    let paths: [String]
+    do {
+      paths = try FileManager.default.subpathsOfDirectory(atPath: base).sorted()
+    } catch {
+      throw ParityError(
+        "cannot read \(base): \(error.localizedDescription)", nextStep: "check its permissions",
+        exitStatus: .ioFailure)
+    }
+    for path in paths {
+      let full = (base as NSString).appendingPathComponent(path)
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue
+      else { continue }
+      hasher.update(data: Data(path.utf8))
+      hasher.update(data: Data([0]))
+      hasher.update(data: try Data(contentsOf: URL(fileURLWithPath: full)))
+      hasher.update(data: Data([0]))
+    }
+    return InputChecksum(name: name, path: url.relativePath, sha256: HexDigest.string(hasher.finalize()))
+  }
+}

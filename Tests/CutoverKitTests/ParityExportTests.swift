@@ -1,0 +1,129 @@
+import CutoverKit
+import Foundation
+import Testing
+
+/// The export's source digests: a resumed export neither loses nor doubles them, and a table
+/// without a primary key is digested and narrowed by whole-row hash.
+@Suite(.postgres, .timeLimit(.minutes(10)))
+struct ParityExportTests {
+  static let schema = """
+    CREATE SCHEMA app;
+    CREATE TABLE app.a (id int PRIMARY KEY, v text);
+    CREATE TABLE app.b (x int, y text);
+    CREATE TABLE app.c (id bigint PRIMARY KEY, at timestamptz, doc jsonb);
+    """
+  static let rows = """
+    INSERT INTO app.a SELECT g, 'v' || g FROM generate_series(1, 500) g;
+    INSERT INTO app.b SELECT g % 7, CASE WHEN g % 5 = 0 THEN NULL ELSE 'y' END FROM generate_series(1, 300) g;
+    INSERT INTO app.c SELECT g, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 ms', jsonb_build_object('n', g)
+      FROM generate_series(1, 400) g;
+    """
+
+  /// Journal lines other than those `drop` says to leave out.
+  static func rewriteJournal(_ directory: URL, drop: (String, String?) -> Bool) throws {
+    let url = directory.appendingPathComponent("journal.jsonl")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    var kept: [Substring] = []
+    for line in text.split(separator: "\n") {
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      let kind = object?["kind"] as? String ?? ""
+      let payload = object?["payload"] as? [String: Any]
+      let table = (payload?["table"] as? [String: Any]).map { "\($0["schema"] ?? "").\($0["name"] ?? "")" }
+      if !drop(kind, table) { kept.append(line) }
+    }
+    try (kept.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+  }
+
+  @Test func `a resumed export neither loses nor doubles digests; a keyless table narrows by row hash`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(Self.schema + Self.rows)
+    let target = try await TestDatabase.create(label: "parity resume")
+    let directory = ImportTests.scratchDirectory("parity-resume")
+    let mappings = ImportTests.scratchDirectory("parity-resume-mappings")
+    let holder = SnapshotSession()
+    do {
+      try await target.runScript(Self.schema)
+      try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
+      for table in ["app.a", "app.b", "app.c"] {
+        try "source: \(table)\n".write(
+          to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
+      }
+      let snapshot = try await holder.open(db.url)
+      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      options.snapshot = snapshot
+      options.chunkSize = 4096
+      options.parity = ParitySchema(
+        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+      let exportOptions = options
+      _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      let first = try #require(try ExportManifest.read(directory: directory))
+      #expect(first.tables.allSatisfy { $0.parity != nil })
+      #expect(first.tables.first { "\($0.name)" == "app.b" }?.parity?.key == [])
+
+      // A crash in the parity step: app.b's digest never journaled (its file still .partial),
+      // app.c's journaled but not renamed; no export_finished, no manifest.
+      try Self.rewriteJournal(directory) { kind, table in
+        kind == "export_finished" || (kind == "table_parity" && table == "app.b")
+      }
+      try FileManager.default.removeItem(at: directory.appendingPathComponent("manifest.json"))
+      for name in ["app.b.parity.zst", "app.c.parity.zst"] {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.moveItem(at: url, to: url.appendingPathExtension("partial"))
+      }
+      _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      let second = try #require(try ExportManifest.read(directory: directory))
+      for (before, after) in zip(first.tables, second.tables) {
+        #expect(before.parity?.digest == after.parity?.digest && before.parity?.rows == after.parity?.rows)
+        let parity = try #require(after.parity)
+        var entries: Int64 = 0
+        try ParityRowsFile.forEachEntry(
+          in: directory.appendingPathComponent(try #require(parity.rowsFile)), sha256: parity.rowsFileSHA256
+        ) { _ in entries += 1 }
+        #expect(entries == parity.rows, "\(after.name)")
+      }
+      let check = try await ExportChecker(directory: directory).run(logger: ParityFixture.logger)
+      #expect(check.problems.isEmpty, "\(check.problems)")
+
+      // The target filled with the same rows is green; one duplicate changed is red by row hash.
+      try await target.runScript(Self.rows)
+      let verify = {
+        try await Verifier(
+          options: VerifyOptions(
+            exportDirectory: directory, target: try target.target, mappings: mappings,
+            chain: MappingFixtures.chain, jobs: 3)
+        ).run(logger: ParityFixture.logger)
+      }
+      #expect(try await verify().verdict == .green)
+      try await target.execute(
+        "UPDATE app.b SET y = 'z' WHERE ctid = (SELECT ctid FROM app.b WHERE x = 3 AND y = 'y' LIMIT 1)")
+      let report = try await verify()
+      #expect(report.verdict == .red)
+      let b = try #require(report.tables.first { "\($0.target)" == "app.b" })
+      #expect(b.status == .differs)
+      #expect(b.differences.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.extra, .missing])
+      #expect(b.differences.allSatisfy { $0.key.keys.sorted() == ["row hash"] })
+      #expect(report.tables.filter { $0.status == .match }.count == 2)
+
+      // A target table no source table fills: listed; red once it holds rows.
+      try await target.runScript("CREATE TABLE app.d (id int)")
+      let empty = try #require(try await verify().tables.first { "\($0.target)" == "app.d" })
+      #expect(
+        empty.status == .skipped && empty.source == nil && empty.reason?.contains("no source table") == true)
+      try await target.runScript("INSERT INTO app.d VALUES (1)")
+      let filled = try #require(try await verify().tables.first { "\($0.target)" == "app.d" })
+      #expect(filled.status == .differs && filled.targetRows == 1)
+    } catch {
+      holder.close()
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+      try await target.drop()
+      throw error
+    }
+    holder.close()
+    try? FileManager.default.removeItem(at: directory)
+    try? FileManager.default.removeItem(at: mappings)
+    try await target.drop()
+  }
+}

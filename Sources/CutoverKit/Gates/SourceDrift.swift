@@ -67,7 +67,8 @@ public struct SourceDrift: Sendable {
             table: table.name, message: "the export recorded no digest of it: it cannot be proven unchanged"))
         continue
       }
-      let now = try SourceDigest.compute(mapping, on: connection)
+      let now = try SourceDigest.recompute(
+        mapping, as: recorded, only: table.copyQuery.contains(" FROM ONLY "), on: connection)
       if now.algorithm != recorded.algorithm {
         findings.append(
           Finding(

@@ -262,6 +262,12 @@ public struct RunPipeline: Sendable {
     export.restart = true
     export.force = force
     export.crashPoint = options.exportCrashPoint
+    // Source digests and policy counts in the export's snapshot, for the verify step. The
+    // target is not migrated yet: the chain is applied to a scratch database on its server.
+    export.parity = ParitySchema(
+      mappings: options.mappings, chain: options.chain,
+      localStandIn: options.localStandIn ? options.standIn : nil, target: nil, scratchServer: options.target)
+    export.policySample = options.policySample
     let source = options.source
     let sizes = try await onDedicatedThread(named: "run-sizes") {
       try EstimateSourceSize.read(on: PGConnection(source, applicationName: "cutover run"))

@@ -26,6 +26,27 @@ public enum SourceDigest {
       target: mapping.target, columns: row.columns, key: [])
   }
 
+  /// Counts and digests again exactly as an export did: the column types it recorded
+  /// (`recorded.columns`) and `FROM ONLY` when it read the table alone — what drift detection
+  /// compares with the manifest, so a recipe difference can never look like a changed row.
+  public static func recompute(
+    _ mapping: TableMapping, as recorded: ExportManifest.Parity, only: Bool, on connection: PGConnection
+  ) throws -> ExportManifest.Parity {
+    guard let columns = recorded.columns, columns.map(\.name) == mapping.columns.map(\.name) else {
+      return try compute(mapping, on: connection)
+    }
+    let row = CanonicalRow(columns: columns, key: [])
+    try CanonicalRow.prepare(connection)
+    let from = (only ? "ONLY " : "") + mapping.source.quoted
+    let inner = CanonicalRow.texts(row.sourceTexts(mapping), from: from, where: mapping.filter?.sql)
+    let result = try connection.execute(
+      row.aggregate(inner), doing: "digesting the mapped rows of \(mapping.source)"
+    ).one()
+    return ExportManifest.Parity(
+      algorithm: CanonicalRow.algorithm, rows: try result.int64("count"), digest: try result.string("digest"),
+      target: mapping.target, columns: columns, key: [])
+  }
+
   /// Counts and digests as `compute(_:on:)`, in one pass that also writes the table's rows
   /// file into `directory` (sealed through `beforeRename`, where the export journals it).
   ///

@@ -154,6 +154,12 @@ public struct Verifier: Sendable {
     tables += order.compactMap { compared[$0] }
     tables.sort { "\($0.target)" < "\($1.target)" }
 
+    var phaseSeconds = ["data": Date().timeIntervalSince(began)]
+    var beyond: (checks: [ParityCheck], findings: [PolicyBehaviourFinding]) = ([], [])
+    if options.checksBeyondRows {
+      beyond = try await checksBeyondRows(
+        manifest: manifest, files: files, logger: logger, progress: progress, phaseSeconds: &phaseSeconds)
+    }
     let report = ParityReport(
       export: ExportReference(
         manifestSHA256: manifestSHA, snapshot: manifest.source.snapshot,
@@ -166,9 +172,74 @@ public struct Verifier: Sendable {
         try Self.checksum("v2 chain", options.chain), try Self.checksum("mappings", options.mappings),
       ],
       startedAt: began, finishedAt: Date(), showsValues: options.showValues, tables: tables,
-      phaseSeconds: ["data": Date().timeIntervalSince(began)])
-    _ = try report.write(to: directory)
+      checks: beyond.checks, policyBehaviour: beyond.findings,
+      phaseSeconds: phaseSeconds)
+    try ReportWriter.writeAll(report, to: directory)
+    progress(
+      "verify: verdict \(report.verdict.rawValue); report.json, report.md, report.html in \(directory.path)")
     return report
+  }
+
+  /// Structure, security and policy behaviour (each phase timed into `phaseSeconds`): the
+  /// chain's own definitions rebuilt in a scratch database on the target's server, compared
+  /// with the target; rows visible per sampled user compared with the export's counts.
+  private func checksBeyondRows(
+    manifest: ExportManifest, files: [MappingFile], logger: Logger, progress: @Sendable (String) -> Void,
+    phaseSeconds: inout [String: Double]
+  ) async throws -> (checks: [ParityCheck], findings: [PolicyBehaviourFinding]) {
+    let began = Date()
+    progress("verify: rebuilding the v2 chain's definitions in a scratch database")
+    let expected = try await StructureChecks.expected(
+      chain: options.chain, localStandIn: options.localStandIn, server: options.target, logger: logger)
+    phaseSeconds["chain definitions"] = Date().timeIntervalSince(began)
+    let chain = try MigrationChain(directory: options.chain)
+    let mapped = files.filter { $0.skip == nil }.map { ($0.source.value, $0.target.value) }
+    let target = options.target
+    let directory = options.exportDirectory
+    let settings = options.policySample
+    let sourceCounts = manifest.policyBehaviour
+    progress("verify: structure, security and policy behaviour")
+    let outcome = try await onDedicatedThread(named: "verify-structure") {
+      var phases: [String: Double] = [:]
+      let connection = try PGConnection(target, applicationName: "cutover verify")
+      try connection.prepareLongRunningSession()
+      var began = Date()
+      let loaded = try StructureChecks.loadedTables(directory: directory, target: target, on: connection)
+      var checks = try StructureChecks(
+        expected: expected.catalog, chain: chain, manifest: manifest, mappings: files, loaded: loaded
+      ).run(on: connection)
+      phases["structure"] = Date().timeIntervalSince(began)
+      began = Date()
+      checks += try SecurityChecks(expected: expected).run(on: connection)
+      phases["security"] = Date().timeIntervalSince(began)
+      began = Date()
+      guard let sourceCounts else {
+        checks.append(
+          ParityCheck(
+            category: .security, name: "policy behaviour", subject: "export",
+            status: settings.users == 0 && !settings.includeAnon ? .warning : .fail,
+            message:
+              "the export recorded no rows visible per sampled user on the source: policy behaviour was not compared",
+            nextStep:
+              "export again with policy sampling (config [policy_behaviour]), or turn it off explicitly with users = 0 and include_anon = false"
+          ))
+        return (checks, [PolicyBehaviourFinding](), phases)
+      }
+      let catalog = try CatalogReader(scope: StructureChecks.scope).read(from: connection)
+      let tables = Set(mapped.map(\.1)).sorted().compactMap { name in
+        catalog.table(name).map {
+          PolicyBehaviour.CountedTable(name: name, isPartitioned: $0.kind == .partitioned)
+        }
+      }
+      let targetCounts = try PolicyBehaviour.targetCounts(
+        on: connection, tables: tables, source: sourceCounts, settings: settings)
+      let comparison = PolicyBehaviour.compare(
+        source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)
+      phases["policy behaviour"] = Date().timeIntervalSince(began)
+      return (checks + comparison.checks, comparison.findings, phases)
+    }
+    phaseSeconds.merge(outcome.2) { _, new in new }
+    return (outcome.0, outcome.1)
   }
 
   /// Runs `body` over `items`, `jobs` connections at a time, each on its own thread.

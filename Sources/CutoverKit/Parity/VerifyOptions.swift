@@ -13,11 +13,18 @@ public struct VerifyOptions: Sendable {
   /// Put the differing columns' target values in the report (users' data).
   public var showValues: Bool
   public var policySample: PolicySampleSettings
+  /// The stand-in applied before the chain where the chain's own definitions are rebuilt (a
+  /// plain PostgreSQL target); nil on a Supabase project.
+  public var localStandIn: URL?
+  /// Check structure, grants, RLS and policy behaviour besides the data (default on).
+  public var checksBeyondRows = true
 
   public init(
     exportDirectory: URL, target: ConnectionTarget, mappings: URL, chain: URL, jobs: Int = 2,
-    showValues: Bool = false, policySample: PolicySampleSettings = PolicySampleSettings()
+    showValues: Bool = false, policySample: PolicySampleSettings = PolicySampleSettings(),
+    localStandIn: URL? = nil
   ) {
+    self.localStandIn = localStandIn
     self.exportDirectory = exportDirectory
     self.target = target
     self.mappings = mappings

@@ -26,6 +26,7 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
 
   @OptionGroup var source: SourceOption
   @OptionGroup var directory: ExportDirectoryOptions
+  @OptionGroup var configFile: ConfigOption
 
   @Option(name: .shortAndLong, help: "Parallel COPY connections.")
   var jobs = 2
@@ -159,6 +160,8 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
         mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain),
         localStandIn: standInDir.isEmpty ? nil : URL(fileURLWithPath: standInDir),
         target: try targetURL.map { try ConnectionTarget($0, side: .target) })
+      // Rows visible per sampled user, counted in the snapshot for verify's policy check.
+      options.policySample = try configFile.load().policyBehaviour ?? PolicySampleSettings()
     } else if !noParity {
       FileHandle.standardError.write(
         Data(

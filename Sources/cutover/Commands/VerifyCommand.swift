@@ -34,6 +34,20 @@ struct VerifyCommand: AsyncParsableCommand, ShowsValues {
   @Option(name: .shortAndLong, help: "Target connections used at once.")
   var jobs = 2
 
+  @Flag(
+    help:
+      "The target is a plain PostgreSQL with the Supabase stand-in (config local_stand_in): rebuild the chain's definitions on it too."
+  )
+  var localStandIn = false
+
+  @Option(help: "The stand-in's directory (config stand_in_dir).")
+  var standInDir: String?
+
+  @Flag(help: "Check the rows only: no structure, security or policy-behaviour checks.")
+  var dataOnly = false
+
+  @OptionGroup var configFile: ConfigOption
+
   @Flag(help: "Print the report as JSON.")
   var json = false
 
@@ -45,10 +59,15 @@ struct VerifyCommand: AsyncParsableCommand, ShowsValues {
   }
 
   func run() async throws {
-    let options = VerifyOptions(
+    let config = try configFile.load()
+    var options = VerifyOptions(
       exportDirectory: directory.url, target: try target.connectionTarget(),
       mappings: URL(fileURLWithPath: mappings), chain: URL(fileURLWithPath: chain), jobs: jobs,
-      showValues: values.showValues)
+      showValues: values.showValues, policySample: config.policyBehaviour ?? PolicySampleSettings())
+    if localStandIn || config.localStandIn == true {
+      options.localStandIn = URL(fileURLWithPath: standInDir ?? config.standInDirectory ?? "supabase/local")
+    }
+    options.checksBeyondRows = !dataOnly
     let report = try await Verifier(options: options).run(logger: Logger(label: "cutover.verify")) { line in
       FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -11,7 +11,8 @@ struct ConfigTests {
     let config = try CutoverConfig.load(from: example)
     #expect(config.exportDirectory != nil)
     #expect(config.jobs == 2)
-    #expect(config.policyBehaviour?.accepted.count == 1)
+    #expect(config.policyBehaviour?.accepted.count == 6)
+    #expect(config.policyBehaviour?.stratify == "app.profiles.role")
     let acceptance = try #require(config.policyBehaviour?.accepted.first)
     #expect(acceptance.location?.hasPrefix("cutover.example.toml:") == true)
   }

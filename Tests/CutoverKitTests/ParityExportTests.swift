@@ -90,7 +90,7 @@ struct ParityExportTests {
       try await target.runScript(Self.rows)
       let verify = {
         try await Verifier(
-          options: VerifyOptions(
+          options: .dataOnly(
             exportDirectory: directory, target: try target.target, mappings: mappings,
             chain: MappingFixtures.chain, jobs: 3)
         ).run(logger: ParityFixture.logger)

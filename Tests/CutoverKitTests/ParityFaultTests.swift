@@ -152,7 +152,7 @@ struct ParityFaultTests {
     #expect(file.contains(profile))
     let arguments = [
       "verify", "--export-dir", fixture.directory.path, "--target", fixture.target.url,
-      "--mappings", MappingFixtures.mappings.path, "--chain", MappingFixtures.chain.path,
+      "--mappings", MappingFixtures.mappings.path, "--chain", MappingFixtures.chain.path, "--data-only",
     ]
     for json in [false, true] {
       let outcome = try CutoverBinary.run(arguments + (json ? ["--json"] : []))

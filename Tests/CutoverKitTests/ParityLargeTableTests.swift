@@ -35,7 +35,7 @@ struct ParityLargeTableTests {
 
       let verify = {
         try await Verifier(
-          options: VerifyOptions(
+          options: .dataOnly(
             exportDirectory: directory, target: try target.target, mappings: mappings,
             chain: MappingFixtures.chain, jobs: 2)
         ).run(logger: ParityFixture.logger)

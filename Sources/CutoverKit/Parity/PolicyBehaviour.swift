@@ -40,6 +40,20 @@ public enum PolicyBehaviour {
     on connection: PGConnection, tables: [CountedTable], settings: PolicySampleSettings
   ) throws -> PolicyBehaviourCounts {
     let began = Date()
+    // A source that is not a Supabase database (no auth.users, no API roles) has no policy
+    // behaviour to compare: nothing is sampled, and verify says so.
+    let platform = try connection.execute(
+      """
+      SELECT to_regclass('auth.users') IS NOT NULL AS users,
+             EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon')
+             AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') AS roles
+      """, doing: "looking for auth.users and the API roles"
+    ).one()
+    guard try platform.bool("users"), try platform.bool("roles") else {
+      return PolicyBehaviourCounts(
+        users: [], stratify: settings.stratify, includesAnon: false, tables: [],
+        seconds: Date().timeIntervalSince(began))
+    }
     let users = try sample(on: connection, settings: settings)
     let counted = try count(
       tables, users: users, includeAnon: settings.includeAnon,

@@ -225,6 +225,15 @@ public struct Verifier: Sendable {
           ))
         return (checks, [PolicyBehaviourFinding](), phases)
       }
+      if sourceCounts.users.isEmpty && !sourceCounts.includesAnon {
+        checks.append(
+          ParityCheck(
+            category: .security, name: "policy behaviour", subject: "source", status: .warning,
+            message:
+              "the source has no auth.users or no anon/authenticated roles (not a Supabase database): no policy behaviour to compare"
+          ))
+        return (checks, [PolicyBehaviourFinding](), phases)
+      }
       let catalog = try CatalogReader(scope: StructureChecks.scope).read(from: connection)
       let tables = Set(mapped.map(\.1)).sorted().compactMap { name in
         catalog.table(name).map {

@@ -2,8 +2,8 @@
 # A full local cutover rehearsal on a fresh machine: installs what is needed, builds
 # cutover, starts a local PostgreSQL 15 (scripts/local-cluster.sh), builds a legacy
 # database full of awkward rehearsal data (cutover-fixture) and an empty v2 target, then
-# runs the stages that exist so far: doctor, migrate (v2 chain), plan, export, check-export,
-# import. Verify and the gates join as their issues land.
+# runs `cutover run` (doctor, plan, export, migrate, import, verify) with the example
+# cutover.toml and prints where the parity report is. Exit 0 only when the verdict is green.
 # Idempotent: a second run reuses the cluster and starts the databases and export afresh.
 # REHEARSAL_SCALE (default 1) and REHEARSAL_SEED (default 1) size the data.
 set -euo pipefail
@@ -27,23 +27,10 @@ echo "== legacy fixture: stand-in + legacy chain, then data (scale ${REHEARSAL_S
 "$bin/cutover-fixture" create --target "$SOURCE_DATABASE_URL"
 "$bin/cutover-fixture" fill --target "$SOURCE_DATABASE_URL" --scale "${REHEARSAL_SCALE:-1}" --seed "${REHEARSAL_SEED:-1}"
 
-echo "== doctor"
-"$bin/cutover" doctor --export-dir "$export_dir"
-
-echo "== migrate: the v2 chain on the empty target (with the local Supabase stand-in)"
-"$bin/cutover" migrate --local-stand-in
-
-echo "== plan: every source table and column accounted for against the migrated target"
-"$bin/cutover" plan
-
-echo "== export"
-"$bin/cutover" export --export-dir "$export_dir"
-
-echo "== check-export"
-"$bin/cutover" check-export --export-dir "$export_dir"
-
-echo "== import: the chunks through the mappings into the v2 target"
-"$bin/cutover" import --export-dir "$export_dir"
-
-echo "rehearsal: done (cluster in $REHEARSAL_DIR, port $REHEARSAL_PORT; export in $export_dir)"
-echo "rehearsal: verify (parity report), approve and switch are not built yet"
+echo "== cutover run: doctor, plan, export, migrate, import, verify (a dry run: the source is never frozen)"
+status=0
+"$bin/cutover" run --config cutover.example.toml --export-dir "$export_dir" --local-stand-in || status=$?
+"$bin/cutover" status --export-dir "$export_dir"
+echo "rehearsal: the parity report is $export_dir/report.html (and report.md beside it)"
+echo "rehearsal: cluster in $REHEARSAL_DIR, port $REHEARSAL_PORT; remove the export with: cutover purge --export-dir $export_dir"
+exit $status

@@ -46,7 +46,11 @@ public struct Planner: Sendable {
     let targetCatalog: Catalog
     let targetSchema: String
     var privilegeGaps: [QualifiedName: [String]] = [:]
-    if let target {
+    // A target the chain has not been applied to yet (plan before migrate) is not the v2
+    // schema: the chain is applied to a scratch database on its server instead.
+    var migratedTarget: ConnectionTarget?
+    if let target, try await Self.isMigrated(target) { migratedTarget = target }
+    if let target = migratedTarget {
       targetCatalog = try await onDedicatedThread(named: "cutover-plan-target") {
         try CatalogReader(scope: scope).read(from: try PGConnection(target, applicationName: "cutover plan"))
       }
@@ -57,8 +61,10 @@ public struct Planner: Sendable {
           tables: files.filter { $0.skip == nil }.map(\.target.value))
       }
     } else {
-      let scratch = ScratchDatabase(server: scratchServer ?? source)
-      targetSchema = "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
+      let scratch = ScratchDatabase(server: scratchServer ?? target ?? source)
+      targetSchema =
+        "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
+        + (target == nil ? "" : ": the target is not migrated yet")
       targetCatalog = try await scratch.withDatabase(logger: logger) { database in
         _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
           to: database, logger: logger)
@@ -77,6 +83,22 @@ public struct Planner: Sendable {
         files: files, source: sourceCatalog, target: targetCatalog, connection: connection, logger: logger)
       builder.privilegeGaps = gaps
       return try builder.build(targetSchema: targetSchema)
+    }
+  }
+
+  /// Whether `target` holds a migration ledger with at least one applied file.
+  static func isMigrated(_ target: ConnectionTarget) async throws -> Bool {
+    try await onDedicatedThread(named: "cutover-plan-ledger") {
+      let connection = try PGConnection(target, applicationName: "cutover plan")
+      let ledger = try connection.execute(
+        "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL AS present",
+        doing: "looking for the target's migration ledger"
+      ).one().bool("present")
+      guard ledger else { return false }
+      return try connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM supabase_migrations.schema_migrations) AS applied",
+        doing: "reading the target's migration ledger"
+      ).one().bool("applied")
     }
   }
 

@@ -13,7 +13,8 @@ public struct RunInputs: Sendable, Equatable {
   public static func read(mappings: URL, chain: URL, config: URL?) throws -> RunInputs {
     var files: [InputChecksum] = []
     for (name, directory) in [("mappings", mappings), ("chain", chain)] {
-      let root = directory.standardizedFileURL
+      // A symlinked directory (a checkout kept elsewhere) is read through its link.
+      let root = directory.standardizedFileURL.resolvingSymlinksInPath()
       guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
         throw RunError(
           .usage, "cannot read the \(name) directory \(root.path)", nextStep: "check the path (--\(name))")

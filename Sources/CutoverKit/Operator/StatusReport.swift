@@ -51,9 +51,28 @@ public struct StatusReport: Codable, Sendable {
     }
     var verdict: String? = state.finished[.verify].flatMap { $0.checksums["verdict"] }
     if let (report, _) = try ParityReport.read(directory: directory) { verdict = report.verdict.rawValue }
+    // The gates after the run: the latest approval, switch and rollback in the export's journal.
+    var gate: (kind: String, at: Date)?
+    var approved: Approval?
+    for entry in try Journal.read(directory: directory) {
+      if [GateJournalRecord.ConnectionSwitched.kind, GateJournalRecord.ConnectionRolledBack.kind].contains(
+        entry.kind)
+      {
+        gate = (entry.kind, entry.at)
+      }
+      if let approval = try entry.decode(Approval.self) { approved = approval }
+    }
     let next: String
-    if state.runFinished != nil {
+    if let gate, gate.kind == GateJournalRecord.ConnectionSwitched.kind {
+      next =
+        "switched at \(gate.at.formatted(.iso8601)): smoke-test the application; if it fails, `cutover rollback`; after the observation period, `cutover purge`"
+    } else if let gate {
+      next =
+        "rolled back at \(gate.at.formatted(.iso8601)): the application is on the source again; fix what failed, then a new run (`cutover run --new --export-dir <new dir>`)"
+    } else if state.runFinished != nil {
       switch verdict {
+      case "green" where started.final && approved != nil:
+        next = "approved by \(approved?.by ?? "?"): `cutover switch`"
       case "green":
         next =
           started.final

@@ -313,7 +313,7 @@ public struct Verifier: Sendable {
   /// SHA-256 over the names and contents of the files under `url`, in name order.
   static func checksum(_ name: String, _ url: URL) throws -> InputChecksum {
     var hasher = SHA256()
-    let base = url.standardizedFileURL.path
+    let base = url.standardizedFileURL.resolvingSymlinksInPath().path
     guard FileManager.default.fileExists(atPath: base) else {
       return InputChecksum(name: name, path: url.relativePath, sha256: "absent")
     }

@@ -66,6 +66,8 @@ struct ParityFaultTests {
     let report = try await fixture.verify()
     #expect(report.verdict == .red, "\(name)")
     #expect(Self.red(report) == [table], "\(name): \(report.failures)")
+    // A real red run: report.json, report.md and report.html exist and agree.
+    try ReportAgreement.expectAgreement(in: fixture.directory, report: report)
     let differences = report.tables.first { "\($0.target)" == table }?.differences ?? []
     #expect(differences.count == 1, "\(name): \(differences)")
     let difference = try #require(differences.first, "\(name)")

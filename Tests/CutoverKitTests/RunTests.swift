@@ -112,6 +112,10 @@ struct RunTests {
         #expect(first.output.contains("== \(step)"), "\(step)")
       }
       #expect(first.output.contains("verdict green"), "\(first.output)")
+      // A real green run: report.json, report.md and report.html exist and agree.
+      let written = try #require(try ParityReport.read(directory: directory))
+      #expect(written.report.verdict == .green)
+      try ReportAgreement.expectAgreement(in: directory, report: written.report)
       #expect(first.output.contains("dry run: the source was never frozen"))
       #expect(try await Self.catalogDigest(source) == catalogBefore)
       #expect(try await Self.dataDigests(source, schemas: Self.appSchemas) == dataBefore)

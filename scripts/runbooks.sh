@@ -13,7 +13,12 @@ source scripts/setup.sh
 swift build >/dev/null
 bin=$(swift build --show-bin-path)
 export PATH="$bin:$PATH"
-export REHEARSAL_DIR="$root/.runbooks" REHEARSAL_PORT="${RUNBOOKS_PORT:-54339}"
+# A free port from 54339 up (another cluster may hold one), unless RUNBOOKS_PORT says.
+port=${RUNBOOKS_PORT:-54339}
+if [ -z "${RUNBOOKS_PORT:-}" ] && [ ! -f "$root/.runbooks/data/postmaster.pid" ]; then
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+fi
+export REHEARSAL_DIR="$root/.runbooks" REHEARSAL_PORT="$port"
 source scripts/local-cluster.sh
 if [ -n "${CUTOVER_RUNBOOKS_STOP:-}" ]; then
   # CI: stop the cluster however the script ends.

@@ -90,11 +90,20 @@ public struct Planner: Sendable {
   static func isMigrated(_ target: ConnectionTarget) async throws -> Bool {
     try await onDedicatedThread(named: "cutover-plan-ledger") {
       let connection = try PGConnection(target, applicationName: "cutover plan")
+      // Read from the catalogs: a role without USAGE on the ledger's schema may still plan.
       let ledger = try connection.execute(
-        "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL AS present",
-        doing: "looking for the target's migration ledger"
-      ).one().bool("present")
-      guard ledger else { return false }
+        """
+        SELECT c.oid IS NOT NULL AS present,
+               coalesce(has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'), false)
+                 AS readable
+        FROM (SELECT 1) one
+        LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = 'supabase_migrations'
+        LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'schema_migrations'
+        """, doing: "looking for the target's migration ledger"
+      ).one()
+      guard try ledger.bool("present") else { return false }
+      // A ledger it may not read: the target was migrated by someone; take it as it is.
+      guard try ledger.bool("readable") else { return true }
       return try connection.execute(
         "SELECT EXISTS (SELECT 1 FROM supabase_migrations.schema_migrations) AS applied",
         doing: "reading the target's migration ledger"

@@ -26,7 +26,7 @@ import Testing
     var note = "test"
   }
 
-  /// A directory shaped like an export: journal, manifest, two chunks, a nested folder.
+  /// A directory shaped like an export: journal, manifest, two chunks, a rows file.
   private func makeExport() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "cutover-purge-\(UUID().uuidString)")
@@ -35,9 +35,7 @@ import Testing
     for name in ["manifest.json", "app.t.000001.copy.zst", "app.t.000002.copy.zst"] {
       try Data("rows of users".utf8).write(to: url.appendingPathComponent(name))
     }
-    let nested = url.appendingPathComponent("parity")
-    try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
-    try Data("hashes".utf8).write(to: nested.appendingPathComponent("app.t.rows.zst"))
+    try Data("hashes".utf8).write(to: url.appendingPathComponent("app.t\(ParityRowsFile.suffix)"))
     return url
   }
 
@@ -97,16 +95,9 @@ import Testing
     #expect(missing.status == 2)
   }
 
-  @Test func `a directory in use is not purged, and a symlink's target survives`() throws {
+  @Test func `a directory in use is not purged, nor one holding what cutover did not write`() throws {
     let url = try makeExport()
     defer { try? FileManager.default.removeItem(at: url) }
-    let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "cutover-keep-\(UUID().uuidString)")
-    try Data("keep me".utf8).write(to: outside)
-    defer { try? FileManager.default.removeItem(at: outside) }
-    try FileManager.default.createSymbolicLink(
-      at: url.appendingPathComponent("app.link.000001.copy.zst"), withDestinationURL: outside)
-
     var lock: ExportDirectory? = try ExportDirectory.lock(url)
     let busy = try CutoverBinary.run(["purge", "--export-dir", url.path, "--force"])
     #expect(busy.status == 2, "\(busy.output)")
@@ -115,9 +106,39 @@ import Testing
     withExtendedLifetime(lock) {}
     lock = nil
 
-    let outcome = try ExportPurge(directory: url, force: true).run()
-    #expect(outcome.files == 6)
-    #expect(!exists(url))
+    // A file the operator put there, a sub-directory and a symlink: refused even with
+    // --force, nothing removed, and the symlink's target untouched.
+    let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cutover-keep-\(UUID().uuidString)")
+    try Data("keep me".utf8).write(to: outside)
+    defer { try? FileManager.default.removeItem(at: outside) }
+    for (name, make) in [
+      ("precious.doc", { try Data("mine".utf8).write(to: url.appendingPathComponent("precious.doc")) }),
+      (
+        "subdir",
+        {
+          try FileManager.default.createDirectory(
+            at: url.appendingPathComponent("subdir"), withIntermediateDirectories: true)
+        }
+      ),
+      (
+        "app.link.000001.copy.zst",
+        {
+          try FileManager.default.createSymbolicLink(
+            at: url.appendingPathComponent("app.link.000001.copy.zst"), withDestinationURL: outside)
+        }
+      ),
+    ] as [(String, () throws -> Void)] {
+      try make()
+      let refused = try CutoverBinary.run(["purge", "--export-dir", url.path, "--force"])
+      #expect(refused.status == 2, "\(name): \(refused.output)")
+      #expect(refused.output.contains(name), "\(refused.output)")
+      #expect(exists(url.appendingPathComponent("manifest.json")), "\(name)")
+      try FileManager.default.removeItem(at: url.appendingPathComponent(name))
+    }
     #expect(try String(contentsOf: outside, encoding: .utf8) == "keep me")
+    let outcome = try ExportPurge(directory: url, force: true).run()
+    #expect(outcome.files == 5)
+    #expect(!exists(url))
   }
 }

@@ -25,7 +25,8 @@ public struct ExportPurge: Sendable {
     public var forced: Bool
   }
 
-  /// Removes the directory and everything in it (symlinks removed, never followed).
+  /// Removes the directory and the files cutover wrote in it; refuses when it holds anything
+  /// else (a foreign file, a sub-directory, a symlink), so nothing else is ever removed.
   /// - Throws: `PurgeError`: `.notAnExport`/`.notFinished`/`.busy` (exit 2), `.io` (exit 3).
   public func run() throws -> Outcome {
     let path = directory.path
@@ -47,6 +48,15 @@ public struct ExportPurge: Sendable {
         .notAnExport,
         "\(path) holds neither \(Journal.fileName) nor \(ExportManifest.fileName): it is not an export directory cutover wrote, and purge removes nothing else",
         nextStep: "pass the --export-dir that `cutover export` wrote")
+    }
+    // Only what cutover writes is removed, --force or not: anything else (a file the operator
+    // put there, a sub-directory) stops the purge before anything is removed.
+    let foreign = try names.filter { !(try Self.isOwn($0, in: directory)) }
+    guard foreign.isEmpty else {
+      throw PurgeError(
+        .notAnExport,
+        "\(path) holds what cutover did not write: \(foreign.prefix(10).joined(separator: ", "))\(foreign.count > 10 ? ", …" : "")",
+        nextStep: "move those out of the export directory, then run `cutover purge` again")
     }
     let lock: ExportDirectory
     do {
@@ -82,6 +92,19 @@ public struct ExportPurge: Sendable {
         nextStep: "remove the empty directory by hand")
     }
     return Outcome(files: files, bytes: bytes, readiness: readiness, forced: !readiness.isFinished)
+  }
+
+  /// Whether `name` at the top of an export directory is a file cutover writes there (a
+  /// regular file or a leftover `.partial`, never a directory or a symlink).
+  static func isOwn(_ name: String, in directory: URL) throws -> Bool {
+    var status = stat()
+    guard lstat(directory.appendingPathComponent(name).path, &status) == 0 else { return true }
+    guard status.st_mode & S_IFMT == S_IFREG else { return false }
+    let base = name.hasSuffix(".partial") ? String(name.dropLast(".partial".count)) : name
+    let known: Set<String> = ExportDirectory.ownFiles.union([
+      ParityReport.fileName, MarkdownReport.fileName, HTMLReport.fileName,
+    ])
+    return known.contains(base) || ChunkFileName.isChunkOrPartial(name) || ParityRowsFile.isRowsFile(base)
   }
 
   private func listing() throws -> [String] {

@@ -52,8 +52,9 @@ struct SwitchTests {
       try scenario.writeReport(startedAt: finished.addingTimeInterval(-60))
       #expect(await Self.refusal(connectionSwitch)?.contains("older than the export") == true)
 
-      try scenario.writeReport(startedAt: Date().addingTimeInterval(-5))
-      #expect(await Self.refusal(connectionSwitch)?.contains("not approved") == true)
+      try scenario.writeReport(startedAt: finished.addingTimeInterval(1))
+      let unapproved = await Self.refusal(connectionSwitch)
+      #expect(unapproved?.contains("not approved") == true, "\(unapproved ?? "switched")")
       _ = try scenario.approve()
       // A new report (a later verify) needs a new approval.
       try scenario.writeReport()
@@ -63,6 +64,21 @@ struct SwitchTests {
       #expect(await Self.refusal(connectionSwitch)?.contains("not frozen") == true)
       _ = try await scenario.freeze()
       #expect(try String(contentsOf: env, encoding: .utf8) == Self.envContent)
+
+      // A write on the target after the approved verify (triggers off, as a careless fix
+      // would): the switch digests the target again and refuses, naming the table.
+      let configRow = try await scenario.target.execute(
+        "SELECT row_to_json(c)::text AS row FROM app.app_config c WHERE id = 1"
+      ).one().string("row").replacingOccurrences(of: "'", with: "''")
+      try await scenario.target.runScript(
+        "SET session_replication_role = replica; DELETE FROM app.app_config WHERE id = 1;")
+      let refused = await Self.refusal(connectionSwitch)
+      #expect(refused?.contains("no longer match") == true, "\(refused ?? "switched")")
+      #expect(refused?.contains("app.app_config") == true, "\(refused ?? "switched")")
+      #expect(try String(contentsOf: env, encoding: .utf8) == Self.envContent)
+      try await scenario.target.runScript(
+        "SET session_replication_role = replica; INSERT INTO app.app_config SELECT * FROM json_populate_record(NULL::app.app_config, '\(configRow)');"
+      )
 
       let outcome = try await connectionSwitch.run(logger: GateScenario.logger)
       #expect(!outcome.alreadySwitched)

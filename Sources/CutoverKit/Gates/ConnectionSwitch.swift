@@ -62,12 +62,60 @@ public struct ConnectionSwitch: Sendable {
 
   public func run(logger: Logger) async throws -> Outcome {
     let connectionSwitch = self
-    return try await onDedicatedThread(named: "cutover-switch") {
-      try connectionSwitch.runBlocking(logger: logger)
+    let gates = try await onDedicatedThread(named: "cutover-switch") {
+      try connectionSwitch.passGates(logger: logger)
+    }
+    if let done = gates.done { return done }
+    guard let reportSHA256 = gates.reportSHA256 else {
+      throw GateError(.refused, "the gates did not pass", nextStep: "run `cutover switch` again")
+    }
+    try await recheckTarget(logger: logger)
+    let existing = gates.existing
+    let outcome = try await onDedicatedThread(named: "cutover-switch") {
+      try connectionSwitch.perform(reportSHA256: reportSHA256, existing: existing, logger: logger)
+    }
+    // The directory's lock is held from the gates to the switch's record.
+    withExtendedLifetime(gates.lock) {}
+    return outcome
+  }
+
+  /// The target's rows digested again against the export's source digests, right before the
+  /// switch: the approved report says what the target held when it was verified, not now (a
+  /// write since, or a report edited by hand to look green, must not reach production).
+  private func recheckTarget(logger: Logger) async throws {
+    guard
+      FileManager.default.fileExists(
+        atPath: exportDirectory.appendingPathComponent(ExportManifest.fileName).path)
+    else { return }
+    var options = VerifyOptions(
+      exportDirectory: exportDirectory, target: target, mappings: mappings,
+      chain: exportDirectory.appendingPathComponent("unused-chain"))
+    options.checksBeyondRows = false
+    options.writesReport = false
+    let recheck = try await Verifier(options: options).run(logger: logger)
+    let differing = recheck.tables.filter { !$0.status.isGreen }
+    guard differing.isEmpty else {
+      throw GateError(
+        .refused,
+        "the target's rows no longer match the export:\n"
+          + differing.prefix(20).map {
+            "  - \($0.target): \($0.status.rawValue)\($0.reason.map { " (\($0))" } ?? "")"
+          }
+          .joined(separator: "\n"),
+        nextStep: "find out who wrote to the target; `cutover verify` again, review, approve, then switch")
     }
   }
 
-  private func runBlocking(logger: Logger) throws -> Outcome {
+  /// What the gates let through: the report's SHA-256 to switch on, or the outcome of a
+  /// switch already made; the directory's lock is held until the switch is done.
+  private struct Gates: Sendable {
+    var lock: ExportDirectory
+    var existing: SwitchRecord?
+    var reportSHA256: String?
+    var done: Outcome?
+  }
+
+  private func passGates(logger: Logger) throws -> Gates {
     guard
       FileManager.default.fileExists(
         atPath: exportDirectory.appendingPathComponent(ExportManifest.fileName).path)
@@ -78,12 +126,14 @@ public struct ConnectionSwitch: Sendable {
     }
     // One gate command at a time per export directory (and never beside an export or import).
     let lock = try ExportDirectory.lock(exportDirectory)
-    defer { withExtendedLifetime(lock) {} }
     let existing = try GateFiles.read(SwitchRecord.self, GateFiles.switchRecord, in: exportDirectory)
     if let existing, existing.state == .switched {
-      return Outcome(record: existing, alreadySwitched: true)
+      return Gates(lock: lock, existing: existing, done: Outcome(record: existing, alreadySwitched: true))
     }
-    let reportSHA256 = try checkGates(logger: logger)
+    return Gates(lock: lock, existing: existing, reportSHA256: try checkGates(logger: logger))
+  }
+
+  private func perform(reportSHA256: String, existing: SwitchRecord?, logger: Logger) throws -> Outcome {
     let counters = try PGConnection(target, applicationName: "cutover switch").countersAndLSN()
 
     var record = SwitchRecord(

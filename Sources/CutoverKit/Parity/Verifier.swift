@@ -174,6 +174,7 @@ public struct Verifier: Sendable {
       startedAt: began, finishedAt: Date(), showsValues: options.showValues, tables: tables,
       checks: beyond.checks, policyBehaviour: beyond.findings,
       phaseSeconds: phaseSeconds)
+    guard options.writesReport else { return report }
     try ReportWriter.writeAll(report, to: directory)
     progress(
       "verify: verdict \(report.verdict.rawValue); report.json, report.md, report.html in \(directory.path)")

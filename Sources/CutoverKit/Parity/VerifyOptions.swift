@@ -18,6 +18,9 @@ public struct VerifyOptions: Sendable {
   public var localStandIn: URL?
   /// Check structure, grants, RLS and policy behaviour besides the data (default on).
   public var checksBeyondRows = true
+  /// Write report.json, report.md and report.html (off for `switch`'s re-check, which must
+  /// never replace the approved report).
+  public var writesReport = true
 
   public init(
     exportDirectory: URL, target: ConnectionTarget, mappings: URL, chain: URL, jobs: Int = 2,

@@ -4,9 +4,9 @@ import Foundation
 import Logging
 import Testing
 
-/// A cutover up to the gates, on real databases: the legacy fixture as the source, exported,
-/// its parity filled with `SourceDigest` (as the export will do itself), the v2 chain as the
-/// target, and a report about that export.
+/// A cutover up to the gates, on real databases: the legacy fixture as the source, exported
+/// with its source digests, imported into the v2 chain as the target, and a report about that
+/// export.
 struct GateScenario: Sendable {
   static let logger = Logger(label: "test.gates", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -24,7 +24,7 @@ struct GateScenario: Sendable {
       .appendingPathComponent("cutover-gates-\(label)-\(UUID().uuidString.prefix(8))")
   }
 
-  /// Builds the source (the running test's database) and a new target, exports, fills parity.
+  /// Builds the source (the running test's database) and a new target, exports, imports.
   ///
   /// The caller drops the target (`finish`).
   static func make(_ label: String) async throws -> GateScenario {
@@ -32,34 +32,21 @@ struct GateScenario: Sendable {
     try await source.buildLegacyFixture()
     try await source.execute("INSERT INTO app.app_config (id) VALUES (1) ON CONFLICT DO NOTHING")
     let directory = scratchDirectory(label)
-    let options = ExportOptions(source: try ConnectionTarget(source.url, side: .source), directory: directory)
-    _ = try await Exporter(options: options).run(logger: logger)
     let target = try await TestDatabase.create(label: "gates target \(label)")
     try await MappingFixtures.buildV2(target)
-    var scenario = GateScenario(
+    // A real export (source digests and rows files in its snapshot) imported into the target,
+    // as `cutover run` does: `switch` digests the target again before it switches.
+    var options = ExportOptions(source: try ConnectionTarget(source.url, side: .source), directory: directory)
+    options.parity = ParitySchema(
+      mappings: MappingFixtures.mappings, chain: MappingFixtures.chain, localStandIn: MappingFixtures.standIn,
+      target: try ConnectionTarget(target.url, side: .target))
+    _ = try await Exporter(options: options).run(logger: logger)
+    _ = try await Importer(options: try ImportTests.importOptions(target, directory: directory)).run(
+      logger: logger)
+    let scenario = GateScenario(
       source: source, target: target, directory: directory,
       manifest: try #require(try ExportManifest.read(directory: directory)))
-    try await scenario.fillParity()
     return scenario
-  }
-
-  /// Computes each moved table's source digest through its mapping and records it in the
-  /// manifest, as the export will.
-  mutating func fillParity() async throws {
-    let mappings = try await self.mappings()
-    let url = source.url
-    let manifest = self.manifest
-    let filled = try await onDedicatedThread(named: "test-parity") { () -> ExportManifest in
-      let connection = try PGConnection(try ConnectionTarget(url))
-      var manifest = manifest
-      for index in manifest.tables.indices {
-        guard let mapping = mappings[manifest.tables[index].name] else { continue }
-        manifest.tables[index].parity = try SourceDigest.compute(mapping, on: connection)
-      }
-      return manifest
-    }
-    try filled.write(directory: directory)
-    self.manifest = filled
   }
 
   /// Every moved table's mapping, resolved against the target as import does.

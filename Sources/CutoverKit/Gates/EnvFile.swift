@@ -50,6 +50,8 @@ enum EnvFile {
 
   /// Replaces `url` with `data` atomically, keeping the file's mode (0600 for a new file).
   static func replace(_ url: URL, with data: Data) throws {
+    // Through a symlink to the file the application reads, never over the link itself.
+    let url = url.resolvingSymlinksInPath()
     var mode: mode_t = 0o600
     var status = stat()
     if stat(url.path, &status) == 0 { mode = status.st_mode & 0o7777 }

@@ -87,6 +87,26 @@ struct RollbackTests {
     try await scenario.finish()
   }
 
+  @Test func `a TRUNCATE on the target since the switch is found, though no counter counts it`() async throws
+  {
+    let (scenario, env) = try await Self.switched("rollback-truncate")
+    defer { try? FileManager.default.removeItem(at: env.deletingLastPathComponent()) }
+    do {
+      let switchedEnv = try Data(contentsOf: env)
+      try await scenario.target.runScript("TRUNCATE app.app_config;")
+      let error = await #expect(throws: GateError.self) {
+        try await scenario.rollback().run(logger: GateScenario.logger)
+      }
+      #expect(error?.exitStatus == .checkFailed)
+      #expect(error?.message.contains("app.app_config: truncated") == true, "\(String(describing: error))")
+      #expect(try Data(contentsOf: env) == switchedEnv)
+    } catch {
+      try await scenario.finish()
+      throw error
+    }
+    try await scenario.finish()
+  }
+
   @Test func `a target write whose session is still open is found at once, before the statistics`()
     async throws
   {

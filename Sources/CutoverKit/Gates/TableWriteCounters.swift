@@ -4,12 +4,15 @@ public struct TableWriteCounters: Codable, Sendable, Equatable {
   public var inserted: Int64
   public var updated: Int64
   public var deleted: Int64
+  /// `pg_relation_filenode`: TRUNCATE (which no counter counts) gives a table a new file.
+  public var filenode: Int64?
 
-  public init(table: QualifiedName, inserted: Int64, updated: Int64, deleted: Int64) {
+  public init(table: QualifiedName, inserted: Int64, updated: Int64, deleted: Int64, filenode: Int64? = nil) {
     self.table = table
     self.inserted = inserted
     self.updated = updated
     self.deleted = deleted
+    self.filenode = filenode
   }
 
   /// Reads every user table's counters on `connection`.
@@ -22,7 +25,8 @@ public struct TableWriteCounters: Codable, Sendable, Equatable {
   public static func read(on connection: PGConnection) throws -> [TableWriteCounters] {
     try connection.execute(
       """
-      SELECT schemaname, relname, n_tup_ins::bigint AS i, n_tup_upd::bigint AS u, n_tup_del::bigint AS d
+      SELECT schemaname, relname, n_tup_ins::bigint AS i, n_tup_upd::bigint AS u, n_tup_del::bigint AS d,
+             pg_relation_filenode(relid)::bigint AS f
       FROM pg_stat_user_tables
       WHERE schemaname NOT IN ('cutover', 'supabase_migrations')
       ORDER BY schemaname, relname
@@ -31,7 +35,8 @@ public struct TableWriteCounters: Codable, Sendable, Equatable {
     ).map { row in
       TableWriteCounters(
         table: QualifiedName(schema: try row.string("schemaname"), name: try row.string("relname")),
-        inserted: try row.int64("i"), updated: try row.int64("u"), deleted: try row.int64("d"))
+        inserted: try row.int64("i"), updated: try row.int64("u"), deleted: try row.int64("d"),
+        filenode: try row.optionalInt64("f"))
     }
   }
 
@@ -46,6 +51,9 @@ public struct TableWriteCounters: Codable, Sendable, Equatable {
       let inserted = current.inserted - base.inserted
       let updated = current.updated - base.updated
       let deleted = current.deleted - base.deleted
+      if let was = base.filenode, let now = current.filenode, was != now {
+        return "\(current.table): truncated or rewritten since the switch (rows may have been removed)"
+      }
       // Counters that went down were reset: count that as writes of unknown number.
       guard inserted != 0 || updated != 0 || deleted != 0 else { return nil }
       if inserted < 0 || updated < 0 || deleted < 0 {

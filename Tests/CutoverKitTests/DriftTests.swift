@@ -35,4 +35,35 @@ struct DriftTests {
     }
     try await scenario.finish()
   }
+
+  @Test func `a column added, or a table created since the freeze, is drift though no row digest shows it`()
+    async throws
+  {
+    let scenario = try await GateScenario.make("drift-ddl")
+    do {
+      _ = try await scenario.freeze()
+      let drift = SourceDrift(
+        source: try scenario.sourceTarget, target: try scenario.targetTarget,
+        exportDirectory: scenario.directory, mappings: MappingFixtures.mappings)
+      #expect(try await drift.check(logger: GateScenario.logger).isEmpty)
+      // DDL passes the freeze's row guard: ADD COLUMN … DEFAULT fills every row, and a new
+      // table takes rows, without an UPDATE of an exported table.
+      try await scenario.source.runScript(
+        """
+        ALTER TABLE app.app_config ADD COLUMN phone text DEFAULT 'x';
+        CREATE TABLE app.new_signups (id int PRIMARY KEY, email text);
+        INSERT INTO app.new_signups VALUES (1, 'new@example.com');
+        """)
+      let found = try await drift.check(logger: GateScenario.logger).map(\.description)
+      #expect(
+        found.contains { $0.hasPrefix("app.app_config: its columns changed") && $0.contains("phone") },
+        "\(found)")
+      #expect(
+        found.contains("app.new_signups: created since the freeze: its rows were never exported"), "\(found)")
+    } catch {
+      try await scenario.finish()
+      throw error
+    }
+    try await scenario.finish()
+  }
 }

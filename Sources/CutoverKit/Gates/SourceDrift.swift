@@ -59,6 +59,35 @@ public struct SourceDrift: Sendable {
     try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     defer { _ = try? connection.execute("ROLLBACK") }
     var findings: [Finding] = []
+    // Schema drift, which no digest of the exported columns shows: a column added to an
+    // exported table (ADD COLUMN … DEFAULT fills it without an UPDATE), one changed or
+    // dropped, and a table created since the freeze (its rows were never exported).
+    let now = Dictionary(
+      try ExportTableSelection().plan(on: connection).map { ($0.name, $0) },
+      uniquingKeysWith: { first, _ in first })
+    for table in manifest.tables {
+      guard let current = now[table.name] else {
+        findings.append(Finding(table: table.name, message: "exported, but gone from the source now"))
+        continue
+      }
+      if current.columns != table.columns {
+        let added = current.columns.filter { !table.columns.contains($0) }.map { "\($0.name) \($0.type)" }
+        let gone = table.columns.filter { !current.columns.contains($0) }.map { "\($0.name) \($0.type)" }
+        findings.append(
+          Finding(
+            table: table.name,
+            message: "its columns changed since the export"
+              + (added.isEmpty ? "" : " (now: \(added.joined(separator: ", ")))")
+              + (gone.isEmpty ? "" : " (was: \(gone.joined(separator: ", ")))")))
+      }
+    }
+    if let freeze = try GateFiles.read(FreezeRecord.self, GateFiles.freeze, in: exportDirectory) {
+      let known = Set(freeze.tables.map(\.name)).union(manifest.tables.map(\.name))
+      for name in now.keys.sorted() where !known.contains(name) {
+        findings.append(
+          Finding(table: name, message: "created since the freeze: its rows were never exported"))
+      }
+    }
     for table in manifest.tables {
       guard let mapping = resolved[table.name] else { continue }
       guard let recorded = table.parity else {

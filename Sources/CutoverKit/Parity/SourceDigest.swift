@@ -14,16 +14,7 @@ public enum SourceDigest {
   public static func compute(_ mapping: TableMapping, on connection: PGConnection) throws
     -> ExportManifest.Parity
   {
-    let row = try recipe(mapping, targetTable: nil, on: connection)
-    try CanonicalRow.prepare(connection)
-    let inner = CanonicalRow.texts(
-      row.sourceTexts(mapping), from: mapping.source.quoted, where: mapping.filter?.sql)
-    let result = try connection.execute(
-      row.aggregate(inner), doing: "digesting the mapped rows of \(mapping.source)"
-    ).one()
-    return ExportManifest.Parity(
-      algorithm: CanonicalRow.algorithm, rows: try result.int64("count"), digest: try result.string("digest"),
-      target: mapping.target, columns: row.columns, key: [])
+    try aggregate(try recipe(mapping, targetTable: nil, on: connection), mapping, only: false, on: connection)
   }
 
   /// Counts and digests again exactly as an export did: the column types it recorded
@@ -35,16 +26,28 @@ public enum SourceDigest {
     guard let columns = recorded.columns, columns.map(\.name) == mapping.columns.map(\.name) else {
       return try compute(mapping, on: connection)
     }
-    let row = CanonicalRow(columns: columns, key: [])
+    return try aggregate(CanonicalRow(columns: columns, key: []), mapping, only: only, on: connection)
+  }
+
+  /// Count and digest of `mapping`'s rows under `row`'s recipe, summed on the server.
+  private static func aggregate(
+    _ row: CanonicalRow, _ mapping: TableMapping, only: Bool, on connection: PGConnection
+  ) throws -> ExportManifest.Parity {
     try CanonicalRow.prepare(connection)
-    let from = (only ? "ONLY " : "") + mapping.source.quoted
-    let inner = CanonicalRow.texts(row.sourceTexts(mapping), from: from, where: mapping.filter?.sql)
     let result = try connection.execute(
-      row.aggregate(inner), doing: "digesting the mapped rows of \(mapping.source)"
+      row.aggregate(sourceRows(row, mapping, only: only)),
+      doing: "digesting the mapped rows of \(mapping.source)"
     ).one()
     return ExportManifest.Parity(
       algorithm: CanonicalRow.algorithm, rows: try result.int64("count"), digest: try result.string("digest"),
-      target: mapping.target, columns: columns, key: [])
+      target: mapping.target, columns: row.columns, key: [])
+  }
+
+  /// The canonical texts of `mapping`'s target rows, computed on the source.
+  private static func sourceRows(_ row: CanonicalRow, _ mapping: TableMapping, only: Bool) -> String {
+    CanonicalRow.texts(
+      row.sourceTexts(mapping), from: (only ? "ONLY " : "") + mapping.source.quoted,
+      where: mapping.filter?.sql)
   }
 
   /// Counts and digests as `compute(_:on:)`, in one pass that also writes the table's rows
@@ -59,8 +62,7 @@ public enum SourceDigest {
   ) throws -> ExportManifest.Parity {
     let row = try recipe(mapping, targetTable: targetTable, on: connection)
     try CanonicalRow.prepare(connection)
-    let from = (only ? "ONLY " : "") + mapping.source.quoted
-    let inner = CanonicalRow.texts(row.sourceTexts(mapping), from: from, where: mapping.filter?.sql)
+    let inner = sourceRows(row, mapping, only: only)
     let writer = try ParityRowsFile.Writer(directory: directory, table: mapping.source)
     var rows: Int64 = 0
     var digest: Int128 = 0

@@ -74,7 +74,11 @@ struct ParityExportTests {
       }
       _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
       let second = try #require(try ExportManifest.read(directory: directory))
-      for (before, after) in zip(first.tables, second.tables) {
+      // Paired by name: tables of equal size may be planned in another order on the resume.
+      #expect(first.tables.map(\.name).sorted() == second.tables.map(\.name).sorted())
+      let resumed = Dictionary(second.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+      for before in first.tables {
+        let after = try #require(resumed[before.name])
         #expect(before.parity?.digest == after.parity?.digest && before.parity?.rows == after.parity?.rows)
         let parity = try #require(after.parity)
         var entries: Int64 = 0

@@ -20,12 +20,12 @@ RSS_BAR_MB=150   # peak resident set size of any cutover process, in MB (10^6 by
 
 # stage           needs                     cutover command          baselines (name:bar)
 STAGES='
-export            export                    cutover_export           copy_floor:1.3 pg_dump:-
+export            export                    cutover_export           copy_floor:1.2 pg_dump:-
+export+digests    export:--no-parity        cutover_export_digests   copy_hash_floor:1.3
 check-export      check-export              cutover_check_export     zstd_sha_floor:-
 migrate           migrate                   cutover_migrate          -
 import            migrate,import            cutover_import           pg_restore:1.1 bare_load:-
 verify            import,verify             cutover_verify           hash_floor:1.5
-export+digests    manifest:parity           cutover_export_digests   copy_hash_floor:1.3
 end-to-end        export,migrate,import     cutover_end_to_end       pgcopydb_clone:1.3
 '
 
@@ -47,14 +47,24 @@ cutover() { /usr/bin/time -v -a -o "$W/rss/$BENCH_MEASURE.txt" "$CUTOVER_BIN" "$
 has_subcommand() { grep -qx "$1" "$W/subcommands"; }
 
 # --- export -------------------------------------------------------------------------------
-prepare_cutover_export() { rm -rf "$W/export"; settle; }
+# The export alone, without source digests (--no-parity): the export+digests row below
+# carries those, and its export directory is the one the later rows import and verify.
+prepare_cutover_export() { rm -rf "$W/export-raw"; settle; }
 cutover_export() {
-  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export" --jobs "$JOBS"
+  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export-raw" --jobs "$JOBS" --no-parity
 }
 # COPY … TO STDOUT of every table into /dev/null, two tables at a time, largest first.
 copy_floor() { "$LIB/per-table" copy "$SOURCE_DB"; }
 prepare_pg_dump() { rm -rf "$W/dump"; settle; }
 pg_dump() { command pg_dump -Fd -j "$JOBS" -f "$W/dump" "$SOURCE_DB"; }
+
+# --- export with its source parity digests (the default; what import and verify read) -----
+prepare_cutover_export_digests() { rm -rf "$W/export"; settle; }
+cutover_export_digests() {
+  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export" --jobs "$JOBS"
+}
+# The raw COPY floor plus the hash aggregate on the source, two tasks at a time.
+copy_hash_floor() { "$LIB/per-table" copy+hash "$SOURCE_DB"; }
 
 # --- check-export -------------------------------------------------------------------------
 cutover_check_export() { cutover check-export --export-dir "$W/export" --jobs "$JOBS"; }
@@ -92,24 +102,13 @@ prepare_bare_load() {
 }
 bare_load() { "$LIB/per-table" load "$TARGET_DB"; }
 
-# --- verify (flags guessed from DESIGN.md; adjust when the parity issue lands) --------------
+# --- verify: the data-parity phase (counts and digests of every table, narrowing if any) ---
+# Structure, security and policy checks are timed in the end-to-end row, without a bar.
 cutover_verify() {
-  cutover verify --source "$(url "$SOURCE_DB")" --target "$(url "$TARGET_DB")" \
-    --export-dir "$W/export" --jobs "$JOBS"
+  cutover verify --target "$(url "$TARGET_DB")" --export-dir "$W/export" --jobs "$JOBS" --data-only
 }
 # count(*) and sum(hashtextextended(row::text, 0)) per table, two tables at a time.
 hash_floor() { "$LIB/per-table" hash "$SOURCE_DB"; }
-
-# --- export with source parity digests ------------------------------------------------------
-# Built once the export's manifest.json records each table's source parity digest. If the
-# digests are computed by default, the export row above includes their work too: then make
-# its copy_floor a reference (copy_floor:-) and let this row carry the bar.
-prepare_cutover_export_digests() { rm -rf "$W/export-digests"; settle; }
-cutover_export_digests() {
-  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export-digests" --jobs "$JOBS"
-}
-# The raw COPY floor plus the hash aggregate on the source, two tasks at a time.
-copy_hash_floor() { "$LIB/per-table" copy+hash "$SOURCE_DB"; }
 
 # --- end to end ---------------------------------------------------------------------------
 prepare_cutover_end_to_end() { rm -rf "$W/export-e2e"; fresh_db "$TARGET_DB"; settle; }
@@ -117,7 +116,8 @@ cutover_end_to_end() {
   local source target
   source=$(url "$SOURCE_DB") target=$(url "$TARGET_DB")
   if has_subcommand run; then
-    cutover run --source "$source" --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS"
+    cutover run --source "$source" --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS" \
+      --local-stand-in
   else
     cutover export --source "$source" --export-dir "$W/export-e2e" --jobs "$JOBS" &&
       (cd "$REPO_DIR" && cutover migrate --target "$target" --local-stand-in) &&

@@ -21,6 +21,8 @@ RSS_BAR_MB=150   # peak resident set size of any cutover process, in MB (10^6 by
 # stage           needs                     cutover command          baselines (name:bar)
 STAGES='
 export            export                    cutover_export           copy_floor:1.2 pg_dump:-
+export-app        export                    cutover_export_app       copy_floor_app:1.2
+export-skewed     export                    cutover_export_skewed    copy_floor_skewed:1.2
 export+digests    export:--no-parity        cutover_export_digests   copy_hash_floor:1.3
 check-export      check-export              cutover_check_export     zstd_sha_floor:-
 migrate           migrate                   cutover_migrate          -
@@ -57,6 +59,19 @@ cutover_export() {
 copy_floor() { "$LIB/per-table" copy "$SOURCE_DB"; }
 prepare_pg_dump() { rm -rf "$W/dump"; settle; }
 pg_dump() { command pg_dump -Fd -j "$JOBS" -f "$W/dump" "$SOURCE_DB"; }
+
+# The same on the app-shaped dataset and on its variant where one table holds ~80 % of the
+# bytes (bench/run makes both; no mappings for them, so no digests).
+prepare_cutover_export_app() { rm -rf "$W/export-app"; settle; }
+cutover_export_app() {
+  cutover export --source "$(url app)" --export-dir "$W/export-app" --jobs "$JOBS" --no-parity
+}
+copy_floor_app() { "$LIB/per-table" copy app; }
+prepare_cutover_export_skewed() { rm -rf "$W/export-skewed"; settle; }
+cutover_export_skewed() {
+  cutover export --source "$(url skewed)" --export-dir "$W/export-skewed" --jobs "$JOBS" --no-parity
+}
+copy_floor_skewed() { "$LIB/per-table" copy skewed; }
 
 # --- export with its source parity digests (the default; what import and verify read) -----
 prepare_cutover_export_digests() { rm -rf "$W/export"; settle; }

@@ -10,27 +10,40 @@
 \set ON_ERROR_STOP 1
 SELECT setseed(:seed);
 
--- A vocabulary of 6000 pseudo-words (2–4 syllables); word i is drawn with a Zipf-like skew
--- (random()^3), as words are in real text.
+-- A vocabulary of 6000 pseudo-words (2–4 syllables), and 20 000 "pages" of running text
+-- (300 words each, drawn with a Zipf-like skew, random()^3, as words are in real text): text
+-- values are cut from random pages — 40 MB of distinct text, so repeats fall mostly outside
+-- zstd's window, as they do in real data. (Fetching words one by one is far too slow.)
 CREATE TEMP TABLE vocabulary AS
-SELECT array_agg(w ORDER BY i) AS words FROM (
-  SELECT i, (SELECT string_agg(
-                substr('bcdfghjklmnprstvwyz', 1 + floor(random() * 19)::int, 1) ||
-                substr('aeiouaeiy', 1 + floor(random() * 9)::int, 1) ||
-                CASE WHEN random() < 0.3 THEN substr('nrstlm', 1 + floor(random() * 6)::int, 1) ELSE '' END, '')
-             FROM generate_series(1, 2 + (i % 3))) AS w
-  FROM generate_series(1, 6000) AS i) AS v;
+SELECT i, (SELECT string_agg(
+              substr('bcdfghjklmnprstvwyz', 1 + floor(random() * 19)::int, 1) ||
+              substr('aeiouaeiy', 1 + floor(random() * 9)::int, 1) ||
+              CASE WHEN random() < 0.3 THEN substr('nrstlm', 1 + floor(random() * 6)::int, 1) ELSE '' END, '')
+           FROM generate_series(1, 2 + (i % 3))) AS w
+FROM generate_series(1, 6000) AS i;
+ALTER TABLE vocabulary ADD PRIMARY KEY (i);
+CREATE TEMP TABLE pages AS
+SELECT x.p, string_agg(v.w || CASE WHEN x.r < 0.08 THEN ',' WHEN x.r < 0.13 THEN '.' ELSE '' END, ' ' ORDER BY x.n) AS text
+FROM (SELECT n, n / 300 AS p, 1 + floor(6000 * random() ^ 3)::int AS wi, random() AS r
+      FROM generate_series(0, 300 * 20000 - 1) AS n) AS x
+JOIN vocabulary v ON v.i = x.wi
+GROUP BY x.p;
+ALTER TABLE pages ADD PRIMARY KEY (p);
+ANALYZE vocabulary, pages;
 
--- n words of running text, capitalised, with some punctuation.
+-- About n words of running text (n ≤ 250), from a random place of a random page.
+CREATE FUNCTION pg_temp.cut(n int, page int, start int) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT initcap(substr(text, 1 + start, 1)) || substr(text, 2 + start, greatest(n, 1) * 7) || '.'
+  FROM pages WHERE p = page
+$$;
 CREATE FUNCTION pg_temp.prose(n int) RETURNS text LANGUAGE sql VOLATILE AS $$
-  SELECT initcap(left(t, 1)) || substr(t, 2) || '.'
-  FROM (SELECT array_to_string(ARRAY(
-          SELECT (SELECT words FROM vocabulary)[1 + floor(6000 * random() ^ 3)::int] ||
-                 CASE WHEN random() < 0.08 THEN ',' WHEN random() < 0.05 THEN '.' ELSE '' END
-          FROM generate_series(1, greatest(n, 1))), ' ') AS t) AS s
+  SELECT pg_temp.cut(n, floor(random() * 20000)::int, floor(random() * 60)::int)
+$$;
+CREATE FUNCTION pg_temp.lookup(i int) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT w FROM vocabulary WHERE vocabulary.i = lookup.i
 $$;
 CREATE FUNCTION pg_temp.word() RETURNS text LANGUAGE sql VOLATILE AS $$
-  SELECT (SELECT words FROM vocabulary)[1 + floor(6000 * random() ^ 3)::int]
+  SELECT pg_temp.lookup(1 + floor(6000 * random() ^ 3)::int)
 $$;
 -- The uuid of profile n (random-looking, but any table can refer to profile n).
 CREATE FUNCTION pg_temp.profile(n bigint) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$

@@ -107,6 +107,7 @@ mb = lambda b: f"{b / 1e6:,.0f} MB"
 sizes = [("COPY text of every table (the dataset)", d["copy_text_bytes"]),
          ("the source database on disk", d["database_bytes"]),
          ("cutover export chunks (zstd)", run["export_chunk_bytes"]),
+         ("cutover parity rows files (zstd)", run.get("export_parity_bytes")),
          ("pg_dump -Fd directory (gzip)", run["pg_dump_bytes"]),
          ("COPY text through zstd -3, per table", d["copy_zstd3_bytes"])]
 
@@ -153,6 +154,35 @@ for r in rss_rows:
     value = f"{r['peak_rss_mb']:.0f} MB" if r["peak_rss_mb"] is not None else "—"
     w(f"| {r['stage']} | {value} | {r['verdict']} |")
 w("")
+extra = run.get("extra_datasets") or {}
+throughput = [("export", "cutover_export", "copy_floor", d["copy_text_bytes"], d["largest_table_bytes"],
+               run.get("export_raw_chunk_bytes"), f"{d['kind']} (main)")]
+for key in ("app", "skewed"):
+    if key in extra:
+        e = extra[key]
+        throughput.append((f"export-{key}", f"cutover_export_{key}", f"copy_floor_{key}", e["copy_text_bytes"],
+                           e["largest_table_bytes"], run.get(f"export_{key}_chunk_bytes"),
+                           f"{key} (app-shaped, scale {extra['scale']})"))
+rows_t = []
+for stage, command, floor, size, largest, chunks, label in throughput:
+    m, f = measurement(command), measurement(floor)
+    if not isinstance(m, dict):
+        continue
+    rows_t.append({"stage": stage, "dataset": label, "copy_text_bytes": size,
+                   "largest_share": largest / size if size else None,
+                   "seconds": m["median"], "mb_per_s": size / 1e6 / m["median"],
+                   "floor_mb_per_s": size / 1e6 / f["median"] if isinstance(f, dict) else None,
+                   "compression": size / chunks if chunks else None})
+if rows_t:
+    w("Export throughput (COPY text per second of the median run; compression = COPY text ÷ chunk bytes):")
+    w("")
+    w("| stage | dataset | COPY text | largest table | cutover MB/s | floor MB/s | compression |")
+    w("|---|---|---|---|---|---|---|")
+    for r in rows_t:
+        w(f"| {r['stage']} | {r['dataset']} | {mb(r['copy_text_bytes'])} | {100 * r['largest_share']:.0f} % | "
+          f"{r['mb_per_s']:.0f} | {r['floor_mb_per_s']:.0f} | "
+          + (f"{r['compression']:.2f}×" if r["compression"] else "—") + " |")
+    w("")
 w("Sizes:")
 w("")
 w("| what | bytes | ÷ COPY text |")
@@ -191,7 +221,7 @@ with open(out_base + ".md", "w") as f:
     f.write(text)
 with open(out_base + ".json", "w") as f:
     json.dump({"run": run, "stages": stages, "comparisons": comparisons, "rss": rss_rows,
-               "bare_load_split": bare_split,
+               "bare_load_split": bare_split, "export_throughput": rows_t,
                "measurements": {os.path.basename(p)[:-5]: measurement(os.path.basename(p)[:-5])
                                 for p in sorted(os.listdir(os.path.join(work, "results"))) if p.endswith(".json")},
                "misses": misses, "quick_unjudged_misses": unjudged, "failures": failures}, f, indent=2)

@@ -10,8 +10,9 @@ public struct ExportOptions: Sendable {
   public var jobs: Int = 2
   /// COPY text bytes per chunk, cut at the next row boundary.
   public var chunkSize: Int = 64 << 20
-  /// zstd level.
-  public var level: Int = 3
+  /// zstd level: 1 by default, because on a few cores compression competes with the COPY
+  /// for CPU (level 3 made the bench's app-shaped export about twice as slow).
+  public var level: Int = 1
   /// Which tables.
   public var selection = ExportTableSelection()
   /// Replace an export of another database (or a finished one) in `directory`.
@@ -24,8 +25,9 @@ public struct ExportOptions: Sendable {
   /// Seconds to wait for each table's `ACCESS SHARE` lock before refusing to start.
   public var lockTimeout: Int = 30
   /// Tables larger than this (bytes on disk, from page counts) are read in parts by several
-  /// workers at once (`TableSplitter`).
-  public var splitTablesLargerThan: Int64 = 1 << 30
+  /// workers at once (`TableSplitter`); nil: decided from the selection's size
+  /// (`TableSplitter.automaticThreshold`).
+  public var splitTablesLargerThan: Int64?
   /// Refuse to start when the free space near `directory` is below the estimated export size.
   public var diskCheck = true
   /// Where the source digests' mappings and v2 schema come from; nil: no digests (the
@@ -66,7 +68,7 @@ public struct ExportOptions: Sendable {
         .usage, "--chunk-size \(chunkSize) is out of range", nextStep: "use 4KiB to 16GiB (default 64MiB)")
     }
     guard (1...19).contains(level) else {
-      throw ExportError(.usage, "--level \(level) is out of range", nextStep: "use 1 to 19 (default 3)")
+      throw ExportError(.usage, "--level \(level) is out of range", nextStep: "use 1 to 19 (default 1)")
     }
     guard (1...86_400).contains(lockTimeout) else {
       throw ExportError(
@@ -78,10 +80,10 @@ public struct ExportOptions: Sendable {
         .usage, "--holder-idle-timeout \(holderIdleTimeout) is out of range",
         nextStep: "use 1 to 86400 seconds (default 300)")
     }
-    guard splitTablesLargerThan >= 8192 else {
+    if let splitTablesLargerThan, splitTablesLargerThan < 8192 {
       throw ExportError(
         .usage, "--split-tables-larger-than \(splitTablesLargerThan) is out of range",
-        nextStep: "use 8KiB or more (default 1GiB)")
+        nextStep: "use 8KiB or more, or auto (the default)")
     }
     try selection.validate()
   }

@@ -29,8 +29,6 @@ public struct Exporter: Sendable {
   private struct Inspection: Sendable {
     var source: ExportManifest.Source
     var plans: [TablePlan]
-    /// What the policy sample saw in the snapshot (`options.policySample`).
-    var policyBehaviour: PolicyBehaviourCounts?
   }
 
   /// Runs the export.
@@ -114,8 +112,8 @@ public struct Exporter: Sendable {
     let hadJournal = FileManager.default.fileExists(atPath: journalPath)
     let selection = options.selection
     let lockTimeout = options.lockTimeout
-    let splitter = TableSplitter(threshold: options.splitTablesLargerThan, jobs: options.jobs)
-    let policySample = options.policySample
+    let splitThreshold = options.splitTablesLargerThan
+    let jobs = options.jobs
     do {
       // Snapshot probes, part 1: the v2 schema the source digests are resolved against, read
       // before the snapshot is taken so it is not held longer.
@@ -136,14 +134,13 @@ public struct Exporter: Sendable {
                 nextStep: error.nextStep)
             }
             try TableLocks.lock(plans, on: connection, timeout: lockTimeout)
+            let splitter = TableSplitter(
+              threshold: splitThreshold
+                ?? TableSplitter.automaticThreshold(
+                  totalBytes: plans.reduce(0) { $0 + $1.estimatedBytes }, jobs: jobs),
+              jobs: jobs)
             let split = try plans.map { try splitter.split($0, on: connection) }
-            let policyBehaviour = try policySample.map { settings in
-              try PolicyBehaviour.sourceCounts(
-                on: connection,
-                tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) },
-                settings: settings)
-            }
-            return Inspection(source: source, plans: split, policyBehaviour: policyBehaviour)
+            return Inspection(source: source, plans: split)
           },
           body: { inspection in
             try await export(
@@ -258,11 +255,25 @@ public struct Exporter: Sendable {
     } else {
       progress.notice("no source digests (--no-parity): `cutover verify` cannot check this export's data")
     }
+    var policyBehaviour: PolicyBehaviourCounts?
+    if let settings = options.policySample {
+      let counts = try await ExportPolicySample(
+        source: options.source, snapshot: source.snapshot, jobs: options.jobs,
+        tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) }, settings: settings
+      ).run()
+      policyBehaviour = counts
+      progress.notice(
+        counts.users.isEmpty && counts.tables.isEmpty
+          ? "policy behaviour: the source has no auth.users or API roles, nothing to sample"
+          : "policy behaviour: rows visible to \(counts.users.count) sampled user(s)\(counts.includesAnon ? " and anon" : "") counted in \(counts.tables.count) table(s) in \(String(format: "%.1f", counts.seconds)) s"
+      )
+    }
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
     options.crashPoint?.manifestNext()
+    let sampled = policyBehaviour
     let manifest = try await onDedicatedThread(named: "export-manifest") {
       var manifest = try ExportJournalState(directory: directory.url).manifest()
-      manifest.policyBehaviour = inspection.policyBehaviour
+      manifest.policyBehaviour = sampled
       try manifest.write(directory: directory.url)
       return manifest
     }

@@ -23,6 +23,17 @@ struct TableSplitter {
   /// Worker count: a split table has at least this many parts.
   var jobs: Int
 
+  /// The threshold when none is given: a table larger than half of one worker's fair
+  /// share (`total / jobs / 2`) is split, so no single table keeps one worker busy while the
+  /// others idle — but never below `minimumAutomaticThreshold`, where parts cost more than
+  /// they save.
+  static func automaticThreshold(totalBytes: Int64, jobs: Int) -> Int64 {
+    max(minimumAutomaticThreshold, totalBytes / Int64(max(jobs, 1) * 2))
+  }
+
+  /// Tables smaller than this are never split by the automatic threshold.
+  static let minimumAutomaticThreshold: Int64 = 64 << 20
+
   /// Rows sampled to find key bounds.
   static let sampleRows: Double = 20_000
   /// At most this many parts.

@@ -17,7 +17,7 @@ public struct RunOptions: Sendable {
   public var config: URL?
   public var jobs = 2
   public var chunkSize = 64 << 20
-  public var level = 3
+  public var level = 1
   /// Production: freeze the source before the export (not built yet: the step refuses).
   public var final = false
   /// The application's own roles, frozen with the platform's by `--final` (config `application_roles`).

@@ -40,8 +40,24 @@ public enum PolicyBehaviour {
     on connection: PGConnection, tables: [CountedTable], settings: PolicySampleSettings
   ) throws -> PolicyBehaviourCounts {
     let began = Date()
-    // A source that is not a Supabase database (no auth.users, no API roles) has no policy
-    // behaviour to compare: nothing is sampled, and verify says so.
+    guard let users = try platformSample(on: connection, settings: settings) else {
+      return PolicyBehaviourCounts(
+        users: [], stratify: settings.stratify, includesAnon: false, tables: [],
+        seconds: Date().timeIntervalSince(began))
+    }
+    let counted = try count(
+      tables, users: users, includeAnon: settings.includeAnon,
+      timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
+    return PolicyBehaviourCounts(
+      users: users, stratify: settings.stratify, includesAnon: settings.includeAnon, tables: counted,
+      seconds: Date().timeIntervalSince(began))
+  }
+
+  /// The sampled users, or nil when the database is not a Supabase one (no `auth.users`, no
+  /// API roles): then there is no policy behaviour to compare, and verify says so.
+  public static func platformSample(on connection: PGConnection, settings: PolicySampleSettings) throws
+    -> [PolicyBehaviourCounts.User]?
+  {
     let platform = try connection.execute(
       """
       SELECT to_regclass('auth.users') IS NOT NULL AS users,
@@ -49,18 +65,8 @@ public enum PolicyBehaviour {
              AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') AS roles
       """, doing: "looking for auth.users and the API roles"
     ).one()
-    guard try platform.bool("users"), try platform.bool("roles") else {
-      return PolicyBehaviourCounts(
-        users: [], stratify: settings.stratify, includesAnon: false, tables: [],
-        seconds: Date().timeIntervalSince(began))
-    }
-    let users = try sample(on: connection, settings: settings)
-    let counted = try count(
-      tables, users: users, includeAnon: settings.includeAnon,
-      timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
-    return PolicyBehaviourCounts(
-      users: users, stratify: settings.stratify, includesAnon: settings.includeAnon, tables: counted,
-      seconds: Date().timeIntervalSince(began))
+    guard try platform.bool("users"), try platform.bool("roles") else { return nil }
+    return try sample(on: connection, settings: settings)
   }
 
   /// Counts what `source`'s users (the same ids) and `anon` see in `tables` on the target, in

@@ -36,15 +36,15 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
 
   @Option(
     help: ArgumentHelp(
-      "Read tables larger than this on disk in parts (key or ctid ranges), several workers at once.",
-      valueName: "size"))
-  var splitTablesLargerThan = "1GiB"
+      "Read tables larger than this on disk in parts (key or ctid ranges), several workers at once; auto: larger than half of one worker's share of the whole export (at least 64MiB).",
+      valueName: "size|auto"))
+  var splitTablesLargerThan = "auto"
 
   @Flag(help: "Start even when the free space near --export-dir is below the estimated export size.")
   var noDiskCheck = false
 
   @Option(help: "zstd level (1-19).")
-  var level = 3
+  var level = 1
 
   @Option(help: ArgumentHelp("Only these tables (comma-separated schema.table).", valueName: "tables"))
   var tables: [String] = []
@@ -89,6 +89,12 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Skip the source digests: `cutover verify` then cannot check this export's data.")
   var noParity = false
 
+  @Flag(
+    help:
+      "Skip counting the rows sampled users can see (the source half of verify's policy-behaviour check)."
+  )
+  var noPolicySample = false
+
   @Option(help: "The mapping files' directory (for the source digests).")
   var mappings = "mappings"
 
@@ -108,7 +114,7 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
     if Self.bytes(chunkSize) == nil {
       throw ValidationError("--chunk-size \(chunkSize) is not a size: write it like 64MiB, 512KiB or 1048576")
     }
-    if Self.bytes(splitTablesLargerThan) == nil {
+    if splitTablesLargerThan != "auto" && Self.bytes(splitTablesLargerThan) == nil {
       throw ValidationError(
         "--split-tables-larger-than \(splitTablesLargerThan) is not a size: write it like 1GiB or 512MiB")
     }
@@ -140,7 +146,7 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
     var options = ExportOptions(source: try source.connectionTarget(), directory: directory.url)
     options.jobs = jobs
     options.chunkSize = chunkBytes
-    options.splitTablesLargerThan = Int64(Self.bytes(splitTablesLargerThan) ?? 1 << 30)
+    options.splitTablesLargerThan = Self.bytes(splitTablesLargerThan).map(Int64.init)
     options.diskCheck = !noDiskCheck
     options.level = level
     options.selection = ExportTableSelection(only: Self.list(tables), exclude: Self.list(exclude))
@@ -161,7 +167,9 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
         localStandIn: standInDir.isEmpty ? nil : URL(fileURLWithPath: standInDir),
         target: try targetURL.map { try ConnectionTarget($0, side: .target) })
       // Rows visible per sampled user, counted in the snapshot for verify's policy check.
-      options.policySample = try configFile.load().policyBehaviour ?? PolicySampleSettings()
+      if !noPolicySample {
+        options.policySample = try configFile.load().policyBehaviour ?? PolicySampleSettings()
+      }
     } else if !noParity {
       FileHandle.standardError.write(
         Data(

@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   var jobs: Int?
   @Option(help: ArgumentHelp("COPY text per chunk (config chunk_size; default 64MiB).", valueName: "size"))
   var chunkSize: String?
-  @Option(help: "zstd level 1-19 (config compression_level; default 3).")
+  @Option(help: "zstd level 1-19 (config compression_level; default 1).")
   var compressionLevel: Int?
   @Option(help: "The v2 chain (config chain; default supabase/migrations_v2).")
   var chain: String?

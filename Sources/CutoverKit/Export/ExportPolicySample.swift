@@ -1,0 +1,65 @@
+import Foundation
+
+/// The source half of the policy-behaviour check, taken by the export after its copy, in its
+/// snapshot: the rows each sampled user (and `anon`) can see in every exported table.
+///
+/// Counting under policies can cost far more than copying (a policy's subquery runs per row),
+/// so it runs after the data is safe, on `jobs` connections that each import the snapshot and
+/// count a share of the tables, and its time is reported on its own.
+struct ExportPolicySample: Sendable {
+  var source: ConnectionTarget
+  var snapshot: String
+  var jobs: Int
+  var tables: [PolicyBehaviour.CountedTable]
+  var settings: PolicySampleSettings
+
+  /// The counts, as `PolicyBehaviour.sourceCounts` would take them on one connection.
+  func run() async throws -> PolicyBehaviourCounts {
+    let began = Date()
+    let source = self.source
+    let snapshot = self.snapshot
+    let settings = self.settings
+    let users = try await onDedicatedThread(named: "export-policy-sample") {
+      try Self.inSnapshot(source, snapshot) { try PolicyBehaviour.platformSample(on: $0, settings: settings) }
+    }
+    guard let users else {
+      return PolicyBehaviourCounts(
+        users: [], stratify: settings.stratify, includesAnon: false, tables: [],
+        seconds: Date().timeIntervalSince(began))
+    }
+    let shares = (0..<max(1, min(jobs, tables.count))).map { share in
+      tables.enumerated().filter { $0.offset % max(1, min(jobs, tables.count)) == share }.map(\.element)
+    }
+    let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
+      for (number, share) in shares.enumerated() where !share.isEmpty {
+        group.addTask {
+          try await onDedicatedThread(named: "export-policy-\(number + 1)") {
+            try Self.inSnapshot(source, snapshot) { connection in
+              try PolicyBehaviour.count(
+                share, users: users, includeAnon: settings.includeAnon,
+                timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
+            }
+          }
+        }
+      }
+      var all: [QualifiedName: PolicyBehaviourCounts.Table] = [:]
+      for try await part in group { for table in part { all[table.table] = table } }
+      return all
+    }
+    return PolicyBehaviourCounts(
+      users: users, stratify: settings.stratify, includesAnon: settings.includeAnon,
+      tables: tables.compactMap { counted[$0.name] }, seconds: Date().timeIntervalSince(began))
+  }
+
+  /// Runs `body` on a fresh connection inside the export's snapshot.
+  private static func inSnapshot<T>(
+    _ source: ConnectionTarget, _ snapshot: String, _ body: (PGConnection) throws -> T
+  ) throws -> T {
+    let connection = try PGConnection(source, applicationName: "cutover export policy sample")
+    try connection.prepareLongRunningSession()
+    try connection.importSnapshot(snapshot)
+    let result = try body(connection)
+    try connection.execute("COMMIT", doing: "ending the policy-sample transaction")
+    return result
+  }
+}

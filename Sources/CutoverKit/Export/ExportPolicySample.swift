@@ -27,11 +27,8 @@ struct ExportPolicySample: Sendable {
         users: [], stratify: settings.stratify, includesAnon: false, tables: [],
         seconds: Date().timeIntervalSince(began))
     }
-    let shares = (0..<max(1, min(jobs, tables.count))).map { share in
-      tables.enumerated().filter { $0.offset % max(1, min(jobs, tables.count)) == share }.map(\.element)
-    }
     let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
-      for (number, share) in shares.enumerated() where !share.isEmpty {
+      for (number, share) in PolicyBehaviour.shares(of: tables, jobs: jobs).enumerated() {
         group.addTask {
           try await onDedicatedThread(named: "export-policy-\(number + 1)") {
             try Self.inSnapshot(source, snapshot) { connection in

@@ -96,6 +96,40 @@ public enum PolicyBehaviour {
     }
   }
 
+  /// `targetCounts` over `jobs` connections to `target`, each counting a share of the tables
+  /// in a read-only transaction of its own (the target is not written while verify runs).
+  public static func targetCounts(
+    target: ConnectionTarget, tables: [CountedTable], source: PolicyBehaviourCounts,
+    settings: PolicySampleSettings, jobs: Int
+  ) async throws -> PolicyBehaviourCounts {
+    let began = Date()
+    let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
+      for (number, share) in shares(of: tables, jobs: jobs).enumerated() {
+        group.addTask {
+          try await onDedicatedThread(named: "verify-policy-\(number + 1)") {
+            let connection = try PGConnection(target, applicationName: "cutover verify policy behaviour")
+            try connection.prepareLongRunningSession()
+            return try targetCounts(on: connection, tables: share, source: source, settings: settings).tables
+          }
+        }
+      }
+      var all: [QualifiedName: PolicyBehaviourCounts.Table] = [:]
+      for try await part in group { for table in part { all[table.table] = table } }
+      return all
+    }
+    return PolicyBehaviourCounts(
+      users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
+      tables: tables.compactMap { counted[$0.name] }, seconds: Date().timeIntervalSince(began))
+  }
+
+  /// `tables` dealt round-robin into at most `jobs` non-empty shares, one per connection.
+  static func shares(of tables: [CountedTable], jobs: Int) -> [[CountedTable]] {
+    let count = max(1, min(jobs, tables.count))
+    return (0..<count).map { share in
+      tables.enumerated().filter { $0.offset % count == share }.map(\.element)
+    }.filter { !$0.isEmpty }
+  }
+
   /// Up to `settings.users` ids from `auth.users`, spread across the stratify column's values:
   /// the first user (by id) of every stratum, then the second of each, and so on.
   ///

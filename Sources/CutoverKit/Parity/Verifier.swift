@@ -200,6 +200,8 @@ public struct Verifier: Sendable {
     let settings = options.policySample
     let sourceCounts = manifest.policyBehaviour
     progress("verify: structure, security and policy behaviour")
+    // Structure and security on one connection; what is left to count under policies comes
+    // back as `tables` (nil: nothing to compare, the checks say why).
     let outcome = try await onDedicatedThread(named: "verify-structure") {
       var phases: [String: Double] = [:]
       let connection = try PGConnection(target, applicationName: "cutover verify")
@@ -213,7 +215,6 @@ public struct Verifier: Sendable {
       began = Date()
       checks += try SecurityChecks(expected: expected).run(on: connection)
       phases["security"] = Date().timeIntervalSince(began)
-      began = Date()
       guard let sourceCounts else {
         checks.append(
           ParityCheck(
@@ -224,7 +225,7 @@ public struct Verifier: Sendable {
             nextStep:
               "export again with policy sampling (config [policy_behaviour]), or turn it off explicitly with users = 0 and include_anon = false"
           ))
-        return (checks, [PolicyBehaviourFinding](), phases)
+        return (checks, [PolicyBehaviour.CountedTable]?.none, phases)
       }
       if sourceCounts.users.isEmpty && !sourceCounts.includesAnon {
         checks.append(
@@ -233,7 +234,7 @@ public struct Verifier: Sendable {
             message:
               "the source has no auth.users or no anon/authenticated roles (not a Supabase database): no policy behaviour to compare"
           ))
-        return (checks, [PolicyBehaviourFinding](), phases)
+        return (checks, nil, phases)
       }
       let catalog = try CatalogReader(scope: StructureChecks.scope).read(from: connection)
       let tables = Set(mapped.map(\.1)).sorted().compactMap { name in
@@ -241,15 +242,17 @@ public struct Verifier: Sendable {
           PolicyBehaviour.CountedTable(name: name, isPartitioned: $0.kind == .partitioned)
         }
       }
-      let targetCounts = try PolicyBehaviour.targetCounts(
-        on: connection, tables: tables, source: sourceCounts, settings: settings)
-      let comparison = PolicyBehaviour.compare(
-        source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)
-      phases["policy behaviour"] = Date().timeIntervalSince(began)
-      return (checks + comparison.checks, comparison.findings, phases)
+      return (checks, tables, phases)
     }
     phaseSeconds.merge(outcome.2) { _, new in new }
-    return (outcome.0, outcome.1)
+    guard let tables = outcome.1, let sourceCounts else { return (outcome.0, []) }
+    let policyBegan = Date()
+    let targetCounts = try await PolicyBehaviour.targetCounts(
+      target: target, tables: tables, source: sourceCounts, settings: settings, jobs: options.jobs)
+    let comparison = PolicyBehaviour.compare(
+      source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)
+    phaseSeconds["policy behaviour"] = Date().timeIntervalSince(policyBegan)
+    return (outcome.0 + comparison.checks, comparison.findings)
   }
 
   /// Runs `body` over `items`, `jobs` connections at a time, each on its own thread.

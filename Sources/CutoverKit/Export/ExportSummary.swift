@@ -25,6 +25,9 @@ public struct ExportSummary: Codable, Sendable {
   public var chunks: Int
   /// Wall-clock seconds of the whole export.
   public var seconds: Double
+  /// Of `seconds`, those spent in the snapshot after the copy (source digests and the policy
+  /// sample): work that grows with the data, which `plan --estimate` scales with it.
+  public var snapshotChecksSeconds: Double = 0
 
   init(manifest: ExportManifest, directory: URL, source: ConnectionTarget, seconds: Double) {
     self.directory = directory.path

@@ -245,6 +245,7 @@ public struct Exporter: Sendable {
       throw error
     }
     progress.end()
+    let checksBegan = Date()
     // Snapshot probes, part 2: in the same snapshot, per table (journaled, so a resume
     // computes only what is missing).
     if let parity {
@@ -268,6 +269,7 @@ public struct Exporter: Sendable {
           : "policy behaviour: rows visible to \(counts.users.count) sampled user(s)\(counts.includesAnon ? " and anon" : "") counted in \(counts.tables.count) table(s) in \(String(format: "%.1f", counts.seconds)) s"
       )
     }
+    let checksEnded = Date()
     try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
     options.crashPoint?.manifestNext()
     let sampled = policyBehaviour
@@ -278,9 +280,11 @@ public struct Exporter: Sendable {
       return manifest
     }
     logger.debug("manifest written", metadata: ["tables": "\(manifest.tables.count)"])
-    return ExportSummary(
+    var summary = ExportSummary(
       manifest: manifest, directory: directory.url, source: options.source,
       seconds: Date().timeIntervalSince(began))
+    summary.snapshotChecksSeconds = checksEnded.timeIntervalSince(checksBegan)
+    return summary
   }
 
   /// The worker pool: never more than `jobs` threads; the first real failure stops all.

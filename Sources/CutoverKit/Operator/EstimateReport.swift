@@ -6,7 +6,9 @@ import Foundation
 /// Per step: tables' recorded seconds are scaled by their size ratio (`EstimateSourceSize`),
 /// the part of the step's wall time its tables' work explains (their seconds over the jobs)
 /// scales by the time-weighted ratio, the rest (connections, catalog reads, index builds of
-/// empty tables) stays as it was. Steps without per-table rates (doctor, plan, migrate) are
+/// empty tables) stays as it was — except whole-data phases a step records apart
+/// (`RunStep.growingSecondsFigure`: the export's digests and policy sample, verify's policy
+/// counts), which scale by the same ratio. Steps without per-table rates (doctor, plan, migrate) are
 /// predicted at their recorded time. The downtime window is freeze → switch: export, migrate,
 /// import and verify of a final run.
 public struct EstimateReport: Codable, Sendable {
@@ -60,7 +62,10 @@ public struct EstimateReport: Codable, Sendable {
         scaled += rate.seconds * (nowParts.isEmpty ? 0 : then.ratio(to: now))
       }
       let ratio = scaled / busy
-      let variable = min(1, busy / jobs / max(wall, 0.001))
+      // Besides its tables' own seconds, a step's whole-data phases (the export's digests and
+      // policy sample, verify's policy counts) grow with the data too, by the same ratio.
+      let growing = record.figures[RunStep.growingSecondsFigure] ?? 0
+      let variable = min(1, (busy / jobs + growing) / max(wall, 0.001))
       let predicted = wall * ((1 - variable) + variable * ratio)
       steps.append(
         Step(step: step, recordedSeconds: wall, predictedSeconds: predicted, scale: ratio, note: nil))

@@ -241,7 +241,10 @@ public struct RunPipeline: Sendable {
         summary: result.placeholder
           ? "PLACEHOLDER: verify is not built in this build; nothing was compared"
           : "verdict \(result.report.verdict.rawValue), \(result.report.tables.count) tables",
-        figures: ["tables": Double(result.report.tables.count)], rates: rates,
+        figures: [
+          "tables": Double(result.report.tables.count), "jobs": Double(options.jobs),
+          RunStep.growingSecondsFigure: result.report.phaseSeconds["policy behaviour"] ?? 0,
+        ], rates: rates,
         verdict: result.placeholder ? "placeholder" : result.report.verdict.rawValue)
       outcome.checksums["verdict"] = result.placeholder ? "placeholder" : result.report.verdict.rawValue
       if let sha = result.reportSHA256 { outcome.checksums[ParityReport.fileName] = sha }
@@ -295,6 +298,7 @@ public struct RunPipeline: Sendable {
       figures: [
         "tables": Double(summary.tables.count), "rows": Double(summary.rows), "bytes": Double(summary.bytes),
         "chunks": Double(summary.chunks), "jobs": Double(options.jobs),
+        RunStep.growingSecondsFigure: summary.snapshotChecksSeconds,
       ],
       checksums: [ExportManifest.fileName: sha], rates: rates)
   }

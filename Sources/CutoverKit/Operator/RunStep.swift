@@ -1,5 +1,9 @@
 /// One step of `cutover run`, in the order it runs them.
 public enum RunStep: String, Codable, Sendable, CaseIterable, Comparable {
+  /// The step-record figure holding the seconds of a step's phases that read all the data
+  /// apart from its per-table rates (`EstimateReport` scales them with the data).
+  public static let growingSecondsFigure = "growingSeconds"
+
   case doctor
   case plan
   /// Final mode only: stop application writes on the source before the export.

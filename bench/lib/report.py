@@ -183,6 +183,16 @@ if rows_t:
           f"{r['mb_per_s']:.0f} | {r['floor_mb_per_s']:.0f} | "
           + (f"{r['compression']:.2f}×" if r["compression"] else "—") + " |")
     w("")
+b = run.get("end_to_end_breakdown") or {}
+if b.get("steps"):
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in b["steps"].items() if v is not None)
+    w(f"Where the last end-to-end run's time went (run.jsonl): {steps}.")
+    if b.get("export_snapshot_checks_seconds") is not None:
+        w(f"Of the export, {b['export_snapshot_checks_seconds']:.1f} s were the source digests and the policy sample "
+          "in the snapshot, after the copy.")
+    if b.get("verify_phases"):
+        w("Verify's phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(b["verify_phases"].items())) + ".")
+    w("")
 w("Sizes:")
 w("")
 w("| what | bytes | ÷ COPY text |")

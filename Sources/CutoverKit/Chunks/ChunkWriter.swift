@@ -23,6 +23,11 @@ public final class ChunkWriter {
   private var fd: Int32
   private var hasher = SHA256()
   private var state = State.open
+  /// Rows gathered before they go to the encoder: one `ZSTD_compressStream2` call per
+  /// `stagingSize` bytes instead of one per row (a row is often a few hundred bytes).
+  private var staging: UnsafeMutableRawBufferPointer
+  private var staged = 0
+  private static let stagingSize = 128 << 10
 
   /// Rows written so far (newline-terminated COPY text rows).
   public private(set) var rows: Int64 = 0
@@ -55,10 +60,12 @@ public final class ChunkWriter {
     guard fd >= 0 else { throw ChunkError.io("creating the chunk", file: partialPath, errno: errno) }
     _ = fchmod(fd, 0o600)
     self.fd = fd
+    self.staging = .allocate(byteCount: Self.stagingSize, alignment: 16)
   }
 
   deinit {
     if state == .open { discard() }
+    staging.deallocate()
   }
 
   /// Appends COPY text (whole rows, or parts of rows that later calls complete).
@@ -67,7 +74,22 @@ public final class ChunkWriter {
     guard data.count > 0 else { return }
     rows += ChunkReader.countNewlines(data)
     bytes += Int64(data.count)
-    try encoder.compress(data) { try writeCompressed($0) }
+    if staged + data.count > staging.count {
+      try flushStaging()
+      if data.count >= staging.count {
+        try encoder.compress(data) { try writeCompressed($0) }
+        return
+      }
+    }
+    UnsafeMutableRawBufferPointer(rebasing: staging[staged..<(staged + data.count)]).copyMemory(from: data)
+    staged += data.count
+  }
+
+  private func flushStaging() throws {
+    guard staged > 0 else { return }
+    let pending = UnsafeRawBufferPointer(rebasing: staging[0..<staged])
+    staged = 0
+    try encoder.compress(pending) { try writeCompressed($0) }
   }
 
   private func writeCompressed(_ data: UnsafeRawBufferPointer) throws {
@@ -86,6 +108,7 @@ public final class ChunkWriter {
   public func seal(beforeRename: (ChunkRecord) throws -> Void = { _ in }) throws -> ChunkRecord {
     precondition(state == .open, "seal twice")
     do {
+      try flushStaging()
       try encoder.finishFrame { try writeCompressed($0) }
       guard fsync(fd) == 0 else { throw ChunkError.io("syncing the chunk", file: partialPath, errno: errno) }
       let digest = HexDigest.string(hasher.finalize())

@@ -24,8 +24,13 @@ extension AsyncParsableCommand {
       let parsed = try parseAsRoot()
       showValues = (parsed as? any ShowsValues)?.values.showValues ?? false
       let command = CommandBox(parsed)
+      // The handlers go in before the command starts: a command that sets a signal's
+      // disposition itself (the snapshot holder restores SIGTERM's default) must not have
+      // it overwritten afterwards.
+      let cancellation = PendingCancellation()
+      interrupts = InterruptSignals(toolName: toolName) { cancellation.cancel() }
       let task = Task { try await command.run() }
-      interrupts = InterruptSignals(toolName: toolName) { task.cancel() }
+      cancellation.attach(task)
       try await task.value
     } catch let failure as any CutoverFailure {
       FileHandle.standardError.write(

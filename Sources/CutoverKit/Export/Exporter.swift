@@ -110,14 +110,45 @@ public struct Exporter: Sendable {
     let directory = try ExportDirectory.lock(options.directory)
     let journalPath = directory.url.appendingPathComponent(Journal.fileName).path
     let hadJournal = FileManager.default.fileExists(atPath: journalPath)
+    do {
+      // Snapshot probes, part 1: the mapping files now (a broken one stops the export before
+      // it starts); the v2 schema they are resolved against — a scratch database with the
+      // chain applied, seconds of mostly waiting — while the tables are copied.
+      let parity = try options.parity.map { schema in
+        let files = try schema.loadMappings()
+        let source = options.source
+        return Task { try await schema.load(files: files, source: source, logger: logger) }
+      }
+      do {
+        return try await exportInSnapshot(
+          directory: directory, began: began, parity: parity, logger: logger, progress: progress)
+      } catch {
+        // The scratch database is dropped before the failure is reported.
+        parity?.cancel()
+        _ = try? await parity?.value
+        throw error
+      }
+    } catch {
+      // Nothing written by this run (a refused directory, an unreachable source): leave no
+      // lock file or directory of its own behind.
+      if !hadJournal && !FileManager.default.fileExists(atPath: journalPath) { directory.abandon() }
+      throw Self.explain(
+        error, directory: directory, heldElsewhere: options.holderLaunch != nil,
+        idleTimeout: options.holderIdleTimeout)
+    }
+  }
+
+  /// Takes (or joins) the snapshot, plans the tables in it, and exports them.
+  private func exportInSnapshot(
+    directory: ExportDirectory, began: Date, parity: Task<ParitySchema.Loaded, any Error>?, logger: Logger,
+    progress: ExportProgress
+  ) async throws -> ExportSummary {
+    let options = self.options
     let selection = options.selection
     let lockTimeout = options.lockTimeout
     let splitThreshold = options.splitTablesLargerThan
     let jobs = options.jobs
     do {
-      // Snapshot probes, part 1: the v2 schema the source digests are resolved against, read
-      // before the snapshot is taken so it is not held longer.
-      let parity = try await options.parity?.load(source: options.source, logger: logger)
       return try await withQueryCancellation { cancellation in
         try await SnapshotHolder.withSnapshot(
           target: options.source, existingSnapshot: options.snapshot, cancellation: cancellation,
@@ -148,19 +179,12 @@ public struct Exporter: Sendable {
               logger: logger, progress: progress)
           })
       }
-    } catch {
-      // Nothing written by this run (a refused directory, an unreachable source): leave no
-      // lock file or directory of its own behind.
-      if !hadJournal && !FileManager.default.fileExists(atPath: journalPath) { directory.abandon() }
-      throw Self.explain(
-        error, directory: directory, heldElsewhere: options.holderLaunch != nil,
-        idleTimeout: options.holderIdleTimeout)
     }
   }
 
   private func export(
     _ inspection: Inspection, directory: ExportDirectory, cancellation: QueryCancellation,
-    began: Date, parity: ParitySchema.Loaded?, logger: Logger, progress: ExportProgress
+    began: Date, parity: Task<ParitySchema.Loaded, any Error>?, logger: Logger, progress: ExportProgress
   ) async throws -> ExportSummary {
     let source = inspection.source
     var plans = inspection.plans
@@ -248,7 +272,7 @@ public struct Exporter: Sendable {
     let checksBegan = Date()
     // Snapshot probes, part 2: in the same snapshot, per table (journaled, so a resume
     // computes only what is missing).
-    if let parity {
+    if let parity = try await parity?.value {
       try await ExportParity(
         loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs
       )

@@ -98,15 +98,16 @@ public enum SnapshotHolderProcess {
       nextStep: "check the source with `cutover doctor`, then run the export again")
   }
 
-  /// Ends the holder (`SIGTERM`) and waits up to 10 s until its lock is free.
+  /// Ends the holder (`SIGTERM`; `SIGKILL` after 2 s, which is as safe: the server ends a
+  /// read-only transaction whose connection drops) and waits until its lock is free.
   static func end(_ record: Record, directory: URL) {
     guard live(in: directory)?.pid == record.pid else { return }
     kill(record.pid, SIGTERM)
     let began = Date()
-    while live(in: directory) != nil && Date().timeIntervalSince(began) < 10 { usleep(20_000) }
+    while live(in: directory) != nil && Date().timeIntervalSince(began) < 2 { usleep(20_000) }
     if live(in: directory) != nil {
       kill(record.pid, SIGKILL)
-      while live(in: directory) != nil && Date().timeIntervalSince(began) < 20 { usleep(20_000) }
+      while live(in: directory) != nil && Date().timeIntervalSince(began) < 12 { usleep(20_000) }
     }
     unlink(directory.appendingPathComponent(recordFileName).path)
   }

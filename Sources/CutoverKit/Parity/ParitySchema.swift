@@ -31,9 +31,13 @@ public struct ParitySchema: Sendable {
     var catalog: Catalog
   }
 
-  /// Loads the mapping files and reads the v2 catalog (before the snapshot is taken).
-  func load(source: ConnectionTarget, logger: Logger) async throws -> Loaded {
-    let files = try MappingLoader(directory: mappings).load()
+  /// Reads the mapping files (quick: the export does it before it starts).
+  func loadMappings() throws -> [MappingFile] {
+    try MappingLoader(directory: mappings).load()
+  }
+
+  /// Reads the v2 catalog `files` are resolved against (the export does it while copying).
+  func load(files: [MappingFile], source: ConnectionTarget, logger: Logger) async throws -> Loaded {
     let scope = CatalogReader.Scope.allSchemas(except: Planner.readSchemas)
     if let target {
       let catalog = try await onDedicatedThread(named: "cutover-parity-target") {

@@ -31,7 +31,7 @@ struct ConfigTableReader {
         } else {
           config.chunkSize = try string(value, key, expected: "a size such as \"64MiB\"")
         }
-      case "compression_level": config.compressionLevel = try int(value, key, range: 1...19)
+      case "compression_level": config.compressionLevel = try int(value, key, range: -7...19)
       case "chain": config.chain = try string(value, key)
       case "mappings": config.mappings = try string(value, key)
       case "local_stand_in": config.localStandIn = try bool(value, key)

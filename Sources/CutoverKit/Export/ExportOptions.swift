@@ -67,8 +67,10 @@ public struct ExportOptions: Sendable {
       throw ExportError(
         .usage, "--chunk-size \(chunkSize) is out of range", nextStep: "use 4KiB to 16GiB (default 64MiB)")
     }
-    guard (1...19).contains(level) else {
-      throw ExportError(.usage, "--level \(level) is out of range", nextStep: "use 1 to 19 (default 1)")
+    guard (-7...19).contains(level) && level != 0 else {
+      throw ExportError(
+        .usage, "--level \(level) is out of range",
+        nextStep: "use 1 to 19, or -1 to -7 for zstd's fast levels (default 1)")
     }
     guard (1...86_400).contains(lockTimeout) else {
       throw ExportError(

@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand, ShowsValues {
   @Flag(help: "Start even when the free space near --export-dir is below the estimated export size.")
   var noDiskCheck = false
 
-  @Option(help: "zstd level (1-19).")
+  @Option(help: "zstd level, -7 to 19 (negative: zstd's fast levels, less CPU, larger chunks).")
   var level = 1
 
   @Option(help: ArgumentHelp("Only these tables (comma-separated schema.table).", valueName: "tables"))

@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
   var jobs: Int?
   @Option(help: ArgumentHelp("COPY text per chunk (config chunk_size; default 64MiB).", valueName: "size"))
   var chunkSize: String?
-  @Option(help: "zstd level 1-19 (config compression_level; default 1).")
+  @Option(help: "zstd level -7 to 19, negative for zstd's fast levels (config compression_level; default 1).")
   var compressionLevel: Int?
   @Option(help: "The v2 chain (config chain; default supabase/migrations_v2).")
   var chain: String?
@@ -117,7 +117,7 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
     options.config = configFile.url
     options.jobs = jobs ?? config.jobs ?? 2
     options.chunkSize = chunkBytes
-    options.level = compressionLevel ?? config.compressionLevel ?? 3
+    options.level = compressionLevel ?? config.compressionLevel ?? 1
     options.final = final
     options.applicationRoles =
       applicationRoles.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -6,7 +6,7 @@ import Testing
 /// Loads into bare tables: a table the import fills from empty is emptied in its load's
 /// transaction and copied `FREEZE`, its primary key and unique constraints dropped and added
 /// back before the commit; a table that a kept foreign key references loads as before.
-@Suite(.postgres, .timeLimit(.minutes(5)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct ImportBareLoadTests {
   /// Constraint names and definitions of the `app` tables, sorted.
   static func constraints(_ db: TestDatabase) async throws -> [String] {

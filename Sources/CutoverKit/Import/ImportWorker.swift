@@ -92,7 +92,8 @@ struct ImportWorker: Sendable {
     var chunks = 0
     try connection.execute("BEGIN", doing: "starting the load of \(table)")
     do {
-      if run.mayHoldRows && run.merging[table] == nil {
+      let freeze = try emptiedForFreeze(table, on: connection)
+      if !freeze && run.mayHoldRows && run.merging[table] == nil {
         let only = run.partitioned.contains(table) ? "" : "ONLY "
         let holds = try connection.execute(
           "SELECT EXISTS (SELECT 1 FROM \(only)\(table.quoted)) AS holds",
@@ -103,12 +104,15 @@ struct ImportWorker: Sendable {
             "TRUNCATE \(only)\(table.quoted)", doing: "emptying \(table) before its load")
         }
       }
+      let keys = freeze ? try dropKeysForLoad(table, on: connection) : []
       for (number, source) in sources.enumerated() {
-        let counts = try copy(source, into: table, number: number, on: connection, chunksBefore: chunks)
+        let counts = try copy(
+          source, into: table, number: number, freeze: freeze, on: connection, chunksBefore: chunks)
         rowsRead += counts.read
         rowsWritten += counts.written
         chunks += source.table.chunks.count
       }
+      try addBack(keys, to: table, sources: sources.map(\.name), on: connection)
       try connection.execute("COMMIT", doing: "committing the load of \(table)")
     } catch {
       _ = try? connection.execute("ROLLBACK", doing: "rolling back the load of \(table)")
@@ -131,9 +135,10 @@ struct ImportWorker: Sendable {
   ///
   /// A platform table that already holds rows (the chain seeds some, such as storage
   /// buckets) is merged: the rows go into a temporary table first, then into the table with
-  /// `ON CONFLICT` on its primary key updating the seeded row to the source's values.
+  /// `ON CONFLICT` on its primary key updating the seeded row to the source's values. With
+  /// `freeze` (the table was emptied in this transaction) the rows are copied `FREEZE`.
   private func copy(
-    _ source: Ready, into table: QualifiedName, number: Int, on connection: PGConnection,
+    _ source: Ready, into table: QualifiedName, number: Int, freeze: Bool, on connection: PGConnection,
     chunksBefore: Int
   ) throws -> (read: Int64, written: Int64) {
     let mapper = SwiftMappers.mapper(for: source.mapping).mapper
@@ -144,7 +149,7 @@ struct ImportWorker: Sendable {
     var passed: Int64 = 0
     let columns = mapper.mapping.columns.map { QualifiedName.quote($0.name) }
     let list = columns.joined(separator: ", ")
-    var sql = mapper.mapping.copyInSQL
+    var sql = mapper.mapping.copyInSQL + (freeze ? " WITH (FREEZE)" : "")
     let key = run.merging[table]
     let staging = QualifiedName(schema: "pg_temp", name: "cutover_merge_\(number)")
     if key != nil {

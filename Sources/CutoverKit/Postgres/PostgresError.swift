@@ -147,4 +147,6 @@ public enum SQLState {
   public static let adminShutdown = "57P01"
   public static let invalidParameterValue = "22023"
   public static let objectNotInPrerequisiteState = "55000"
+  public static let featureNotSupported = "0A000"
+  public static let dependentObjectsStillExist = "2BP01"
 }

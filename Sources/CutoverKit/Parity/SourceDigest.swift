@@ -79,7 +79,7 @@ public enum SourceDigest {
     var parity = ExportManifest.Parity(
       algorithm: CanonicalRow.algorithm, rows: rows, digest: String(digest), target: mapping.target,
       columns: row.columns, key: row.key.map { row.columns[$0].name },
-      rowsFile: writer.url.lastPathComponent)
+      rowsFile: writer.url.lastPathComponent, rowsFileFormat: ParityRowsFile.format)
     try writer.seal { sha in
       parity.rowsFileSHA256 = sha
       try beforeRename(parity)
@@ -101,16 +101,7 @@ public enum SourceDigest {
       if let targetColumn, !targetColumn.enumLabels.isEmpty {
         comparedAs = targetColumn.isArray ? "text[]" : "text"
       } else {
-        if usable[column.type] == nil {
-          let found = try connection.execute(
-            """
-            SELECT coalesce((SELECT t.typtype NOT IN ('e', 'd')
-                              AND (e.oid IS NULL OR e.typtype NOT IN ('e', 'd'))
-                             FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-                             WHERE t.oid = to_regtype($1)), false) AS usable
-            """, [column.type], doing: "checking the source knows type \(column.type)")
-          usable[column.type] = try found.one().bool("usable")
-        }
+        if usable[column.type] == nil { usable[column.type] = try isPlainType(column.type, on: connection) }
         if usable[column.type] != true { comparedAs = column.type.hasSuffix("[]") ? "text[]" : "text" }
       }
       columns.append(.init(name: column.name, comparedAs: comparedAs))
@@ -121,5 +112,18 @@ public enum SourceDigest {
       if positions.count == primary.columns.count { key = positions }
     }
     return CanonicalRow(columns: columns, key: key)
+  }
+
+  /// Whether `connection`'s database has type `type` (a `format_type` name) and it is neither
+  /// an enum nor a domain, nor an array of one: a value's text means the same there.
+  static func isPlainType(_ type: String, on connection: PGConnection) throws -> Bool {
+    let found = try connection.execute(
+      """
+      SELECT coalesce((SELECT t.typtype NOT IN ('e', 'd')
+                        AND (e.oid IS NULL OR e.typtype NOT IN ('e', 'd'))
+                       FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+                       WHERE t.oid = to_regtype($1)), false) AS usable
+      """, [type], doing: "checking the database knows type \(type)")
+    return try found.one().bool("usable")
   }
 }

@@ -172,7 +172,8 @@ public enum ParityRowsFile {
     }
   }
 
-  /// The key hash and row hash at the start of a line (`k \t h \t …`), nil when they do not parse.
+  /// The key hash and row hash at the start of a line (`k \t h \t …`, or `k \t h` for a table
+  /// without a primary key), nil when they do not parse.
   public static func hashes(_ line: UnsafeRawBufferPointer) -> (keyHash: Int64, rowHash: Int64)? {
     var index = 0
     func number() -> Int64? {
@@ -198,7 +199,10 @@ public enum ParityRowsFile {
     }
     guard let k = number(), index < line.count, line[index] == 0x09 else { return nil }
     index += 1
-    guard let h = number(), index == line.count || line[index] == 0x09 else { return nil }
+    // A COPY row (as the export streams it) ends in its newline; a rows file line does not.
+    guard let h = number(), index == line.count || line[index] == 0x09 || line[index] == 0x0A else {
+      return nil
+    }
     return (k, h)
   }
 

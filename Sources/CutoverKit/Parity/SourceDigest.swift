@@ -66,6 +66,9 @@ public enum SourceDigest {
     let writer = try ParityRowsFile.Writer(directory: directory, table: mapping.source)
     var rows: Int64 = 0
     var digest: Int128 = 0
+    for setting in parallelSettings {
+      try connection.execute("SET \(setting) = 0", doing: "setting the parity session (\(setting))")
+    }
     try connection.copyOut(
       "COPY (\(row.rowLines(inner))) TO STDOUT", doing: "digesting the mapped rows of \(mapping.source)"
     ) { line in
@@ -75,6 +78,9 @@ public enum SourceDigest {
       digest += Int128(hash)
       rows += 1
       try writer.append(line)
+    }
+    for setting in parallelSettings {
+      try connection.execute("RESET \(setting)", doing: "resetting \(setting)")
     }
     var parity = ExportManifest.Parity(
       algorithm: CanonicalRow.algorithm, rows: rows, digest: String(digest), target: mapping.target,
@@ -86,6 +92,15 @@ public enum SourceDigest {
     }
     return parity
   }
+
+  /// The planner costs set to 0 for the rows lines, so that the server's parallel workers
+  /// compute them.
+  ///
+  /// Without them a `COPY (query)` returning every row is planned serial (a `Gather` looks
+  /// costly per row): one core computes every row's texts and hashes, while the aggregate
+  /// baseline gets the parallel workers. The server's own limits
+  /// (`max_parallel_workers_per_gather`, a table's size) still apply.
+  static let parallelSettings = ["parallel_setup_cost", "parallel_tuple_cost"]
 
   /// The recipe of `mapping`: each target column compared as the target's type where the
   /// source can cast to it (and it is no enum), else as text; the key from `targetTable`'s

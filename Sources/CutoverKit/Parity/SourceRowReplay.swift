@@ -74,8 +74,8 @@ struct SourceRowReplay {
         // The server's message can quote a value; the SQLSTATE cannot.
         return unnamed(
           wanted,
-          "its source row could not be replayed on the target (SQLSTATE \(error.sqlState ?? "?")): "
-            + "a source type or the mapping's SQL does not apply there")
+          "its source row could not be replayed on the target (SQLSTATE \(error.sqlState ?? "?")): the "
+            + "temporary table (the TEMPORARY privilege), a source type or the mapping's SQL failed there")
       }
     }
     return wanted.indices.map { position in

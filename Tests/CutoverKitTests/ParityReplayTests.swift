@@ -67,16 +67,19 @@ struct ParityReplayTests {
     }
   }
 
-  static func make(_ source: TestDatabase) async throws -> Setup {
-    try await source.runScript(Self.table)
+  static func make(
+    _ source: TestDatabase, sourceSQL: String = table, targetSQL: String = table,
+    mapping: String = "source: app.small\n", name: String = "app.small"
+  ) async throws -> Setup {
+    try await source.runScript(sourceSQL)
     let target = try await TestDatabase.create(label: "parity replay")
     let directory = ImportTests.scratchDirectory("parity-replay")
     let mappings = ImportTests.scratchDirectory("parity-replay-mappings")
     do {
-      try await target.runScript(Self.table)
+      try await target.runScript(targetSQL)
       try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-      try "source: app.small\n".write(
-        to: mappings.appendingPathComponent("app.small.yaml"), atomically: true, encoding: .utf8)
+      try mapping.write(
+        to: mappings.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
       var options = ExportOptions(
         source: try ConnectionTarget(source.url, side: .source), directory: directory)
       options.chunkSize = 64 << 10
@@ -166,6 +169,31 @@ struct ParityReplayTests {
       #expect(missing.kind == .changed && missing.columns.isEmpty)
       #expect(missing.reason?.contains("not found in the export's chunks") == true)
       #expect(byKey["4321"]?.reason?.contains("does not hash") == true)
+    } catch {
+      try await setup.cleanUp()
+      throw error
+    }
+    try await setup.cleanUp()
+  }
+
+  @Test func `a key the mapping relabels is found through the mapper`() async throws {
+    let db = try #require(TestDatabase.current)
+    let create = "CREATE SCHEMA app; CREATE TABLE app.coded (code text PRIMARY KEY, n int);"
+    let setup = try await Self.make(
+      db,
+      sourceSQL: create
+        + " INSERT INTO app.coded SELECT 'c' || g, g FROM generate_series(1, 3000) g; INSERT INTO app.coded VALUES ('old-7', 7);",
+      targetSQL: create
+        + " INSERT INTO app.coded SELECT 'c' || g, g FROM generate_series(1, 3000) g; INSERT INTO app.coded VALUES ('new-7', 7);",
+      mapping: "source: app.coded\nvalues:\n  code: {old-7: new-7}\n", name: "app.coded")
+    do {
+      #expect(try await setup.verify().status == .match)
+      try await setup.target.execute("UPDATE app.coded SET n = -1 WHERE code IN ('new-7', 'c2999')")
+      let table = try await setup.verify()
+      let named = Dictionary(uniqueKeysWithValues: table.differences.map { ($0.key["code"] ?? "", $0) })
+      #expect(named.count == 2)
+      #expect(named["new-7"]?.kind == .changed && named["new-7"]?.columns == ["n"], "\(named)")
+      #expect(named["c2999"]?.kind == .changed && named["c2999"]?.columns == ["n"], "\(named)")
     } catch {
       try await setup.cleanUp()
       throw error

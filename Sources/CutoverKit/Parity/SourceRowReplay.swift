@@ -60,7 +60,7 @@ struct SourceRowReplay {
     }
     let lines: [Int: [UInt8]]
     do {
-      lines = try rawRows(wanted, mapper: made.mapper)
+      lines = try rawRows(wanted, mapping: sql, mapper: made.mapper)
     } catch let error as ChunkError {
       return unnamed(wanted, "its source row could not be read back from the chunks (\(error.message))")
     } catch let error as MappingStreamError {
@@ -112,53 +112,122 @@ struct SourceRowReplay {
   private struct AllFound: Error {}
 
   /// The raw COPY lines (with their newline) of the wanted keys, by position in `wanted`.
-  private func rawRows(_ wanted: [Wanted], mapper: any TableMapper) throws -> [Int: [UInt8]] {
+  ///
+  /// A key column the mapping copies as is from a source column (no value map, no Swift
+  /// mapper) is read from that field of the raw row (the mapper would copy its bytes); else
+  /// the row goes through the mapper. Chunks are `COPY … TO` text, where a newline byte only
+  /// ends a row (one inside a value is written `\n`).
+  private func rawRows(_ wanted: [Wanted], mapping: TableMapping, mapper: any TableMapper) throws
+    -> [Int: [UInt8]]
+  {
     var positions: [[UInt8]: Int] = [:]
     for (position, item) in wanted.enumerated() where positions[Self.identity(item.key)] == nil {
       positions[Self.identity(item.key)] = position
     }
+    let copied = row.key.map { position -> Int? in
+      if case .source(let index, let labels) = mapping.columns[position].output, labels.isEmpty {
+        return index
+      }
+      return nil
+    }
+    let direct = copied.allSatisfy { $0 != nil } ? copied.compactMap { $0 } : nil
     var found: [Int: [UInt8]] = [:]
     var stream = MappingStream(mapper: mapper)
-    var line: [UInt8] = []
     var mapped: [UInt8] = []
-    var escaped = false
+    var carried: [UInt8] = []
+    var identity: [UInt8] = []
     let key = row.key
-    func consume() throws {
-      mapped.removeAll(keepingCapacity: true)
-      try line.withUnsafeBytes { try stream.feed($0) { mapped.append(contentsOf: $0) } }
-      try stream.finish { mapped.append(contentsOf: $0) }
-      if mapped.last == 0x0A { mapped.removeLast() }
-      guard !mapped.isEmpty else { return }  // filtered out
-      let fields = mapped.split(separator: 0x09, omittingEmptySubsequences: false)
-      guard key.allSatisfy({ $0 < fields.count }) else { return }
-      let identity = Self.identity(key.map { ParityRowsFile.unescape(fields[$0]) })
+    var bounds = [Range<Int>?](repeating: nil, count: (max(direct?.max() ?? 0, key.max() ?? 0)) + 1)
+    // The key's identity (`identity(_:)`) from the fields `indexes` of a COPY row.
+    func identify(_ line: UnsafeRawBufferPointer, fields indexes: [Int]) {
+      identity.removeAll(keepingCapacity: true)
+      for index in bounds.indices { bounds[index] = nil }
+      var start = 0
+      for field in bounds.indices {
+        guard start <= line.count else { break }
+        var end = start
+        while end < line.count && line[end] != 0x09 { end += 1 }
+        bounds[field] = start..<end
+        start = end + 1
+      }
+      for index in indexes {
+        guard let range = bounds[index] else {
+          identity = [0xFF]  // too few fields: matches no key
+          return
+        }
+        Self.appendIdentity(of: UnsafeRawBufferPointer(rebasing: line[range]), to: &identity)
+      }
+    }
+    func consume(_ line: UnsafeRawBufferPointer) throws {
+      if let direct {
+        identify(line, fields: direct)
+      } else {
+        mapped.removeAll(keepingCapacity: true)
+        try stream.feed(line) { mapped.append(contentsOf: $0) }
+        try [UInt8(0x0A)].withUnsafeBytes { try stream.feed($0) { mapped.append(contentsOf: $0) } }
+        try stream.finish { mapped.append(contentsOf: $0) }
+        if mapped.last == 0x0A { mapped.removeLast() }
+        guard !mapped.isEmpty else { return }  // filtered out
+        try mapped.withUnsafeBytes { identify($0, fields: key) }
+      }
       guard let position = positions[identity], found[position] == nil else { return }
-      found[position] = line
+      found[position] = Array(line) + [0x0A]
       if found.count == positions.count { throw AllFound() }
     }
     do {
       for chunk in table.chunks {
         try ChunkReader(directory: directory, chunk: chunk, verification: .whileReading).forEachBuffer {
           buffer in
+          guard let base = buffer.baseAddress else { return }
           var start = 0
-          for offset in 0..<buffer.count {
-            let byte = buffer[offset]
-            if escaped {
-              escaped = false
-            } else if byte == 0x5C {
-              escaped = true
-            } else if byte == 0x0A {
-              line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...offset]))
-              start = offset + 1
-              try consume()
-              line.removeAll(keepingCapacity: true)
+          while start < buffer.count {
+            guard let hit = memchr(base + start, 0x0A, buffer.count - start) else {
+              carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
+              return
             }
+            let end = UnsafeRawPointer(hit) - base
+            if carried.isEmpty {
+              try consume(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+            } else {
+              carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+              try carried.withUnsafeBytes { try consume($0) }
+              carried.removeAll(keepingCapacity: true)
+            }
+            start = end + 1
           }
-          line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
       }
     } catch is AllFound {}
     return found
+  }
+
+  /// Appends to `identity` what `identity(_:)` appends for the COPY text field `field`.
+  static func appendIdentity(of field: UnsafeRawBufferPointer, to identity: inout [UInt8]) {
+    if field.count == 2 && field[0] == 0x5C && field[1] == UInt8(ascii: "N") {
+      identity.append(0)
+      return
+    }
+    identity.append(1)
+    var escaped = false
+    for byte in field {
+      if escaped {
+        switch byte {
+        case UInt8(ascii: "t"): identity.append(9)
+        case UInt8(ascii: "n"): identity.append(10)
+        case UInt8(ascii: "r"): identity.append(13)
+        case UInt8(ascii: "b"): identity.append(8)
+        case UInt8(ascii: "f"): identity.append(12)
+        case UInt8(ascii: "v"): identity.append(11)
+        default: identity.append(byte)
+        }
+        escaped = false
+      } else if byte == 0x5C {
+        escaped = true
+      } else {
+        identity.append(byte)
+      }
+    }
+    identity.append(0)
   }
 
   /// A key's texts as bytes, exactly (Swift's `String` equality would equate NFC and NFD).

@@ -5,7 +5,7 @@ import Testing
 /// A changed row's differing columns are named by replaying its source row from the chunks
 /// (the rows file has no per-column hashes); a row the replay cannot explain stays changed,
 /// its columns unnamed, with the reason.
-@Suite(.postgres, .timeLimit(.minutes(6)))
+@Suite(.postgres, .timeLimit(.minutes(10)))
 struct ParityReplayTests {
   static let table = """
     CREATE SCHEMA app;

@@ -113,17 +113,21 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     public var columns: [ParityColumn]?
     /// The target's primary key columns the rows file names rows by; empty: by whole-row hash.
     public var key: [String]?
-    /// The rows file (`<schema>.<table>.parity.zst`): per row its key hash, row hash, column
-    /// hashes and key, for narrowing a mismatch without the source.
+    /// The rows file (`<schema>.<table>.parity.zst`): per row its key hash, row hash and key,
+    /// for narrowing a mismatch without the source.
     public var rowsFile: String?
     /// SHA-256 (hex) of `rowsFile`.
     public var rowsFileSHA256: String?
+    /// The rows file's line format (`ParityRowsFile.format`); absent: 1, the first format,
+    /// whose lines also carry per-column hashes.
+    public var rowsFileFormat: Int?
 
     public init(
       algorithm: String, rows: Int64, digest: String, target: QualifiedName? = nil,
       columns: [ParityColumn]? = nil, key: [String]? = nil, rowsFile: String? = nil,
-      rowsFileSHA256: String? = nil
+      rowsFileSHA256: String? = nil, rowsFileFormat: Int? = nil
     ) {
+      self.rowsFileFormat = rowsFileFormat
       self.algorithm = algorithm
       self.rows = rows
       self.digest = digest

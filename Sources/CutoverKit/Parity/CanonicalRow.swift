@@ -83,14 +83,11 @@ public struct CanonicalRow: Sendable {
     "SELECT count(*) AS count, coalesce(sum(\(rowHash)), 0)::text AS digest FROM (\(inner)) s"
   }
 
-  /// Per row: key hash `k`, row hash `h`, the columns' 32-bit hashes `c` (`{…}`, NULL for a
-  /// NULL value), then the key columns' texts — the narrowing line.
+  /// Per row: key hash `k`, row hash `h`, then the key columns' texts — the narrowing line
+  /// (`ParityRowsFile.format` 2; `extra` expressions follow).
   public func rowLines(_ inner: String, extra: [String] = [], where condition: String? = nil) -> String {
-    let columnHashes =
-      "ARRAY[\(columns.indices.map { "hashtext(s.c\($0 + 1))" }.joined(separator: ", "))]::text"
     let keys = key.map { "s.c\($0 + 1)" }
-    let list = (["\(keyHash) AS k", "\(rowHash) AS h", "\(columnHashes) AS c"] + keys + extra)
-      .joined(separator: ", ")
+    let list = (["\(keyHash) AS k", "\(rowHash) AS h"] + keys + extra).joined(separator: ", ")
     return "SELECT \(list) FROM (\(inner)) s" + (condition.map { " WHERE \($0)" } ?? "")
   }
 

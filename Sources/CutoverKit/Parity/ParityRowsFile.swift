@@ -1,13 +1,23 @@
 import Crypto
 import Foundation
 
-/// A table's rows file: per source row (as mapped) its key hash, row hash, column hashes and
-/// primary key, as COPY text lines in one zstd frame, next to the chunks.
+/// A table's rows file: per source row (as mapped) its key hash, row hash and primary key, as
+/// COPY text lines in one zstd frame, next to the chunks.
 ///
 /// Written during the export by `SourceDigest` (`.partial`, fsync, journal, rename — as a
 /// chunk), read by `cutover verify` to narrow a mismatch to rows after the snapshot is gone.
 /// Memory is the encoder's or decoder's buffers and one line.
 public enum ParityRowsFile {
+  /// The line format this cutover writes, recorded as `Parity.rowsFileFormat`.
+  ///
+  /// Format 2 is `k \t h \t key…`. Format 1 (an absent `rowsFileFormat`) had a third field,
+  /// the columns' 32-bit hashes (`k \t h \t {c…} \t key…`); it is still read, that field
+  /// skipped.
+  public static let format = 2
+
+  /// The line formats this cutover reads.
+  public static let readableFormats = 1...2
+
   /// The suffix of a finished rows file.
   public static let suffix = ".parity.zst"
 
@@ -25,8 +35,6 @@ public enum ParityRowsFile {
     /// The key's hash (the whole row's for a table without a primary key).
     public var keyHash: Int64
     public var rowHash: Int64
-    /// The columns' 32-bit hashes, NULL for a NULL value.
-    public var columnHashes: [Int32?]
     /// The primary key's values as text.
     public var key: [String?]
   }
@@ -102,10 +110,13 @@ public enum ParityRowsFile {
     }
   }
 
-  /// Streams the entries of the rows file `url`, checking its SHA-256 when `sha256` is given.
+  /// Streams the entries of the rows file `url` (of line format `format`), checking its
+  /// SHA-256 when `sha256` is given.
   /// - Throws: `ChunkError` when the file is missing, corrupt or not the one recorded.
-  public static func forEachEntry(in url: URL, sha256: String?, _ body: (Entry) throws -> Void) throws {
-    try forEachLine(in: url, sha256: sha256) { try body(try entry($0, file: url.path)) }
+  public static func forEachEntry(
+    in url: URL, sha256: String?, format: Int = ParityRowsFile.format, _ body: (Entry) throws -> Void
+  ) throws {
+    try forEachLine(in: url, sha256: sha256) { try body(try entry($0, format: format, file: url.path)) }
   }
 
   /// Streams the lines (without their newline) of the rows file `url`, checking its SHA-256
@@ -161,7 +172,8 @@ public enum ParityRowsFile {
     }
   }
 
-  /// The key hash and row hash at the start of a line (`k \t h \t …`), nil when they do not parse.
+  /// The key hash and row hash at the start of a line (`k \t h \t …`, or `k \t h` for a table
+  /// without a primary key), nil when they do not parse.
   public static func hashes(_ line: UnsafeRawBufferPointer) -> (keyHash: Int64, rowHash: Int64)? {
     var index = 0
     func number() -> Int64? {
@@ -187,31 +199,43 @@ public enum ParityRowsFile {
     }
     guard let k = number(), index < line.count, line[index] == 0x09 else { return nil }
     index += 1
-    guard let h = number(), index == line.count || line[index] == 0x09 else { return nil }
+    // A COPY row (as the export streams it) ends in its newline; a rows file line does not.
+    guard let h = number(), index == line.count || line[index] == 0x09 || line[index] == 0x0A else {
+      return nil
+    }
     return (k, h)
   }
 
-  /// The whole entry of a line.
+  /// The whole entry of a line of a rows file of line format `format`.
   /// - Throws: `ChunkError` (`.corrupt`) when it does not parse.
-  public static func entry(_ line: UnsafeRawBufferPointer, file: String) throws -> Entry {
-    try parse(Array(line), file: file)
+  public static func entry(_ line: UnsafeRawBufferPointer, format: Int, file: String) throws -> Entry {
+    try parse(Array(line), format: format, file: file)
   }
 
-  /// Parses one COPY text line: `k \t h \t {c…} \t key…`.
-  static func parse(_ line: [UInt8], file: String) throws -> Entry {
+  /// Parses one COPY text line: `k \t h \t key…` (format 1: `k \t h \t {c…} \t key…`).
+  static func parse(_ line: [UInt8], format: Int, file: String) throws -> Entry {
     let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(unescape)
-    guard fields.count >= 3, let k = fields[0].flatMap({ Int64($0) }),
-      let h = fields[1].flatMap({ Int64($0) }),
-      let array = fields[2]
+    let keyStart = format == 1 ? 3 : 2
+    guard fields.count >= keyStart, let k = fields[0].flatMap({ Int64($0) }),
+      let h = fields[1].flatMap({ Int64($0) }), format != 1 || fields[2] != nil
     else {
       throw ChunkError(
         code: .corrupt, file: file, message: "a line of the parity rows file does not parse",
         nextStep: "restore the export directory from a good copy, or export again")
     }
-    let hashes = array.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map {
-      Int32($0)
+    return Entry(keyHash: k, rowHash: h, key: Array(fields.dropFirst(keyStart)))
+  }
+
+  /// The line format of `parity`'s rows file.
+  /// - Throws: `ParityError` (exit 2) for a format this cutover does not read.
+  public static func lineFormat(of parity: ExportManifest.Parity, table: QualifiedName) throws -> Int {
+    let format = parity.rowsFileFormat ?? 1
+    guard readableFormats.contains(format) else {
+      throw ParityError(
+        "\(table): the parity rows file has line format \(format); this cutover reads formats \(readableFormats.lowerBound) to \(readableFormats.upperBound)",
+        nextStep: "verify with the cutover version that exported it, or export again", exitStatus: .usage)
     }
-    return Entry(keyHash: k, rowHash: h, columnHashes: hashes, key: Array(fields.dropFirst(3)))
+    return format
   }
 
   /// A COPY text field: `\N` is NULL; `\\`, `\t`, `\n`, `\r` are unescaped.

@@ -66,6 +66,9 @@ public enum SourceDigest {
     let writer = try ParityRowsFile.Writer(directory: directory, table: mapping.source)
     var rows: Int64 = 0
     var digest: Int128 = 0
+    for setting in parallelSettings {
+      try connection.execute("SET \(setting) = 0", doing: "setting the parity session (\(setting))")
+    }
     try connection.copyOut(
       "COPY (\(row.rowLines(inner))) TO STDOUT", doing: "digesting the mapped rows of \(mapping.source)"
     ) { line in
@@ -76,16 +79,28 @@ public enum SourceDigest {
       rows += 1
       try writer.append(line)
     }
+    for setting in parallelSettings {
+      try connection.execute("RESET \(setting)", doing: "resetting \(setting)")
+    }
     var parity = ExportManifest.Parity(
       algorithm: CanonicalRow.algorithm, rows: rows, digest: String(digest), target: mapping.target,
       columns: row.columns, key: row.key.map { row.columns[$0].name },
-      rowsFile: writer.url.lastPathComponent)
+      rowsFile: writer.url.lastPathComponent, rowsFileFormat: ParityRowsFile.format)
     try writer.seal { sha in
       parity.rowsFileSHA256 = sha
       try beforeRename(parity)
     }
     return parity
   }
+
+  /// The planner costs set to 0 for the rows lines, so that the server's parallel workers
+  /// compute them.
+  ///
+  /// Without them a `COPY (query)` returning every row is planned serial (a `Gather` looks
+  /// costly per row): one core computes every row's texts and hashes, while the aggregate
+  /// baseline gets the parallel workers. The server's own limits
+  /// (`max_parallel_workers_per_gather`, a table's size) still apply.
+  static let parallelSettings = ["parallel_setup_cost", "parallel_tuple_cost"]
 
   /// The recipe of `mapping`: each target column compared as the target's type where the
   /// source can cast to it (and it is no enum), else as text; the key from `targetTable`'s
@@ -101,16 +116,7 @@ public enum SourceDigest {
       if let targetColumn, !targetColumn.enumLabels.isEmpty {
         comparedAs = targetColumn.isArray ? "text[]" : "text"
       } else {
-        if usable[column.type] == nil {
-          let found = try connection.execute(
-            """
-            SELECT coalesce((SELECT t.typtype NOT IN ('e', 'd')
-                              AND (e.oid IS NULL OR e.typtype NOT IN ('e', 'd'))
-                             FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-                             WHERE t.oid = to_regtype($1)), false) AS usable
-            """, [column.type], doing: "checking the source knows type \(column.type)")
-          usable[column.type] = try found.one().bool("usable")
-        }
+        if usable[column.type] == nil { usable[column.type] = try isPlainType(column.type, on: connection) }
         if usable[column.type] != true { comparedAs = column.type.hasSuffix("[]") ? "text[]" : "text" }
       }
       columns.append(.init(name: column.name, comparedAs: comparedAs))
@@ -121,5 +127,18 @@ public enum SourceDigest {
       if positions.count == primary.columns.count { key = positions }
     }
     return CanonicalRow(columns: columns, key: key)
+  }
+
+  /// Whether `connection`'s database has type `type` (a `format_type` name) and it is neither
+  /// an enum nor a domain, nor an array of one: a value's text means the same there.
+  static func isPlainType(_ type: String, on connection: PGConnection) throws -> Bool {
+    let found = try connection.execute(
+      """
+      SELECT coalesce((SELECT t.typtype NOT IN ('e', 'd')
+                        AND (e.oid IS NULL OR e.typtype NOT IN ('e', 'd'))
+                       FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+                       WHERE t.oid = to_regtype($1)), false) AS usable
+      """, [type], doing: "checking the database knows type \(type)")
+    return try found.one().bool("usable")
   }
 }

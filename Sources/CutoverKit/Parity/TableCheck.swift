@@ -6,13 +6,23 @@ import Foundation
 /// Narrowing costs at most two more scans of the target table: one groups the rows' hashes
 /// into buckets by key hash (compared with the same buckets summed from the export's rows
 /// files), one reads the rows of the differing buckets only; the rows files are read twice
-/// from disk, never loaded.
+/// from disk, never loaded. A changed row's differing columns are named by replaying its
+/// source row from the chunks (`SourceRowReplay`), only when there are changed rows.
 struct TableCheck: Sendable {
   /// A source table feeding the target, with its digest.
   struct Source: Sendable {
     var name: QualifiedName
     var parity: ExportManifest.Parity
     var bytes: Int64
+    /// The table as exported (its columns and chunks, for the replay of changed rows).
+    var table: ExportManifest.Table
+    /// Its mapping resolved against the target, or why it does not resolve.
+    var mapping: Result<TableMapping, MappingProblem>
+  }
+
+  /// Why a source's mapping does not resolve (its changed rows' columns stay unnamed).
+  struct MappingProblem: Error, Sendable {
+    var message: String
   }
 
   var target: CatalogTable
@@ -67,9 +77,17 @@ struct TableCheck: Sendable {
   /// A row of the target or the source, as narrowing compares them.
   private struct Seen {
     var rowHash: Int64
-    var columnHashes: [Int32?]
     var key: [String?]
     var values: [String?]
+    /// The source it came from (`sources`); nil on the target.
+    var source: Int? = nil
+  }
+
+  /// A changed row listed in the differences, its columns still to name.
+  private struct Changed {
+    var difference: Int
+    var source: Int
+    var wanted: SourceRowReplay.Wanted
   }
 
   /// The rows that differ, at most `RowDifference.limit`.
@@ -86,9 +104,9 @@ struct TableCheck: Sendable {
     }
     var counts = [Int64](repeating: 0, count: buckets)
     var sums = [Int128](repeating: 0, count: buckets)
-    try readSources { line, file in
+    try readSources { line, _, format, file in
       guard let (k, h) = ParityRowsFile.hashes(line) else {
-        _ = try ParityRowsFile.entry(line, file: file)
+        _ = try ParityRowsFile.entry(line, format: format, file: file)
         return
       }
       let b = CanonicalRow.bucket(k, buckets: buckets)
@@ -114,24 +132,21 @@ struct TableCheck: Sendable {
     var targetSeen: [String: [Seen]] = [:]
     for line in lines.rows {
       guard let k = line[0].flatMap({ Int64($0) }), let h = line[1].flatMap({ Int64($0) }) else { continue }
-      let hashes = (line[2] ?? "{}").dropFirst().dropLast().split(
-        separator: ",", omittingEmptySubsequences: false
-      )
-      .map { Int32($0) }
-      let key = Array(line[3..<(3 + keyCount)])
-      let seen = Seen(rowHash: h, columnHashes: hashes, key: key, values: Array(line[(3 + keyCount)...]))
+      let key = Array(line[2..<(2 + keyCount)])
+      let seen = Seen(rowHash: h, key: key, values: Array(line[(2 + keyCount)...]))
       targetSeen[identity(k: k, h: h, key: key), default: []].append(seen)
     }
     var sourceSeen: [String: [Seen]] = [:]
-    try readSources { line, file in
+    try readSources { line, source, format, file in
       guard let (k, _) = ParityRowsFile.hashes(line),
         chosen.contains(CanonicalRow.bucket(k, buckets: buckets))
       else { return }
-      let entry = try ParityRowsFile.entry(line, file: file)
-      let seen = Seen(rowHash: entry.rowHash, columnHashes: entry.columnHashes, key: entry.key, values: [])
+      let entry = try ParityRowsFile.entry(line, format: format, file: file)
+      let seen = Seen(rowHash: entry.rowHash, key: entry.key, values: [], source: source)
       sourceSeen[identity(k: entry.keyHash, h: entry.rowHash, key: entry.key), default: []].append(seen)
     }
     var differences: [RowDifference] = []
+    var changed: [Changed] = []
     var total = 0
     for id in Set(targetSeen.keys).union(sourceSeen.keys).sorted() {
       var there = targetSeen[id] ?? []
@@ -148,17 +163,13 @@ struct TableCheck: Sendable {
       here = unmatched
       if let source = here.first, let target = there.first, !row.key.isEmpty {
         total += 1
-        let columns = row.columns.indices.filter { index in
-          index >= source.columnHashes.count || index >= target.columnHashes.count
-            || source.columnHashes[index] != target.columnHashes[index]
+        if differences.count < RowDifference.limit {
+          changed.append(
+            Changed(
+              difference: differences.count, source: source.source ?? 0,
+              wanted: .init(key: source.key, sourceHash: source.rowHash, targetTexts: target.values)))
+          differences.append(RowDifference(kind: .changed, key: keyMap(target.key)))
         }
-        let names = columns.map { row.columns[$0].name }
-        var difference = RowDifference(kind: .changed, key: keyMap(target.key), columns: names)
-        if showValues {
-          difference.targetValues = Dictionary(
-            uniqueKeysWithValues: columns.map { (row.columns[$0].name, target.values[$0]) })
-        }
-        if differences.count < RowDifference.limit { differences.append(difference) }
         continue
       }
       for seen in here {
@@ -179,7 +190,41 @@ struct TableCheck: Sendable {
         }
       }
     }
+    try nameColumns(of: changed, in: &differences, on: connection)
     return (differences, total > differences.count || differing.count > chosen.count)
+  }
+
+  /// Names the differing columns of the changed rows by replaying their source rows, one
+  /// source table (one pass over its chunks) at a time; a row it cannot explain keeps its
+  /// columns unnamed, with the reason.
+  private func nameColumns(
+    of changed: [Changed], in differences: inout [RowDifference], on connection: PGConnection
+  ) throws {
+    for (index, rows) in Dictionary(grouping: changed, by: \.source).sorted(by: { $0.key < $1.key }) {
+      let source = sources[index]
+      let outcomes: [SourceRowReplay.Outcome]
+      switch source.mapping {
+      case .failure(let problem):
+        outcomes = rows.map { _ in .unnamed(reason: "its mapping does not resolve: \(problem.message)") }
+      case .success(let mapping):
+        let replay = SourceRowReplay(directory: directory, table: source.table, mapping: mapping, row: row)
+        outcomes = try replay.explain(rows.map(\.wanted), on: connection)
+      }
+      for (item, outcome) in zip(rows, outcomes) {
+        switch outcome {
+        case .named(let columns, let sourceTexts):
+          differences[item.difference].columns = columns.map { row.columns[$0].name }
+          if showValues {
+            differences[item.difference].sourceValues = Dictionary(
+              uniqueKeysWithValues: columns.map { (row.columns[$0].name, sourceTexts[$0]) })
+            differences[item.difference].targetValues = Dictionary(
+              uniqueKeysWithValues: columns.map { (row.columns[$0].name, item.wanted.targetTexts[$0]) })
+          }
+        case .unnamed(let reason):
+          differences[item.difference].reason = reason
+        }
+      }
+    }
   }
 
   /// What rows are matched by: the key's texts, or the row hash for a keyless table.
@@ -194,16 +239,20 @@ struct TableCheck: Sendable {
       uniqueKeysWithValues: row.key.enumerated().map { (row.columns[$1].name, key[$0] ?? "NULL") })
   }
 
-  /// Streams the lines of every source's rows file (with the file's path).
-  private func readSources(_ body: (UnsafeRawBufferPointer, String) throws -> Void) throws {
-    for source in sources {
+  /// Streams the lines of every source's rows file (with the source's position, the file's
+  /// line format and path).
+  private func readSources(_ body: (UnsafeRawBufferPointer, Int, Int, String) throws -> Void) throws {
+    for (index, source) in sources.enumerated() {
       guard let file = source.parity.rowsFile else {
         throw ParityError(
           "\(source.name): the export recorded no parity rows file, so a mismatch cannot be narrowed to rows",
           nextStep: "export again with this cutover version", exitStatus: .ioFailure)
       }
+      let format = try ParityRowsFile.lineFormat(of: source.parity, table: source.name)
       let url = directory.appendingPathComponent(file)
-      try ParityRowsFile.forEachLine(in: url, sha256: source.parity.rowsFileSHA256) { try body($0, url.path) }
+      try ParityRowsFile.forEachLine(in: url, sha256: source.parity.rowsFileSHA256) {
+        try body($0, index, format, url.path)
+      }
     }
   }
 }

@@ -90,7 +90,9 @@ public struct Verifier: Sendable {
         continue
       }
       let key = (parity.key ?? []).compactMap { name in columns.firstIndex { $0.name == name } }
-      let source = TableCheck.Source(name: table.name, parity: parity, bytes: table.bytes)
+      let source = TableCheck.Source(
+        name: table.name, parity: parity, bytes: table.bytes, table: table,
+        mapping: Self.mapping(file, table: table, into: targetTable, catalog: catalog))
       if var check = checks[into] {
         guard check.row.columns == columns else {
           tables.append(
@@ -253,6 +255,18 @@ public struct Verifier: Sendable {
       source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)
     phaseSeconds["policy behaviour"] = Date().timeIntervalSince(policyBegan)
     return (outcome.0 + comparison.checks, comparison.findings)
+  }
+
+  /// `table`'s mapping resolved against the target as the export resolved it for its digest
+  /// (the replay of changed rows evaluates its SQL), or why it does not resolve.
+  static func mapping(
+    _ file: MappingFile?, table: ExportManifest.Table, into targetTable: CatalogTable, catalog: Catalog
+  ) -> Result<TableMapping, TableCheck.MappingProblem> {
+    guard let file else { return .failure(.init(message: "no mapping file names \(table.name)")) }
+    switch ImportPlan.resolve(file, table: table, into: targetTable, catalog: catalog) {
+    case .success(let mapping): return .success(mapping)
+    case .failure(let problems): return .failure(.init(message: problems.lines.joined(separator: "; ")))
+    }
   }
 
   /// Runs `body` over `items`, `jobs` connections at a time, each on its own thread.

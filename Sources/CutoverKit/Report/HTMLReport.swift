@@ -211,7 +211,7 @@ public struct HTMLReport: Sendable {
     for difference in table.differences {
       page += "<tr data-kind=\"\(difference.kind.rawValue)\"><td>\(difference.kind.rawValue)</td>"
       page += "<td class=\"name\">\(e(ReportText.key(difference.key)))</td>"
-      page += "<td class=\"name\">\(e(difference.columns.joined(separator: ", ")))</td>"
+      page += "<td class=\"name\">\(e(ReportText.columns(difference)))</td>"
       if report.showsValues {
         page +=
           "<td class=\"value\">\(e(ReportText.values(difference.sourceValues, columns: difference.columns)))</td>"

@@ -131,7 +131,7 @@ public struct MarkdownReport: Sendable {
       for difference in table.differences {
         var cells = [
           difference.kind.rawValue, cell(ReportText.key(difference.key)),
-          cell(difference.columns.joined(separator: ", ")),
+          cell(ReportText.columns(difference)),
         ]
         if report.showsValues {
           cells.append(cell(ReportText.values(difference.sourceValues, columns: difference.columns)))

@@ -103,6 +103,14 @@ enum ReportText {
     key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
   }
 
+  /// A difference's columns, or why they could not be named.
+  static func columns(_ difference: RowDifference) -> String {
+    guard difference.columns.isEmpty, let reason = difference.reason else {
+      return difference.columns.joined(separator: ", ")
+    }
+    return "not named: \(reason)"
+  }
+
   /// The differing columns' values on one side, `name=value` (NULL for SQL null).
   static func values(_ values: [String: String?]?, columns: [String]) -> String {
     guard let values else { return "" }

@@ -20,11 +20,14 @@ public struct RowDifference: Codable, Sendable, Equatable {
   /// The differing columns' values on each side; nil unless verify ran with `--show-values`.
   public var sourceValues: [String: String?]?
   public var targetValues: [String: String?]?
+  /// Why `columns` is empty for a `changed` row: verify could not name them (never a guess).
+  public var reason: String?
 
   public init(
     kind: Kind, key: [String: String], columns: [String] = [], sourceValues: [String: String?]? = nil,
-    targetValues: [String: String?]? = nil
+    targetValues: [String: String?]? = nil, reason: String? = nil
   ) {
+    self.reason = reason
     self.kind = kind
     self.key = key
     self.columns = columns

@@ -23,6 +23,7 @@ STAGES='
 export            export                    cutover_export           copy_floor:1.2 pg_dump:-
 export-app        export                    cutover_export_app       copy_floor_app:1.2
 export-skewed     export                    cutover_export_skewed    copy_floor_skewed:1.2
+export-app-fast   export                    cutover_export_app_fast  copy_floor_app:-
 export+digests    export:--no-parity        cutover_export_digests   copy_hash_floor:1.3
 check-export      check-export              cutover_check_export     zstd_sha_floor:-
 migrate           migrate                   cutover_migrate          -
@@ -67,6 +68,12 @@ cutover_export_app() {
   cutover export --source "$(url app)" --export-dir "$W/export-app" --jobs "$JOBS" --no-parity
 }
 copy_floor_app() { "$LIB/per-table" copy app; }
+# For reference: the app-shaped export at zstd's fast level -5 (what the CPU costs of level 1
+# amount to on two cores, where the COPY itself keeps both busy).
+prepare_cutover_export_app_fast() { rm -rf "$W/export-app-fast"; settle; }
+cutover_export_app_fast() {
+  cutover export --source "$(url app)" --export-dir "$W/export-app-fast" --jobs "$JOBS" --no-parity --level=-5
+}
 prepare_cutover_export_skewed() { rm -rf "$W/export-skewed"; settle; }
 cutover_export_skewed() {
   cutover export --source "$(url skewed)" --export-dir "$W/export-skewed" --jobs "$JOBS" --no-parity

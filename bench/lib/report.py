@@ -157,12 +157,12 @@ w("")
 extra = run.get("extra_datasets") or {}
 throughput = [("export", "cutover_export", "copy_floor", d["copy_text_bytes"], d["largest_table_bytes"],
                run.get("export_raw_chunk_bytes"), f"{d['kind']} (main)")]
-for key in ("app", "skewed"):
-    if key in extra:
-        e = extra[key]
-        throughput.append((f"export-{key}", f"cutover_export_{key}", f"copy_floor_{key}", e["copy_text_bytes"],
-                           e["largest_table_bytes"], run.get(f"export_{key}_chunk_bytes"),
-                           f"{key} (app-shaped, scale {extra['scale']})"))
+for key, data, label in (("app", "app", ""), ("skewed", "skewed", ""), ("app_fast", "app", ", --level=-5")):
+    if data in extra:
+        e = extra[data]
+        throughput.append((f"export-{key.replace('_', '-')}", f"cutover_export_{key}", f"copy_floor_{data}",
+                           e["copy_text_bytes"], e["largest_table_bytes"], run.get(f"export_{key}_chunk_bytes"),
+                           f"{data} (app-shaped, scale {extra['scale']}{label})"))
 rows_t = []
 for stage, command, floor, size, largest, chunks, label in throughput:
     m, f = measurement(command), measurement(floor)

@@ -50,12 +50,16 @@ cutover() { /usr/bin/time -v -a -o "$W/rss/$BENCH_MEASURE.txt" "$CUTOVER_BIN" "$
 has_subcommand() { grep -qx "$1" "$W/subcommands"; }
 
 # --- export -------------------------------------------------------------------------------
+# `cutover export --no-parity` of database $1 into $W/$2, further flags after.
+export_without_digests() {
+  local database=$1 directory=$2
+  shift 2
+  cutover export --source "$(url "$database")" --export-dir "$W/$directory" --jobs "$JOBS" --no-parity "$@"
+}
 # The export alone, without source digests (--no-parity): the export+digests row below
 # carries those, and its export directory is the one the later rows import and verify.
 prepare_cutover_export() { rm -rf "$W/export-raw"; settle; }
-cutover_export() {
-  cutover export --source "$(url "$SOURCE_DB")" --export-dir "$W/export-raw" --jobs "$JOBS" --no-parity
-}
+cutover_export() { export_without_digests "$SOURCE_DB" export-raw; }
 # COPY … TO STDOUT of every table into /dev/null, two tables at a time, largest first.
 copy_floor() { "$LIB/per-table" copy "$SOURCE_DB"; }
 prepare_pg_dump() { rm -rf "$W/dump"; settle; }
@@ -64,20 +68,14 @@ pg_dump() { command pg_dump -Fd -j "$JOBS" -f "$W/dump" "$SOURCE_DB"; }
 # The same on the app-shaped dataset and on its variant where one table holds ~80 % of the
 # bytes (bench/run makes both; no mappings for them, so no digests).
 prepare_cutover_export_app() { rm -rf "$W/export-app"; settle; }
-cutover_export_app() {
-  cutover export --source "$(url app)" --export-dir "$W/export-app" --jobs "$JOBS" --no-parity
-}
+cutover_export_app() { export_without_digests app export-app; }
 copy_floor_app() { "$LIB/per-table" copy app; }
 # For reference: the app-shaped export at zstd's fast level -5 (what the CPU costs of level 1
 # amount to on two cores, where the COPY itself keeps both busy).
 prepare_cutover_export_app_fast() { rm -rf "$W/export-app-fast"; settle; }
-cutover_export_app_fast() {
-  cutover export --source "$(url app)" --export-dir "$W/export-app-fast" --jobs "$JOBS" --no-parity --level=-5
-}
+cutover_export_app_fast() { export_without_digests app export-app-fast --level=-5; }
 prepare_cutover_export_skewed() { rm -rf "$W/export-skewed"; settle; }
-cutover_export_skewed() {
-  cutover export --source "$(url skewed)" --export-dir "$W/export-skewed" --jobs "$JOBS" --no-parity
-}
+cutover_export_skewed() { export_without_digests skewed export-skewed; }
 copy_floor_skewed() { "$LIB/per-table" copy skewed; }
 
 # --- export with its source parity digests (the default; what import and verify read) -----

@@ -27,25 +27,17 @@ struct ExportPolicySample: Sendable {
         users: [], stratify: settings.stratify, includesAnon: false, tables: [],
         seconds: Date().timeIntervalSince(began))
     }
-    let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
-      for (number, share) in PolicyBehaviour.shares(of: tables, jobs: jobs).enumerated() {
-        group.addTask {
-          try await onDedicatedThread(named: "export-policy-\(number + 1)") {
-            try Self.inSnapshot(source, snapshot) { connection in
-              try PolicyBehaviour.count(
-                share, users: users, includeAnon: settings.includeAnon,
-                timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
-            }
-          }
-        }
+    let counted = try await PolicyBehaviour.countInShares(tables, jobs: jobs, threadName: "export-policy") {
+      share in
+      try Self.inSnapshot(source, snapshot) { connection in
+        try PolicyBehaviour.count(
+          share, users: users, includeAnon: settings.includeAnon,
+          timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
       }
-      var all: [QualifiedName: PolicyBehaviourCounts.Table] = [:]
-      for try await part in group { for table in part { all[table.table] = table } }
-      return all
     }
     return PolicyBehaviourCounts(
       users: users, stratify: settings.stratify, includesAnon: settings.includeAnon,
-      tables: tables.compactMap { counted[$0.name] }, seconds: Date().timeIntervalSince(began))
+      tables: counted, seconds: Date().timeIntervalSince(began))
   }
 
   /// Runs `body` on a fresh connection inside the export's snapshot.

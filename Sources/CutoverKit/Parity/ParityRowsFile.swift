@@ -130,8 +130,7 @@ public enum ParityRowsFile {
     defer { close(fd) }
     let decoder = try ZstdDecoder(file: url.path)
     var hasher = SHA256()
-    // The start of a line cut by the end of a decompressed buffer.
-    var carried: [UInt8] = []
+    var lines = LineSplitter()
     let size = ZstdDecoder.recommendedInputSize
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
     defer { buffer.deallocate() }
@@ -143,25 +142,7 @@ public enum ParityRowsFile {
       if count == 0 { break }
       let input = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
       hasher.update(bufferPointer: input)
-      try decoder.decompress(input) { bytes in
-        guard let base = bytes.baseAddress else { return }
-        var start = 0
-        while start < bytes.count {
-          guard let found = memchr(base + start, 0x0A, bytes.count - start) else {
-            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
-            return
-          }
-          let end = UnsafeRawPointer(found) - base
-          if carried.isEmpty {
-            try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-          } else {
-            carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-            try carried.withUnsafeBytes { try body($0) }
-            carried.removeAll(keepingCapacity: true)
-          }
-          start = end + 1
-        }
-      }
+      try decoder.decompress(input) { try lines.feed($0, body) }
     }
     try decoder.finish()
     if let sha256, HexDigest.string(hasher.finalize()) != sha256 {

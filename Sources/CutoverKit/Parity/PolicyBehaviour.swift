@@ -103,31 +103,38 @@ public enum PolicyBehaviour {
     settings: PolicySampleSettings, jobs: Int
   ) async throws -> PolicyBehaviourCounts {
     let began = Date()
+    let counted = try await countInShares(tables, jobs: jobs, threadName: "verify-policy") { share in
+      let connection = try PGConnection(target, applicationName: "cutover verify policy behaviour")
+      try connection.prepareLongRunningSession()
+      return try targetCounts(on: connection, tables: share, source: source, settings: settings).tables
+    }
+    return PolicyBehaviourCounts(
+      users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
+      tables: counted, seconds: Date().timeIntervalSince(began))
+  }
+
+  /// Deals `tables` round-robin into at most `jobs` shares and runs `count` on each share at
+  /// once, each on its own thread (and its own connection, which `count` opens); the counts
+  /// come back in `tables`' order.
+  static func countInShares(
+    _ tables: [CountedTable], jobs: Int, threadName: String,
+    _ count: @escaping @Sendable ([CountedTable]) throws -> [PolicyBehaviourCounts.Table]
+  ) async throws -> [PolicyBehaviourCounts.Table] {
+    let shareCount = max(1, min(jobs, tables.count))
+    let shares = (0..<shareCount).map { share in
+      tables.enumerated().filter { $0.offset % shareCount == share }.map(\.element)
+    }.filter { !$0.isEmpty }
     let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
-      for (number, share) in shares(of: tables, jobs: jobs).enumerated() {
+      for (number, share) in shares.enumerated() {
         group.addTask {
-          try await onDedicatedThread(named: "verify-policy-\(number + 1)") {
-            let connection = try PGConnection(target, applicationName: "cutover verify policy behaviour")
-            try connection.prepareLongRunningSession()
-            return try targetCounts(on: connection, tables: share, source: source, settings: settings).tables
-          }
+          try await onDedicatedThread(named: "\(threadName)-\(number + 1)") { try count(share) }
         }
       }
       var all: [QualifiedName: PolicyBehaviourCounts.Table] = [:]
       for try await part in group { for table in part { all[table.table] = table } }
       return all
     }
-    return PolicyBehaviourCounts(
-      users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
-      tables: tables.compactMap { counted[$0.name] }, seconds: Date().timeIntervalSince(began))
-  }
-
-  /// `tables` dealt round-robin into at most `jobs` non-empty shares, one per connection.
-  static func shares(of tables: [CountedTable], jobs: Int) -> [[CountedTable]] {
-    let count = max(1, min(jobs, tables.count))
-    return (0..<count).map { share in
-      tables.enumerated().filter { $0.offset % count == share }.map(\.element)
-    }.filter { !$0.isEmpty }
+    return tables.compactMap { counted[$0.name] }
   }
 
   /// Up to `settings.users` ids from `auth.users`, spread across the stratify column's values:

@@ -134,7 +134,7 @@ struct SourceRowReplay {
     var found: [Int: [UInt8]] = [:]
     var stream = MappingStream(mapper: mapper)
     var mapped: [UInt8] = []
-    var carried: [UInt8] = []
+    var lines = LineSplitter()
     var identity: [UInt8] = []
     let key = row.key
     var bounds = [Range<Int>?](repeating: nil, count: (max(direct?.max() ?? 0, key.max() ?? 0)) + 1)
@@ -177,24 +177,7 @@ struct SourceRowReplay {
     do {
       for chunk in table.chunks {
         try ChunkReader(directory: directory, chunk: chunk, verification: .whileReading).forEachBuffer {
-          buffer in
-          guard let base = buffer.baseAddress else { return }
-          var start = 0
-          while start < buffer.count {
-            guard let hit = memchr(base + start, 0x0A, buffer.count - start) else {
-              carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
-              return
-            }
-            let end = UnsafeRawPointer(hit) - base
-            if carried.isEmpty {
-              try consume(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-            } else {
-              carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-              try carried.withUnsafeBytes { try consume($0) }
-              carried.removeAll(keepingCapacity: true)
-            }
-            start = end + 1
-          }
+          try lines.feed($0, consume)
         }
       }
     } catch is AllFound {}

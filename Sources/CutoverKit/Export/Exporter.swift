@@ -119,15 +119,19 @@ public struct Exporter: Sendable {
         let source = options.source
         return Task { try await schema.load(files: files, source: source, logger: logger) }
       }
+      let outcome: Result<ExportSummary, any Error>
       do {
-        return try await exportInSnapshot(
-          directory: directory, began: began, parity: parity, logger: logger, progress: progress)
+        outcome = .success(
+          try await exportInSnapshot(
+            directory: directory, began: began, parity: parity, logger: logger, progress: progress))
       } catch {
-        // The scratch database is dropped before the failure is reported.
-        parity?.cancel()
-        _ = try? await parity?.value
-        throw error
+        outcome = .failure(error)
       }
+      // The scratch database is gone before the export returns, whichever way it ends (an
+      // export found already finished never awaits the schema).
+      parity?.cancel()
+      _ = try? await parity?.value
+      return try outcome.get()
     } catch {
       // Nothing written by this run (a refused directory, an unreachable source): leave no
       // lock file or directory of its own behind.

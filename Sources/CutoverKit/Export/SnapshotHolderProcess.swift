@@ -63,6 +63,10 @@ public enum SnapshotHolderProcess {
   /// Starts a holder for `directory` and waits (up to 60 s) until it holds its snapshot.
   /// - Throws: `ExportError` (`.source`) when it does not come up.
   static func start(_ launch: Launch, directory: URL, idleTimeout: Int) throws -> Record {
+    // A dead holder's record (SIGKILL leaves it) must go first: the new holder locks the
+    // file before it writes its own record, and meanwhile the old one would read as live —
+    // with a snapshot that ended with its holder.
+    unlink(directory.appendingPathComponent(recordFileName).path)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
     process.arguments = [

@@ -35,6 +35,7 @@ struct ConfigTests {
       users = 9
       stratify = "app.profiles.role"
       include_anon = false
+      rows_per_table = 250
 
       [[policy_behaviour.accept]]
       table = "app.a"
@@ -58,12 +59,14 @@ struct ConfigTests {
         == CutoverConfig.Switch(method: "env_file", envFile: "/etc/app.env", variable: "DATABASE_URL"))
     let policy = try #require(config.policyBehaviour)
     #expect(policy.users == 9 && policy.stratify == "app.profiles.role" && !policy.includeAnon)
+    #expect(policy.rowsPerTable == 250)
+    #expect(PolicySampleSettings().rowsPerTable == PolicySampleSettings.defaultRowsPerTable)
     #expect(
       policy.accepted == [
         PolicyAcceptance(
-          table: "app.a", subject: "anon", reason: "anon sees nothing in v2", location: "cutover.toml:18"),
+          table: "app.a", subject: "anon", reason: "anon sees nothing in v2", location: "cutover.toml:19"),
         PolicyAcceptance(
-          table: "app.b", subject: "*", reason: "b is private now", location: "cutover.toml:23"),
+          table: "app.b", subject: "*", reason: "b is private now", location: "cutover.toml:24"),
       ])
   }
 

@@ -56,6 +56,72 @@ struct PolicyBehaviourTests {
   }
 
   @Test
+  func `counted by key, both sides count the same first rows, and a policy loosened among them is red`()
+    async throws
+  {
+    let cutover = try await ParityCutover.shared.value
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cutover-policy-bound-\(UUID().uuidString.prefix(8))")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var options = ExportOptions(
+      source: try ConnectionTarget(cutover.source.url, side: .source), directory: directory)
+    options.chunkSize = 256 << 10
+    var sample = ParityCutover.sample
+    sample.rowsPerTable = 3
+    options.policySample = sample
+    _ = try await Exporter(options: options).run(logger: ParityCutover.logger)
+    let manifest = try #require(try ExportManifest.read(directory: directory))
+    let counts = try #require(manifest.policyBehaviour)
+    #expect(counts.rowsPerTable == 3)
+    let bounded = counts.tables.filter { $0.bound != nil }
+    #expect(bounded.count > 10, "\(bounded.map(\.table))")
+    for table in bounded {
+      for count in [table.anon].compactMap({ $0 }) + Array(table.users.values) {
+        #expect((count.rows ?? 0) <= 3, "\(table.table): \(count.text)")
+      }
+    }
+    let copy = try await cutover.copy("policy bounded")
+    let clean = try await cutover.report(copy, accepted: try ParityCutover.acceptances(), export: manifest)
+    let differing = clean.policyBehaviour.filter { $0.status == .differs }
+      .map { "\($0.table) as \($0.subject): \($0.sourceRows) → \($0.targetRows)" }
+    #expect(differing.isEmpty, "\(differing.joined(separator: "\n"))")
+    // Every target found its source's bound (renamed keys too): none left uncompared.
+    let uncompared = clean.checks.filter { $0.name == "policy behaviour" }
+    #expect(uncompared.isEmpty, "\(uncompared.map(\.message))")
+    #expect(clean.policyBehaviour.contains { $0.table == QualifiedName(schema: "app", name: "orders") })
+    try await copy.execute("ALTER POLICY orders_user_read ON app.orders USING (true)")
+    let loosened = try await cutover.report(copy, accepted: try ParityCutover.acceptances(), export: manifest)
+    try await copy.drop()
+    let red = loosened.policyBehaviour.filter { $0.status == .differs }
+    #expect(loosened.verdict == .red)
+    #expect(!red.isEmpty)
+    #expect(red.allSatisfy { $0.table == QualifiedName(schema: "app", name: "orders") && $0.targetRows <= 3 })
+  }
+
+  @Test
+  func `a target that cannot count its source's rows by key is a warning, not a difference`() {
+    let table = QualifiedName(schema: "app", name: "orders")
+    let user = PolicyBehaviourCounts.User(id: "u1")
+    let bound = PolicyBehaviourCounts.KeyBound(columns: ["id"], values: ["42"])
+    let source = PolicyBehaviourCounts(
+      users: [user], stratify: nil, includesAnon: false,
+      tables: [.init(table: table, anon: nil, users: ["u1": .init(rows: 2)], bound: bound)], seconds: 0,
+      rowsPerTable: 3)
+    var target = source
+    target.tables[0].bound = nil
+    target.tables[0].users["u1"] = .init(rows: 7)
+    let comparison = PolicyBehaviour.compare(source: source, target: target, mappings: [(table, table)], accepted: [])
+    #expect(comparison.findings.isEmpty)
+    #expect(comparison.checks.map(\.status) == [.warning])
+    #expect(comparison.checks.first?.message.contains("first 3 rows by primary key") == true)
+    #expect(comparison.checks.first?.nextStep?.contains("rows_per_table = 0") == true)
+    target.tables[0].bound = bound
+    let compared = PolicyBehaviour.compare(source: source, target: target, mappings: [(table, table)], accepted: [])
+    #expect(compared.checks.isEmpty)
+    #expect(compared.findings.map(\.status) == [.differs])
+  }
+
+  @Test
   func `counting in the export's snapshot leaves its role and settings as they were`() async throws {
     let db = try #require(TestDatabase.current)
     try await MappingFixtures.buildFilled(db, .legacy)

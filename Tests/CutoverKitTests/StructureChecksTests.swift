@@ -88,13 +88,18 @@ struct ParityCutover: Sendable {
 
   /// Verifies `database` (a copy of the target) as `cutover verify` will: structure and
   /// coverage, security, policy behaviour; each phase timed into `phaseSeconds`.
-  func report(_ database: TestDatabase, accepted: [PolicyAcceptance]) async throws -> ParityReport {
+  /// - Parameter export: another export of `source` whose policy counts to compare with
+  ///   (default: the shared one).
+  func report(_ database: TestDatabase, accepted: [PolicyAcceptance], export: ExportManifest? = nil)
+    async throws -> ParityReport
+  {
     let startedAt = Date()
     let structure = StructureChecks(
       expected: expected.catalog, chain: chain, manifest: manifest, mappings: mappings, loaded: loaded)
     let security = SecurityChecks(expected: expected)
-    let manifest = self.manifest
+    let manifest = export ?? self.manifest
     let mapped = self.mapped
+    let files = self.mappings
     let sourceCounts = try #require(manifest.policyBehaviour)
     let (checks, findings, phases) = try await database.withConnection { connection in
       var phases: [String: Double] = [:]
@@ -106,11 +111,8 @@ struct ParityCutover: Sendable {
       phases["security"] = Date().timeIntervalSince(began)
       began = Date()
       let catalog = try CatalogReader(scope: StructureChecks.scope).read(from: connection)
-      let tables = Set(mapped.map(\.1)).sorted().compactMap { name in
-        catalog.table(name).map {
-          PolicyBehaviour.CountedTable(name: name, isPartitioned: $0.kind == .partitioned)
-        }
-      }
+      let tables = PolicyBehaviour.targetTables(
+        mapped: mapped, catalog: catalog, manifest: manifest, files: files, source: sourceCounts)
       let targetCounts = try PolicyBehaviour.targetCounts(
         on: connection, tables: tables, source: sourceCounts, settings: Self.sample)
       let comparison = PolicyBehaviour.compare(

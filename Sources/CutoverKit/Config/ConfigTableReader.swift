@@ -14,7 +14,7 @@ struct ConfigTableReader {
   static let switchKeys = ["method", "env_file", "variable", "hook"]
   static let reportKeys = ["show_values", "formats"]
   static let policyKeys = [
-    "users", "stratify", "stratify_key", "include_anon", "statement_timeout_ms", "accept",
+    "users", "stratify", "stratify_key", "include_anon", "statement_timeout_ms", "rows_per_table", "accept",
   ]
   static let acceptKeys = ["table", "subject", "reason"]
 
@@ -76,6 +76,9 @@ struct ConfigTableReader {
     if let value = table["statement_timeout_ms"] {
       settings.statementTimeoutMilliseconds = try int(
         value, "\(path).statement_timeout_ms", range: 1...86_400_000)
+    }
+    if let value = table["rows_per_table"] {
+      settings.rowsPerTable = try int(value, "\(path).rows_per_table", range: 0...1_000_000_000)
     }
     if let value = table["accept"] {
       guard let array = value.array else {

@@ -15,18 +15,27 @@ public struct PolicySampleSettings: Sendable, Equatable {
   public var includeAnon: Bool
   /// Per-session statement timeout, milliseconds.
   public var statementTimeoutMilliseconds: Int
+  /// Rows counted per table: each table's first rows by primary key (0: every row). Counting
+  /// under policies runs them per row, for every subject, on both sides; a bound keeps the
+  /// check's cost the same at any data size. Tables without a primary key are counted whole.
+  public var rowsPerTable: Int
   /// The acceptances of deliberate differences, with their reasons.
   public var accepted: [PolicyAcceptance]
 
   public init(
     users: Int = 5, stratify: String? = nil, stratifyKey: String = "id", includeAnon: Bool = true,
-    statementTimeoutMilliseconds: Int = 30_000, accepted: [PolicyAcceptance] = []
+    statementTimeoutMilliseconds: Int = 30_000, rowsPerTable: Int = PolicySampleSettings.defaultRowsPerTable,
+    accepted: [PolicyAcceptance] = []
   ) {
     self.users = users
     self.stratify = stratify
     self.stratifyKey = stratifyKey
     self.includeAnon = includeAnon
     self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    self.rowsPerTable = rowsPerTable
     self.accepted = accepted
   }
+
+  /// Enough rows that every policy branch a table's data exercises is likely among them.
+  public static let defaultRowsPerTable = 10_000
 }

@@ -31,13 +31,13 @@ struct ExportPolicySample: Sendable {
       share in
       try Self.inSnapshot(source, snapshot) { connection in
         try PolicyBehaviour.count(
-          share, users: users, includeAnon: settings.includeAnon,
+          share, users: users, includeAnon: settings.includeAnon, rowsPerTable: settings.rowsPerTable,
           timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
       }
     }
     return PolicyBehaviourCounts(
       users: users, stratify: settings.stratify, includesAnon: settings.includeAnon,
-      tables: counted, seconds: Date().timeIntervalSince(began))
+      tables: counted, seconds: Date().timeIntervalSince(began), rowsPerTable: settings.rowsPerTable)
   }
 
   /// Runs `body` on a fresh connection inside the export's snapshot.

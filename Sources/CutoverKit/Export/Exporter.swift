@@ -294,7 +294,7 @@ public struct Exporter: Sendable {
       progress.notice(
         counts.users.isEmpty && counts.tables.isEmpty
           ? "policy behaviour: the source has no auth.users or API roles, nothing to sample"
-          : "policy behaviour: rows visible to \(counts.users.count) sampled user(s)\(counts.includesAnon ? " and anon" : "") counted in \(counts.tables.count) table(s) in \(String(format: "%.1f", counts.seconds)) s"
+          : "policy behaviour: rows visible to \(counts.users.count) sampled user(s)\(counts.includesAnon ? " and anon" : "") counted in \(counts.tables.count) table(s)\(settings.rowsPerTable > 0 ? " (the first \(settings.rowsPerTable) rows of each by primary key)" : "") in \(String(format: "%.1f", counts.seconds)) s"
       )
     }
     let checksEnded = Date()
@@ -312,6 +312,8 @@ public struct Exporter: Sendable {
       manifest: manifest, directory: directory.url, source: options.source,
       seconds: Date().timeIntervalSince(began))
     summary.snapshotChecksSeconds = checksEnded.timeIntervalSince(checksBegan)
+    summary.policySampleSeconds = sampled?.seconds ?? 0
+    summary.policyRowsPerTable = sampled?.rowsPerTable ?? 0
     return summary
   }
 

@@ -19,10 +19,14 @@ public enum PolicyBehaviour {
   public struct CountedTable: Sendable, Hashable {
     public var name: QualifiedName
     public var isPartitioned: Bool
+    /// Count only the rows with a key up to this (the target's share of a source counted by
+    /// key); nil: the table's own first rows by key, or all of them, as the settings say.
+    public var bound: PolicyBehaviourCounts.KeyBound?
 
-    public init(name: QualifiedName, isPartitioned: Bool = false) {
+    public init(name: QualifiedName, isPartitioned: Bool = false, bound: PolicyBehaviourCounts.KeyBound? = nil) {
       self.name = name
       self.isPartitioned = isPartitioned
+      self.bound = bound
     }
 
     var reference: String { isPartitioned ? name.quoted : "ONLY \(name.quoted)" }
@@ -46,11 +50,11 @@ public enum PolicyBehaviour {
         seconds: Date().timeIntervalSince(began))
     }
     let counted = try count(
-      tables, users: users, includeAnon: settings.includeAnon,
+      tables, users: users, includeAnon: settings.includeAnon, rowsPerTable: settings.rowsPerTable,
       timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
     return PolicyBehaviourCounts(
       users: users, stratify: settings.stratify, includesAnon: settings.includeAnon, tables: counted,
-      seconds: Date().timeIntervalSince(began))
+      seconds: Date().timeIntervalSince(began), rowsPerTable: settings.rowsPerTable)
   }
 
   /// The sampled users, or nil when the database is not a Supabase one (no `auth.users`, no
@@ -83,13 +87,14 @@ public enum PolicyBehaviour {
     do {
       try connection.execute(
         "SET TRANSACTION READ ONLY", doing: "making the policy-behaviour transaction read-only")
+      // Bounds come from the source's counts (`CountedTable.bound`), never found anew here.
       let counted = try count(
-        tables, users: source.users, includeAnon: source.includesAnon,
+        tables, users: source.users, includeAnon: source.includesAnon, rowsPerTable: 0,
         timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
       try connection.execute("COMMIT", doing: "ending the policy-behaviour transaction")
       return PolicyBehaviourCounts(
         users: source.users, stratify: source.stratify, includesAnon: source.includesAnon, tables: counted,
-        seconds: Date().timeIntervalSince(began))
+        seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
     } catch {
       _ = try? connection.execute("ROLLBACK", doing: "rolling back the policy-behaviour transaction")
       throw error
@@ -110,7 +115,7 @@ public enum PolicyBehaviour {
     }
     return PolicyBehaviourCounts(
       users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
-      tables: counted, seconds: Date().timeIntervalSince(began))
+      tables: counted, seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
   }
 
   /// Deals `tables` round-robin into at most `jobs` shares and runs `count` on each share at
@@ -195,32 +200,38 @@ public enum PolicyBehaviour {
 
   /// Counts every table for `anon` (when asked) and each user, in savepoints of the caller's
   /// transaction; the role and settings are back as they were when it returns.
+  ///
+  /// A table with a `bound` is counted up to it; any other, when `rowsPerTable` is above 0,
+  /// up to the key of its `rowsPerTable`-th row (the bound is recorded with its counts).
   static func count(
-    _ tables: [CountedTable], users: [PolicyBehaviourCounts.User], includeAnon: Bool,
+    _ tables: [CountedTable], users: [PolicyBehaviourCounts.User], includeAnon: Bool, rowsPerTable: Int,
     timeoutMilliseconds: Int, on connection: PGConnection
   ) throws -> [PolicyBehaviourCounts.Table] {
+    let conditions = try boundConditions(tables, rowsPerTable: rowsPerTable, on: connection)
     var anon: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
     var byUser: [QualifiedName: [String: PolicyBehaviourCounts.Count]] = [:]
     if includeAnon {
       anon = try counts(
-        tables, role: "anon", subject: nil, timeoutMilliseconds: timeoutMilliseconds, on: connection)
+        tables, conditions: conditions, role: "anon", subject: nil, timeoutMilliseconds: timeoutMilliseconds,
+        on: connection)
     }
     for user in users {
       let counted = try counts(
-        tables, role: "authenticated", subject: user.id, timeoutMilliseconds: timeoutMilliseconds,
-        on: connection)
+        tables, conditions: conditions, role: "authenticated", subject: user.id,
+        timeoutMilliseconds: timeoutMilliseconds, on: connection)
       for (table, count) in counted { byUser[table, default: [:]][user.id] = count }
     }
     return tables.map { table in
       PolicyBehaviourCounts.Table(
-        table: table.name, anon: includeAnon ? anon[table.name] : nil, users: byUser[table.name] ?? [:])
+        table: table.name, anon: includeAnon ? anon[table.name] : nil, users: byUser[table.name] ?? [:],
+        bound: conditions[table.name]?.bound)
     }
   }
 
   /// The rows `role` (with `subject` as the JWT's `sub`) sees in each table.
   private static func counts(
-    _ tables: [CountedTable], role: String, subject: String?, timeoutMilliseconds: Int,
-    on connection: PGConnection
+    _ tables: [CountedTable], conditions: [QualifiedName: BoundCondition], role: String, subject: String?,
+    timeoutMilliseconds: Int, on connection: PGConnection
   ) throws -> [QualifiedName: PolicyBehaviourCounts.Count] {
     let who = subject.map { "user \($0)" } ?? role
     try connection.execute(
@@ -242,8 +253,10 @@ public enum PolicyBehaviour {
       for table in tables {
         try connection.execute("SAVEPOINT cutover_policy_count", doing: "starting the count of \(table.name)")
         do {
+          let condition = conditions[table.name]
           let rows = try connection.execute(
-            "SELECT count(*) AS n FROM \(table.reference)", doing: "counting \(table.name) as \(who)"
+            "SELECT count(*) AS n FROM \(table.reference)" + (condition.map { " WHERE \($0.sql)" } ?? ""),
+            condition?.bound.values ?? [], doing: "counting \(table.name) as \(who)"
           ).one().int64("n")
           result[table.name] = .init(rows: rows)
           try connection.execute(

@@ -32,16 +32,34 @@ public struct PolicyBehaviourCounts: Codable, Sendable, Equatable {
     }
   }
 
+  /// The last row counted in a table counted by key: its primary key's columns and values.
+  /// Only rows whose key is at most `values` were counted (on the target: the same values in
+  /// the columns the mapping fills from the source's key).
+  public struct KeyBound: Codable, Sendable, Equatable, Hashable {
+    /// The key's columns, in key order.
+    public var columns: [String]
+    /// The bounding row's key as text, one per column.
+    public var values: [String]
+
+    public init(columns: [String], values: [String]) {
+      self.columns = columns
+      self.values = values
+    }
+  }
+
   /// One table's counts: `anon`'s (nil when anon was not sampled) and each user's, by id.
   public struct Table: Codable, Sendable, Equatable {
     public var table: QualifiedName
     public var anon: Count?
     public var users: [String: Count]
+    /// Set when only the rows up to this key were counted; nil: the whole table.
+    public var bound: KeyBound?
 
-    public init(table: QualifiedName, anon: Count?, users: [String: Count]) {
+    public init(table: QualifiedName, anon: Count?, users: [String: Count], bound: KeyBound? = nil) {
       self.table = table
       self.anon = anon
       self.users = users
+      self.bound = bound
     }
   }
 
@@ -53,15 +71,20 @@ public struct PolicyBehaviourCounts: Codable, Sendable, Equatable {
   public var tables: [Table]
   /// Seconds the counting took.
   public var seconds: Double
+  /// The rows per table counted (the first by primary key); nil: whole tables (also what an
+  /// export made before the setting existed recorded).
+  public var rowsPerTable: Int?
 
   public init(
-    users: [User], stratify: String?, includesAnon: Bool, tables: [Table], seconds: Double
+    users: [User], stratify: String?, includesAnon: Bool, tables: [Table], seconds: Double,
+    rowsPerTable: Int? = nil
   ) {
     self.users = users
     self.stratify = stratify
     self.includesAnon = includesAnon
     self.tables = tables
     self.seconds = seconds
+    self.rowsPerTable = rowsPerTable
   }
 
   /// The counts of `table`.

@@ -239,11 +239,8 @@ public struct Verifier: Sendable {
         return (checks, nil, phases)
       }
       let catalog = try CatalogReader(scope: StructureChecks.scope).read(from: connection)
-      let tables = Set(mapped.map(\.1)).sorted().compactMap { name in
-        catalog.table(name).map {
-          PolicyBehaviour.CountedTable(name: name, isPartitioned: $0.kind == .partitioned)
-        }
-      }
+      let tables = PolicyBehaviour.targetTables(
+        mapped: mapped, catalog: catalog, manifest: manifest, files: files, source: sourceCounts)
       return (checks, tables, phases)
     }
     phaseSeconds.merge(outcome.2) { _, new in new }

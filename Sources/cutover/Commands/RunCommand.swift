@@ -73,6 +73,11 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
     help:
       "Per-session statement timeout of the policy check, ms (config policy_behaviour.statement_timeout_ms).")
   var policyStatementTimeoutMs: Int?
+  @Option(
+    help:
+      "Rows counted per table by the policy check, the first by primary key; 0 counts every row (config policy_behaviour.rows_per_table)."
+  )
+  var policyRowsPerTable: Int?
   @Flag(help: "Leave anon out of the policy check (config policy_behaviour.include_anon = false).")
   var policyExcludeAnon = false
 
@@ -131,6 +136,12 @@ struct RunCommand: AsyncParsableCommand, ShowsValues {
     if let policyStratify { policy.stratify = policyStratify }
     if let policyStratifyKey { policy.stratifyKey = policyStratifyKey }
     if let policyStatementTimeoutMs { policy.statementTimeoutMilliseconds = policyStatementTimeoutMs }
+    if let policyRowsPerTable {
+      guard policyRowsPerTable >= 0 else {
+        throw ValidationError("--policy-rows-per-table must be 0 (every row) or more")
+      }
+      policy.rowsPerTable = policyRowsPerTable
+    }
     if policyExcludeAnon { policy.includeAnon = false }
     options.policySample = policy
     options.progressStyle = ExportProgress.style(forTerminalOn: 2)

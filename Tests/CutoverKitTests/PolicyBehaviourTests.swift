@@ -110,13 +110,15 @@ struct PolicyBehaviourTests {
     var target = source
     target.tables[0].bound = nil
     target.tables[0].users["u1"] = .init(rows: 7)
-    let comparison = PolicyBehaviour.compare(source: source, target: target, mappings: [(table, table)], accepted: [])
+    let comparison = PolicyBehaviour.compare(
+      source: source, target: target, mappings: [(table, table)], accepted: [])
     #expect(comparison.findings.isEmpty)
     #expect(comparison.checks.map(\.status) == [.warning])
     #expect(comparison.checks.first?.message.contains("first 3 rows by primary key") == true)
     #expect(comparison.checks.first?.nextStep?.contains("rows_per_table = 0") == true)
     target.tables[0].bound = bound
-    let compared = PolicyBehaviour.compare(source: source, target: target, mappings: [(table, table)], accepted: [])
+    let compared = PolicyBehaviour.compare(
+      source: source, target: target, mappings: [(table, table)], accepted: [])
     #expect(compared.checks.isEmpty)
     #expect(compared.findings.map(\.status) == [.differs])
   }

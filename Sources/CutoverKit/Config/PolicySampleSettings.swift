@@ -15,7 +15,9 @@ public struct PolicySampleSettings: Sendable, Equatable {
   public var includeAnon: Bool
   /// Per-session statement timeout, milliseconds.
   public var statementTimeoutMilliseconds: Int
-  /// Rows counted per table: each table's first rows by primary key (0: every row). Counting
+  /// Rows counted per table: each table's first rows by primary key (0: every row).
+  ///
+  /// Counting
   /// under policies runs them per row, for every subject, on both sides; a bound keeps the
   /// check's cost the same at any data size. Tables without a primary key are counted whole.
   public var rowsPerTable: Int

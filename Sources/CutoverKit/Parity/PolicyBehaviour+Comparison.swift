@@ -82,7 +82,8 @@ extension PolicyBehaviour {
       message:
         "not compared: the export counted \(source)'s first \(rows.map(String.init) ?? "") rows by primary key, and \(table) cannot count the same rows (it has other sources too, or its mapping computes or relabels the key, or its primary key is on other columns)",
       nextStep:
-        "to compare it, export again with policy_behaviour.rows_per_table = 0 (every row of every table is counted)")
+        "to compare it, export again with policy_behaviour.rows_per_table = 0 (every row of every table is counted)"
+    )
   }
 
   /// "user <id> (stratum admin)" or "user <id>".

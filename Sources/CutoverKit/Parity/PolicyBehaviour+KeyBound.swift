@@ -29,7 +29,9 @@ extension PolicyBehaviour {
       if let bound = table.bound {
         let types = try bound.columns.map { try columnType(table.name, $0, on: connection) }
         conditions[table.name] = condition(bound, types: types)
-      } else if rowsPerTable > 0, let found = try sourceBound(table, rowsPerTable: rowsPerTable, on: connection) {
+      } else if rowsPerTable > 0,
+        let found = try sourceBound(table, rowsPerTable: rowsPerTable, on: connection)
+      {
         conditions[table.name] = found
       }
     }
@@ -87,7 +89,8 @@ extension PolicyBehaviour {
   ///   - mapped: source table → target table of every mapping that moves rows.
   ///   - catalog: the target's.
   public static func targetTables(
-    mapped: [(QualifiedName, QualifiedName)], catalog: Catalog, manifest: ExportManifest, files: [MappingFile],
+    mapped: [(QualifiedName, QualifiedName)], catalog: Catalog, manifest: ExportManifest,
+    files: [MappingFile],
     source: PolicyBehaviourCounts
   ) -> [CountedTable] {
     Set(mapped.map(\.1)).sorted().compactMap { name in
@@ -100,13 +103,15 @@ extension PolicyBehaviour {
       }
       return CountedTable(
         name: name, isPartitioned: table.kind == .partitioned,
-        bound: targetBound(for: table, sourceBounds: sources.map { source.table($0)?.bound }, mapping: mapping))
+        bound: targetBound(
+          for: table, sourceBounds: sources.map { source.table($0)?.bound }, mapping: mapping))
     }
   }
 
-  /// The bound to count `target` by so it holds the same rows as its source counted: the
-  /// source's key values in the target columns its mapping fills from the source's key
-  /// columns unchanged. Nil when the source was counted whole, or when the target cannot
+  /// The bound to count `target` by, so it holds the same rows as its source counted.
+  ///
+  /// It is the source's key values in the target columns its mapping fills from the source's
+  /// key columns unchanged. Nil when the source was counted whole, or when the target cannot
   /// count the same rows (several sources, a key the mapping computes or relabels, a target
   /// key of other columns) — `compare` then says the table was not compared.
   static func targetBound(

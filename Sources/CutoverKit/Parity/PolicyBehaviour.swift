@@ -23,7 +23,9 @@ public enum PolicyBehaviour {
     /// key); nil: the table's own first rows by key, or all of them, as the settings say.
     public var bound: PolicyBehaviourCounts.KeyBound?
 
-    public init(name: QualifiedName, isPartitioned: Bool = false, bound: PolicyBehaviourCounts.KeyBound? = nil) {
+    public init(
+      name: QualifiedName, isPartitioned: Bool = false, bound: PolicyBehaviourCounts.KeyBound? = nil
+    ) {
       self.name = name
       self.isPartitioned = isPartitioned
       self.bound = bound

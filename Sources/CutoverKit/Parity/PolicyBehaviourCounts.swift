@@ -33,6 +33,7 @@ public struct PolicyBehaviourCounts: Codable, Sendable, Equatable {
   }
 
   /// The last row counted in a table counted by key: its primary key's columns and values.
+  ///
   /// Only rows whose key is at most `values` were counted (on the target: the same values in
   /// the columns the mapping fills from the source's key).
   public struct KeyBound: Codable, Sendable, Equatable, Hashable {

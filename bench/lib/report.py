@@ -188,8 +188,10 @@ if b.get("steps"):
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in b["steps"].items() if v is not None)
     w(f"Where the last end-to-end run's time went (run.jsonl): {steps}.")
     if b.get("export_snapshot_checks_seconds") is not None:
+        policy = b.get("export_policy_sample_seconds")
+        split = f" ({policy:.1f} s of them the policy sample)" if policy is not None else ""
         w(f"Of the export, {b['export_snapshot_checks_seconds']:.1f} s were the source digests and the policy sample "
-          "in the snapshot, after the copy.")
+          f"in the snapshot, after the copy{split}.")
     if b.get("verify_phases"):
         w("Verify's phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(b["verify_phases"].items())) + ".")
     w("")

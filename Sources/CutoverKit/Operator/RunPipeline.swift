@@ -302,6 +302,8 @@ public struct RunPipeline: Sendable {
         "chunks": Double(summary.chunks), "jobs": Double(options.jobs),
         RunStep.growingSecondsFigure: summary.snapshotChecksSeconds
           - (summary.policyRowsPerTable > 0 ? summary.policySampleSeconds : 0),
+        "snapshotChecksSeconds": summary.snapshotChecksSeconds,
+        "policySampleSeconds": summary.policySampleSeconds,
       ],
       checksums: [ExportManifest.fileName: sha], rates: rates)
   }

@@ -28,11 +28,8 @@ public struct ExportSummary: Codable, Sendable {
   /// Of `seconds`, those spent in the snapshot after the copy (source digests and the policy
   /// sample): work that grows with the data, which `plan --estimate` scales with it.
   public var snapshotChecksSeconds: Double = 0
-  /// Of `snapshotChecksSeconds`, the policy sample's; it does not grow with the data when
-  /// `policyRowsPerTable` bounds it.
+  /// Of `snapshotChecksSeconds`, the policy sample's.
   public var policySampleSeconds: Double = 0
-  /// The policy sample's rows per table (0: every row).
-  public var policyRowsPerTable = 0
 
   init(manifest: ExportManifest, directory: URL, source: ConnectionTarget, seconds: Double) {
     self.directory = directory.path

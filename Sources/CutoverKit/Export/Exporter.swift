@@ -313,7 +313,6 @@ public struct Exporter: Sendable {
       seconds: Date().timeIntervalSince(began))
     summary.snapshotChecksSeconds = checksEnded.timeIntervalSince(checksBegan)
     summary.policySampleSeconds = sampled?.seconds ?? 0
-    summary.policyRowsPerTable = sampled?.rowsPerTable ?? 0
     return summary
   }
 

@@ -283,13 +283,19 @@ struct ImportCoordinator {
   /// The task graph: loads after their parents' loads; indexes after their table's load;
   /// a foreign key after both tables' loads and the referenced table's indexes; a table's
   /// sequences and ANALYZE after its load and its indexes.
+  ///
+  /// Ready loads go out largest first: a table loads on one connection, so the biggest one,
+  /// started last, would be the whole import's tail (the others load beside it instead).
   static func tasks(
     toLoad: [ImportPlan.Unit], all: [ImportPlan.Unit], rebuild: [DeferredObject],
     parents: [QualifiedName: Set<QualifiedName>]
   ) -> [(task: ImportTask, after: Set<Int>)] {
     var tasks: [(task: ImportTask, after: Set<Int>)] = []
     var loadTask: [QualifiedName: Int] = [:]
-    for unit in toLoad {
+    let largestFirst = toLoad.enumerated().sorted {
+      $0.element.bytes != $1.element.bytes ? $0.element.bytes > $1.element.bytes : $0.offset < $1.offset
+    }.map(\.element)
+    for unit in largestFirst {
       loadTask[unit.target] = tasks.count
       tasks.append((.load(unit), []))
     }

@@ -27,6 +27,8 @@ let package = Package(
       pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"])]
     ),
+    // glibc's mallopt, for the allocator settings every process starts with (HeapSettings).
+    .systemLibrary(name: "CMalloc"),
     .target(
       name: "CutoverKit",
       dependencies: [
@@ -49,6 +51,7 @@ let package = Package(
       name: "CutoverCommandLine",
       dependencies: [
         "CutoverKit",
+        "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

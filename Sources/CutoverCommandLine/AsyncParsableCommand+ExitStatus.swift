@@ -11,6 +11,7 @@ extension AsyncParsableCommand {
   /// help and `--version` exit as argument-parser decides. Logs go to stderr at
   /// `CUTOVER_LOG_LEVEL` (default `warning`).
   public static func runMappingExitStatus(toolName: String) async {
+    HeapSettings.apply()
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)
       handler.logLevel =

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 work, out, commit = sys.argv[1:4]
 sizes = [line.rstrip("\n").split("\t") for line in open(f"{work}/sizes.tsv") if line.strip()]
-sizes = [(float(s), int(scale), int(b)) for s, scale, b in sizes]
+sizes = [(float(s), int(scale), int(float(b))) for s, scale, b in sizes]  # awk may print 4e+09
 times = defaultdict(dict)
 rss = defaultdict(dict)
 for line in open(f"{work}/times.tsv"):

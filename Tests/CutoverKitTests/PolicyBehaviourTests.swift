@@ -146,7 +146,8 @@ struct PolicyBehaviourTests {
     // Counted again with the recorded bounds, as verify counts a target: the same rows.
     let again = try await db.withConnection { connection in
       try PolicyBehaviour.targetCounts(
-        on: connection, tables: tables.map { table in
+        on: connection,
+        tables: tables.map { table in
           var bounded = table
           bounded.bound = source.table(table.name)?.bound
           return bounded

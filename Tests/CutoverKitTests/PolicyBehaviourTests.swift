@@ -179,6 +179,7 @@ struct PolicyBehaviourTests {
       source: source, target: target, mappings: [(table, table)], accepted: [])
     #expect(compared.checks.isEmpty)
     #expect(compared.findings.map(\.status) == [.differs])
+    #expect(compared.findings.first?.note == "of the first 3 rows by primary key")
   }
 
   @Test

@@ -50,6 +50,8 @@ extension PolicyBehaviour {
           targetRows: targetCount.rows ?? 0, status: .equal)
         if sourceCount.rows == nil || targetCount.rows == nil {
           finding.note = "source: \(sourceCount.text), target: \(targetCount.text)"
+        } else if sourceTables.first?.bound != nil, let rows = source.rowsPerTable {
+          finding.note = "of the first \(rows) rows by primary key"
         }
         if sourceCount != targetCount {
           if let index = accepted.firstIndex(where: { $0.covers(table: table.table, anon: isAnon) }) {

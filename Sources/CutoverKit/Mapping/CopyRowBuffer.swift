@@ -63,6 +63,14 @@ public final class CopyRowBuffer {
     guard escaped.contains(0x5C) else { return String(decoding: escaped, as: UTF8.self) }
     var out: [UInt8] = []
     out.reserveCapacity(escaped.count)
+    unescape(escaped, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the bytes the COPY text `escaped` stands for to `out` (the escapes `decode`
+  /// lists); a field's own bytes, so `\N` is not special here.
+  static func unescape<Bytes: RandomAccessCollection<UInt8>>(_ escaped: Bytes, into out: inout [UInt8])
+  where Bytes.Index == Int {
     var index = escaped.startIndex
     func digit(_ byte: UInt8, radix: UInt8) -> UInt8? {
       switch byte {
@@ -110,7 +118,6 @@ public final class CopyRowBuffer {
       default: out.append(next)
       }
     }
-    return String(decoding: out, as: UTF8.self)
   }
 }
 

@@ -219,30 +219,8 @@ public enum ParityRowsFile {
     return format
   }
 
-  /// A COPY text field: `\N` is NULL; `\\`, `\t`, `\n`, `\r` are unescaped.
+  /// A COPY text field: `\N` is NULL; anything else is decoded as `CopyRowBuffer.decode` does.
   static func unescape(_ field: ArraySlice<UInt8>) -> String? {
-    if field.elementsEqual("\\N".utf8) { return nil }
-    guard field.contains(UInt8(ascii: "\\")) else { return String(decoding: field, as: UTF8.self) }
-    var out: [UInt8] = []
-    var escaped = false
-    for byte in field {
-      if escaped {
-        switch byte {
-        case UInt8(ascii: "t"): out.append(9)
-        case UInt8(ascii: "n"): out.append(10)
-        case UInt8(ascii: "r"): out.append(13)
-        case UInt8(ascii: "b"): out.append(8)
-        case UInt8(ascii: "f"): out.append(12)
-        case UInt8(ascii: "v"): out.append(11)
-        default: out.append(byte)
-        }
-        escaped = false
-      } else if byte == UInt8(ascii: "\\") {
-        escaped = true
-      } else {
-        out.append(byte)
-      }
-    }
-    return String(decoding: out, as: UTF8.self)
+    field.elementsEqual("\\N".utf8) ? nil : CopyRowBuffer.decode(field)
   }
 }

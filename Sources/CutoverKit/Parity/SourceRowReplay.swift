@@ -191,25 +191,7 @@ struct SourceRowReplay {
       return
     }
     identity.append(1)
-    var escaped = false
-    for byte in field {
-      if escaped {
-        switch byte {
-        case UInt8(ascii: "t"): identity.append(9)
-        case UInt8(ascii: "n"): identity.append(10)
-        case UInt8(ascii: "r"): identity.append(13)
-        case UInt8(ascii: "b"): identity.append(8)
-        case UInt8(ascii: "f"): identity.append(12)
-        case UInt8(ascii: "v"): identity.append(11)
-        default: identity.append(byte)
-        }
-        escaped = false
-      } else if byte == 0x5C {
-        escaped = true
-      } else {
-        identity.append(byte)
-      }
-    }
+    CopyRowBuffer.unescape(field, into: &identity)
     identity.append(0)
   }
 

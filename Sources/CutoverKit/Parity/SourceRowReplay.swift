@@ -168,7 +168,7 @@ struct SourceRowReplay {
         try stream.finish { mapped.append(contentsOf: $0) }
         if mapped.last == 0x0A { mapped.removeLast() }
         guard !mapped.isEmpty else { return }  // filtered out
-        try mapped.withUnsafeBytes { identify($0, fields: key) }
+        mapped.withUnsafeBytes { identify($0, fields: key) }
       }
       guard let position = positions[identity], found[position] == nil else { return }
       found[position] = Array(line) + [0x0A]

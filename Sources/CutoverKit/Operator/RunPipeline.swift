@@ -304,7 +304,6 @@ public struct RunPipeline: Sendable {
         "tables": Double(summary.tables.count), "rows": Double(summary.rows), "bytes": Double(summary.bytes),
         "chunks": Double(summary.chunks), "jobs": Double(options.jobs),
         RunStep.growingSecondsFigure: summary.snapshotChecksSeconds,
-        "snapshotChecksSeconds": summary.snapshotChecksSeconds,
         "policySampleSeconds": summary.policySampleSeconds,
       ],
       checksums: [ExportManifest.fileName: sha], rates: rates)

@@ -157,6 +157,61 @@ struct PolicyBehaviourTests {
   }
 
   @Test
+  func `counts spread over several connections equal one connection's, refused and timed-out counts included`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    try await db.runScript(
+      #"""
+      INSERT INTO auth.users (id) SELECT gen_random_uuid() FROM generate_series(1, 4);
+      CREATE SCHEMA spread;
+      GRANT USAGE ON SCHEMA spread TO anon, authenticated;
+      CREATE TABLE spread.mine (id int PRIMARY KEY, owner uuid);
+      INSERT INTO spread.mine
+        SELECT g, (SELECT id FROM auth.users ORDER BY id OFFSET g % 4 LIMIT 1) FROM generate_series(1, 90) g;
+      ALTER TABLE spread.mine ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY own ON spread.mine FOR SELECT TO authenticated USING (owner = auth.uid());
+      CREATE TABLE spread.open (id int PRIMARY KEY);
+      INSERT INTO spread.open SELECT generate_series(1, 40);
+      CREATE TABLE spread.closed (id int PRIMARY KEY);
+      INSERT INTO spread.closed SELECT generate_series(1, 5);
+      CREATE FUNCTION spread.slow(int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(0.2) IS NOT NULL';
+      CREATE TABLE spread.sleepy (id int PRIMARY KEY);
+      INSERT INTO spread.sleepy SELECT generate_series(1, 3);
+      ALTER TABLE spread.sleepy ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY slow ON spread.sleepy FOR SELECT TO anon, authenticated USING (spread.slow(id));
+      GRANT SELECT ON spread.mine, spread.open, spread.sleepy TO anon, authenticated;
+      """#)
+    let tables = ["mine", "open", "closed", "sleepy"].map {
+      PolicyBehaviour.CountedTable(name: QualifiedName(schema: "spread", name: $0))
+    }
+    let settings = {
+      var settings = PolicySampleSettings(users: 4, includeAnon: true, rowsPerTable: 0)
+      settings.statementTimeoutMilliseconds = 300
+      return settings
+    }()
+    let source = try await db.withConnection { connection in
+      _ = try connection.exportSnapshot()
+      defer { _ = try? connection.execute("COMMIT") }
+      return try PolicyBehaviour.sourceCounts(on: connection, tables: tables, settings: settings)
+    }
+    #expect(source.users.count == 4)
+    let spread = try await PolicyBehaviour.targetCounts(
+      target: db.target, tables: tables, source: source, settings: settings, jobs: 3)
+    #expect(spread.tables == source.tables)
+    let mine = try #require(spread.table(tables[0].name))
+    #expect(mine.anon?.rows == 0)
+    #expect(mine.users.values.map { $0.rows ?? -1 }.sorted() == [22, 22, 23, 23])
+    #expect(spread.table(tables[1].name)?.users.values.allSatisfy { $0.rows == 40 } == true)
+    // Refused (no privilege) and timed out: recorded per subject, the other counts go on.
+    let closed = try #require(spread.table(tables[2].name))
+    #expect(closed.anon?.sqlState == "42501" && closed.users.values.allSatisfy { $0.sqlState == "42501" })
+    let sleepy = try #require(spread.table(tables[3].name))
+    #expect(sleepy.anon?.sqlState == "57014" && sleepy.users.values.allSatisfy { $0.sqlState == "57014" })
+  }
+
+  @Test
   func `a target that cannot count its source's rows by key is a warning, not a difference`() {
     let table = QualifiedName(schema: "app", name: "orders")
     let user = PolicyBehaviourCounts.User(id: "u1")

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Counting under policies can cost far more than copying (a policy's subquery runs per row),
 /// so it runs after the data is safe, on `jobs` connections that each import the snapshot and
-/// count a share of the tables, and its time is reported on its own.
+/// take the next (user, table) count from one queue, and its time is reported on its own.
 struct ExportPolicySample: Sendable {
   var source: ConnectionTarget
   var snapshot: String
@@ -19,25 +19,39 @@ struct ExportPolicySample: Sendable {
     let source = self.source
     let snapshot = self.snapshot
     let settings = self.settings
-    let users = try await onDedicatedThread(named: "export-policy-sample") {
-      try Self.inSnapshot(source, snapshot) { try PolicyBehaviour.platformSample(on: $0, settings: settings) }
+    let tables = self.tables
+    // The users and each table's bound, with the export's own role (before any `SET ROLE`).
+    let found = try await onDedicatedThread(named: "export-policy-sample") {
+      try Self.inSnapshot(source, snapshot) { connection -> Prepared? in
+        guard let users = try PolicyBehaviour.platformSample(on: connection, settings: settings) else {
+          return nil
+        }
+        let conditions = try PolicyBehaviour.boundConditions(
+          tables, rowsPerTable: settings.rowsPerTable, on: connection)
+        return Prepared(users: users, conditions: conditions)
+      }
     }
-    guard let users else {
+    guard let found else {
       return PolicyBehaviourCounts(
         users: [], stratify: settings.stratify, includesAnon: false, tables: [],
         seconds: Date().timeIntervalSince(began))
     }
-    let counted = try await PolicyBehaviour.countInShares(tables, jobs: jobs, threadName: "export-policy") {
-      share in
-      try Self.inSnapshot(source, snapshot) { connection in
-        try PolicyBehaviour.count(
-          share, users: users, includeAnon: settings.includeAnon, rowsPerTable: settings.rowsPerTable,
-          timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
-      }
+    let users = found.users
+    let counted = try await PolicyBehaviour.countSpread(
+      tables, conditions: found.conditions, users: users, includeAnon: settings.includeAnon,
+      timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "export-policy"
+    ) { body in
+      try Self.inSnapshot(source, snapshot) { try body($0) }
     }
     return PolicyBehaviourCounts(
       users: users, stratify: settings.stratify, includesAnon: settings.includeAnon,
       tables: counted, seconds: Date().timeIntervalSince(began), rowsPerTable: settings.rowsPerTable)
+  }
+
+  /// What the counts need before they start.
+  private struct Prepared: Sendable {
+    var users: [PolicyBehaviourCounts.User]
+    var conditions: [QualifiedName: PolicyBehaviour.BoundCondition]
   }
 
   /// Runs `body` on a fresh connection inside the export's snapshot.

@@ -16,6 +16,8 @@ struct ExportParity: Sendable {
     var mapping: TableMapping
     var targetTable: CatalogTable
     var only: Bool
+    /// The table's COPY text bytes, to start the biggest first.
+    var bytes: Int64
   }
 
   /// Computes the missing digests; says on `notice` which tables get none and why.
@@ -53,7 +55,9 @@ struct ExportParity: Sendable {
         work.append(
           Work(
             table: name, mapping: mapping, targetTable: targetTable,
-            only: started.copyQuery.contains(" FROM ONLY ")))
+            only: started.copyQuery.contains(" FROM ONLY "),
+            bytes: state.sequences.filter { $0.key.table == name }.values.joined().reduce(0) { $0 + $1.bytes }
+          ))
       case .failure(let found):
         problems += found.lines
       }
@@ -65,28 +69,35 @@ struct ExportParity: Sendable {
     let began = Date()
     let source = self.source
     let snapshot = self.snapshot
-    let digest = { @Sendable (item: Work) async throws in
-      try await onDedicatedThread(named: "export-parity") {
-        let connection = try PGConnection(source, applicationName: "cutover export parity")
-        try connection.prepareLongRunningSession()
-        try connection.importSnapshot(snapshot)
-        _ = try SourceDigest.compute(
-          item.mapping, targetTable: item.targetTable, only: item.only, on: connection, directory: directory
-        ) { parity in
-          try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
-        }
-        try connection.execute("COMMIT")
-      }
-      logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
-    }
-    var queue = work.makeIterator()
+    // One connection per job, in the snapshot, taking the next table when it is free
+    // (largest first, so the biggest table starts at once).
+    let queue = WorkQueue(work.sorted { $0.bytes > $1.bytes })
     try await withThrowingTaskGroup(of: Void.self) { group in
-      for _ in 0..<max(jobs, 1) {
-        if let item = queue.next() { group.addTask { try await digest(item) } }
+      for number in 0..<min(max(jobs, 1), work.count) {
+        group.addTask {
+          try await onDedicatedThread(named: "export-parity-\(number + 1)") {
+            do {
+              let connection = try PGConnection(source, applicationName: "cutover export parity")
+              try connection.prepareLongRunningSession()
+              try connection.importSnapshot(snapshot)
+              while let item = queue.take() {
+                _ = try SourceDigest.compute(
+                  item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
+                  directory: directory
+                ) { parity in
+                  try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
+                }
+                logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
+              }
+              try connection.execute("COMMIT")
+            } catch {
+              queue.stop()
+              throw error
+            }
+          }
+        }
       }
-      while try await group.next() != nil {
-        if let item = queue.next() { group.addTask { try await digest(item) } }
-      }
+      try await group.waitForAll()
     }
     notice(
       "source digests of \(work.count) table(s) computed in the snapshot in \(String(format: "%.1f", Date().timeIntervalSince(began))) s"

@@ -84,64 +84,57 @@ public enum PolicyBehaviour {
     settings: PolicySampleSettings
   ) throws -> PolicyBehaviourCounts {
     let began = Date()
-    try connection.execute(
-      "BEGIN ISOLATION LEVEL REPEATABLE READ", doing: "starting the policy-behaviour transaction")
-    do {
-      try connection.execute(
-        "SET TRANSACTION READ ONLY", doing: "making the policy-behaviour transaction read-only")
-      // Bounds come from the source's counts (`CountedTable.bound`), never found anew here.
-      let counted = try count(
+    // Bounds come from the source's counts (`CountedTable.bound`), never found anew here.
+    let counted = try readOnlyTransaction(on: connection) {
+      try count(
         tables, users: source.users, includeAnon: source.includesAnon, rowsPerTable: 0,
         timeoutMilliseconds: settings.statementTimeoutMilliseconds, on: connection)
-      try connection.execute("COMMIT", doing: "ending the policy-behaviour transaction")
-      return PolicyBehaviourCounts(
-        users: source.users, stratify: source.stratify, includesAnon: source.includesAnon, tables: counted,
-        seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
-    } catch {
-      _ = try? connection.execute("ROLLBACK", doing: "rolling back the policy-behaviour transaction")
-      throw error
     }
+    return PolicyBehaviourCounts(
+      users: source.users, stratify: source.stratify, includesAnon: source.includesAnon, tables: counted,
+      seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
   }
 
-  /// `targetCounts` over `jobs` connections to `target`, each counting a share of the tables
-  /// in a read-only transaction of its own (the target is not written while verify runs).
+  /// `targetCounts` over `jobs` connections to `target`, each counting in a read-only
+  /// transaction of its own (the target is not written while verify runs).
   public static func targetCounts(
     target: ConnectionTarget, tables: [CountedTable], source: PolicyBehaviourCounts,
     settings: PolicySampleSettings, jobs: Int
   ) async throws -> PolicyBehaviourCounts {
     let began = Date()
-    let counted = try await countInShares(tables, jobs: jobs, threadName: "verify-policy") { share in
+    let session = { @Sendable (body: (PGConnection) throws -> Void) throws in
       let connection = try PGConnection(target, applicationName: "cutover verify policy behaviour")
       try connection.prepareLongRunningSession()
-      return try targetCounts(on: connection, tables: share, source: source, settings: settings).tables
+      try readOnlyTransaction(on: connection) { try body(connection) }
     }
+    // Bounds come from the source's counts (`CountedTable.bound`), never found anew here.
+    var conditions: [QualifiedName: BoundCondition] = [:]
+    if tables.contains(where: { $0.bound != nil }) {
+      try session { conditions = try boundConditions(tables, rowsPerTable: 0, on: $0) }
+    }
+    let counted = try await countSpread(
+      tables, conditions: conditions, users: source.users, includeAnon: source.includesAnon,
+      timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "verify-policy",
+      session: session)
     return PolicyBehaviourCounts(
       users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
       tables: counted, seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
   }
 
-  /// Deals `tables` round-robin into at most `jobs` shares and runs `count` on each share at
-  /// once, each on its own thread (and its own connection, which `count` opens); the counts
-  /// come back in `tables`' order.
-  static func countInShares(
-    _ tables: [CountedTable], jobs: Int, threadName: String,
-    _ count: @escaping @Sendable ([CountedTable]) throws -> [PolicyBehaviourCounts.Table]
-  ) async throws -> [PolicyBehaviourCounts.Table] {
-    let shareCount = max(1, min(jobs, tables.count))
-    let shares = (0..<shareCount).map { share in
-      tables.enumerated().filter { $0.offset % shareCount == share }.map(\.element)
-    }.filter { !$0.isEmpty }
-    let counted = try await withThrowingTaskGroup(of: [PolicyBehaviourCounts.Table].self) { group in
-      for (number, share) in shares.enumerated() {
-        group.addTask {
-          try await onDedicatedThread(named: "\(threadName)-\(number + 1)") { try count(share) }
-        }
-      }
-      var all: [QualifiedName: PolicyBehaviourCounts.Table] = [:]
-      for try await part in group { for table in part { all[table.table] = table } }
-      return all
+  /// Runs `body` in a repeatable-read, read-only transaction on `connection`.
+  static func readOnlyTransaction<T>(on connection: PGConnection, _ body: () throws -> T) throws -> T {
+    try connection.execute(
+      "BEGIN ISOLATION LEVEL REPEATABLE READ", doing: "starting the policy-behaviour transaction")
+    do {
+      try connection.execute(
+        "SET TRANSACTION READ ONLY", doing: "making the policy-behaviour transaction read-only")
+      let result = try body()
+      try connection.execute("COMMIT", doing: "ending the policy-behaviour transaction")
+      return result
+    } catch {
+      _ = try? connection.execute("ROLLBACK", doing: "rolling back the policy-behaviour transaction")
+      throw error
     }
-    return tables.compactMap { counted[$0.name] }
   }
 
   /// Up to `settings.users` ids from `auth.users`, spread across the stratify column's values:
@@ -210,80 +203,187 @@ public enum PolicyBehaviour {
     timeoutMilliseconds: Int, on connection: PGConnection
   ) throws -> [PolicyBehaviourCounts.Table] {
     let conditions = try boundConditions(tables, rowsPerTable: rowsPerTable, on: connection)
+    let subjects = Subject.all(users: users, includeAnon: includeAnon)
+    var counted: [Counted] = []
+    for subject in subjects {
+      try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
+      do {
+        for table in tables {
+          counted.append(
+            Counted(
+              subject: subject, table: table.name,
+              count: try countOne(table, condition: conditions[table.name], as: subject, on: connection)))
+        }
+      } catch {
+        subject.abandon(on: connection)
+        throw error
+      }
+      try subject.leave(on: connection)
+    }
+    return assemble(counted, tables: tables, conditions: conditions, includeAnon: includeAnon)
+  }
+
+  /// Counts as `count` does, on `jobs` connections at once: each pulls the next (subject,
+  /// table) count from one queue, so a table whose policies cost far more than the others'
+  /// (a policy's subquery runs per row) keeps every connection busy instead of one.
+  ///
+  /// - Parameters:
+  ///   - conditions: each table's bound (`boundConditions`), found once before the counts.
+  ///   - session: opens a connection, runs its argument in the transaction the counts belong
+  ///     in (the export's snapshot, or a read-only one on the target), and ends it.
+  static func countSpread(
+    _ tables: [CountedTable], conditions: [QualifiedName: BoundCondition],
+    users: [PolicyBehaviourCounts.User],
+    includeAnon: Bool, timeoutMilliseconds: Int, jobs: Int, threadName: String,
+    session: @escaping @Sendable (_ body: (PGConnection) throws -> Void) throws -> Void
+  ) async throws -> [PolicyBehaviourCounts.Table] {
+    let subjects = Subject.all(users: users, includeAnon: includeAnon)
+    // Subject after subject, so a connection mostly keeps its role and claims between counts.
+    let units = subjects.flatMap { subject in tables.map { (subject: subject, table: $0) } }
+    let queue = WorkQueue(Array(units.indices))
+    let workers = max(1, min(jobs, units.count))
+    let counted = try await withThrowingTaskGroup(of: [Counted].self) { group in
+      for number in 0..<workers {
+        group.addTask {
+          try await onDedicatedThread(named: "\(threadName)-\(number + 1)") {
+            var done: [Counted] = []
+            try session { connection in
+              var entered: Subject?
+              do {
+                while let next = queue.take() {
+                  let (subject, table) = units[next]
+                  if entered != subject {
+                    try entered?.leave(on: connection)
+                    entered = nil
+                    try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
+                    entered = subject
+                  }
+                  done.append(
+                    Counted(
+                      subject: subject, table: table.name,
+                      count: try countOne(
+                        table, condition: conditions[table.name], as: subject, on: connection)))
+                }
+                try entered?.leave(on: connection)
+              } catch {
+                queue.stop()
+                entered?.abandon(on: connection)
+                throw error
+              }
+            }
+            return done
+          }
+        }
+      }
+      var all: [Counted] = []
+      for try await part in group { all += part }
+      return all
+    }
+    return assemble(counted, tables: tables, conditions: conditions, includeAnon: includeAnon)
+  }
+
+  /// Who a count is taken as: `anon`, or a sampled user as `authenticated`.
+  struct Subject: Sendable, Hashable {
+    var role: String
+    /// The JWT's `sub`; nil for `anon`.
+    var user: String?
+
+    static func all(users: [PolicyBehaviourCounts.User], includeAnon: Bool) -> [Subject] {
+      (includeAnon ? [Subject(role: "anon", user: nil)] : [])
+        + users.map { Subject(role: "authenticated", user: $0.id) }
+    }
+
+    var who: String { user.map { "user \($0)" } ?? role }
+
+    /// Opens the subject's savepoint and takes on its role and JWT claims (transaction-local).
+    func enter(timeoutMilliseconds: Int, on connection: PGConnection) throws {
+      try connection.execute(
+        "SAVEPOINT cutover_policy_behaviour", doing: "starting the policy-behaviour savepoint for \(who)")
+      var claims: [String: String] = ["role": role]
+      if let user { claims["sub"] = user }
+      let json = String(
+        decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
+      do {
+        try connection.execute(
+          """
+          SELECT set_config('statement_timeout', $1, true), set_config('request.jwt.claims', $2, true),
+                 set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $4, true)
+          """, ["\(timeoutMilliseconds)", json, user ?? "", role],
+          doing: "setting the JWT claims of \(who)")
+        try connection.execute(
+          "SET LOCAL ROLE \(QualifiedName.quote(role))", doing: "switching to role \(role)")
+      } catch {
+        abandon(on: connection)
+        throw error
+      }
+    }
+
+    /// Rolls back to the savepoint, which undoes `SET LOCAL ROLE` and the claims.
+    func leave(on connection: PGConnection) throws {
+      try connection.execute(
+        "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
+      try connection.execute(
+        "RELEASE SAVEPOINT cutover_policy_behaviour",
+        doing: "ending the policy-behaviour savepoint for \(who)")
+    }
+
+    /// `leave` after a failure, which is the one being reported.
+    func abandon(on connection: PGConnection) {
+      _ = try? connection.execute(
+        "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
+    }
+  }
+
+  /// One table counted as one subject.
+  struct Counted: Sendable {
+    var subject: Subject
+    var table: QualifiedName
+    var count: PolicyBehaviourCounts.Count
+  }
+
+  /// The rows `subject` sees in `table` (already entered), in a savepoint: a refused count (no
+  /// privilege) or one that timed out is recorded with its SQLSTATE, and the subject's
+  /// savepoint carries on.
+  private static func countOne(
+    _ table: CountedTable, condition: BoundCondition?, as subject: Subject, on connection: PGConnection
+  ) throws -> PolicyBehaviourCounts.Count {
+    try connection.execute("SAVEPOINT cutover_policy_count", doing: "starting the count of \(table.name)")
+    do {
+      let rows = try connection.execute(
+        "SELECT count(*) AS n FROM \(table.reference)" + (condition.map { " WHERE \($0.sql)" } ?? ""),
+        condition?.bound.values ?? [], doing: "counting \(table.name) as \(subject.who)"
+      ).one().int64("n")
+      try connection.execute(
+        "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+      return .init(rows: rows)
+    } catch let error as PostgresError where error.sqlState != nil {
+      try connection.execute(
+        "ROLLBACK TO SAVEPOINT cutover_policy_count",
+        doing: "rolling back the refused count of \(table.name)")
+      try connection.execute(
+        "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
+      return .init(rows: nil, sqlState: error.sqlState)
+    }
+  }
+
+  /// The counts by table, in `tables`' order, each with its bound.
+  private static func assemble(
+    _ counted: [Counted], tables: [CountedTable], conditions: [QualifiedName: BoundCondition],
+    includeAnon: Bool
+  ) -> [PolicyBehaviourCounts.Table] {
     var anon: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
     var byUser: [QualifiedName: [String: PolicyBehaviourCounts.Count]] = [:]
-    if includeAnon {
-      anon = try counts(
-        tables, conditions: conditions, role: "anon", subject: nil, timeoutMilliseconds: timeoutMilliseconds,
-        on: connection)
-    }
-    for user in users {
-      let counted = try counts(
-        tables, conditions: conditions, role: "authenticated", subject: user.id,
-        timeoutMilliseconds: timeoutMilliseconds, on: connection)
-      for (table, count) in counted { byUser[table, default: [:]][user.id] = count }
+    for item in counted {
+      if let user = item.subject.user {
+        byUser[item.table, default: [:]][user] = item.count
+      } else {
+        anon[item.table] = item.count
+      }
     }
     return tables.map { table in
       PolicyBehaviourCounts.Table(
         table: table.name, anon: includeAnon ? anon[table.name] : nil, users: byUser[table.name] ?? [:],
         bound: conditions[table.name]?.bound)
     }
-  }
-
-  /// The rows `role` (with `subject` as the JWT's `sub`) sees in each table.
-  private static func counts(
-    _ tables: [CountedTable], conditions: [QualifiedName: BoundCondition], role: String, subject: String?,
-    timeoutMilliseconds: Int, on connection: PGConnection
-  ) throws -> [QualifiedName: PolicyBehaviourCounts.Count] {
-    let who = subject.map { "user \($0)" } ?? role
-    try connection.execute(
-      "SAVEPOINT cutover_policy_behaviour", doing: "starting the policy-behaviour savepoint for \(who)")
-    var claims: [String: String] = ["role": role]
-    if let subject { claims["sub"] = subject }
-    let json = String(
-      decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
-    var result: [QualifiedName: PolicyBehaviourCounts.Count] = [:]
-    do {
-      try connection.execute(
-        """
-        SELECT set_config('statement_timeout', $1, true), set_config('request.jwt.claims', $2, true),
-               set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $4, true)
-        """, ["\(timeoutMilliseconds)", json, subject ?? "", role],
-        doing: "setting the JWT claims of \(who)")
-      try connection.execute(
-        "SET LOCAL ROLE \(QualifiedName.quote(role))", doing: "switching to role \(role)")
-      for table in tables {
-        try connection.execute("SAVEPOINT cutover_policy_count", doing: "starting the count of \(table.name)")
-        do {
-          let condition = conditions[table.name]
-          let rows = try connection.execute(
-            "SELECT count(*) AS n FROM \(table.reference)" + (condition.map { " WHERE \($0.sql)" } ?? ""),
-            condition?.bound.values ?? [], doing: "counting \(table.name) as \(who)"
-          ).one().int64("n")
-          result[table.name] = .init(rows: rows)
-          try connection.execute(
-            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
-        } catch let error as PostgresError where error.sqlState != nil {
-          // Refused (no privilege) or timed out: recorded for this subject, and the next
-          // table is counted from the savepoint on.
-          result[table.name] = .init(rows: nil, sqlState: error.sqlState)
-          try connection.execute(
-            "ROLLBACK TO SAVEPOINT cutover_policy_count",
-            doing: "rolling back the refused count of \(table.name)")
-          try connection.execute(
-            "RELEASE SAVEPOINT cutover_policy_count", doing: "ending the count of \(table.name)")
-        }
-      }
-    } catch {
-      _ = try? connection.execute(
-        "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
-      throw error
-    }
-    // Rolling back to the savepoint undoes SET LOCAL ROLE and the claims.
-    try connection.execute(
-      "ROLLBACK TO SAVEPOINT cutover_policy_behaviour", doing: "restoring the role after \(who)")
-    try connection.execute(
-      "RELEASE SAVEPOINT cutover_policy_behaviour", doing: "ending the policy-behaviour savepoint for \(who)")
-    return result
   }
 }

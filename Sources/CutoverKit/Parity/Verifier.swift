@@ -117,17 +117,30 @@ public struct Verifier: Sendable {
         && !ExportTableSelection.platformSchemas.contains($0.name.schema)
     }
 
-    let jobs = options.jobs
+    // The chain's own definitions, rebuilt in a scratch database while the rows are checked:
+    // mostly one connection's DDL, it fills what the data phase leaves idle.
+    let chainBuild: Task<(StructureChecks.Expected, Double), any Error>? =
+      options.checksBeyondRows
+      ? Task { [options] in
+        let began = Date()
+        progress("verify: rebuilding the v2 chain's definitions in a scratch database")
+        let expected = try await StructureChecks.expected(
+          chain: options.chain, localStandIn: options.localStandIn, server: options.target, logger: logger)
+        return (expected, Date().timeIntervalSince(began))
+      } : nil
     // Cheap checks first: every count.
     progress("verify: counting the rows of \(order.count + unfilled.count) target table(s)")
     let countWork: [CatalogTable] = order.compactMap { checks[$0]?.target } + unfilled
-    let counts: [QualifiedName: Int64] = try await Self.pool(countWork, jobs: jobs, target: target) {
-      table, connection in
-      let from = (table.kind == .partitioned ? "" : "ONLY ") + table.name.quoted
-      let n = try connection.execute(
-        "SELECT count(*) AS n FROM \(from)", doing: "counting the rows of \(table.name)"
-      ).one().int64("n")
-      return (table.name, n)
+    // A failure below still waits for the scratch database to be dropped.
+    func waitForChain() async { _ = await chainBuild?.result }
+    let counts: [QualifiedName: Int64]
+    let compared: [QualifiedName: TableParity]
+    do {
+      (counts, compared) = try await dataPhase(
+        checks: checks, order: order, countWork: countWork, progress: progress)
+    } catch {
+      await waitForChain()
+      throw error
     }
     for table in unfilled {
       let rows = counts[table.name] ?? 0
@@ -138,29 +151,17 @@ public struct Verifier: Sendable {
             ? "no source table fills it (empty)"
             : "no source table fills it, yet it holds \(rows) row(s)"))
     }
-    // Then the digests, largest first.
-    let digestWork = order.compactMap { checks[$0] }.sorted {
-      $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
-    }
-    let total = digestWork.count
-    progress("verify: digesting \(total) table(s), \(jobs) at a time")
-    let compared: [QualifiedName: TableParity] = try await Self.pool(digestWork, jobs: jobs, target: target) {
-      check, connection in
-      let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
-      progress(
-        "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
-          + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
-      return (check.target.name, parity)
-    }
-    logger.debug("digests compared", metadata: ["tables": "\(total)"])
+    logger.debug("digests compared", metadata: ["tables": "\(compared.count)"])
     tables += order.compactMap { compared[$0] }
     tables.sort { "\($0.target)" < "\($1.target)" }
 
     var phaseSeconds = ["data": Date().timeIntervalSince(began)]
     var beyond: (checks: [ParityCheck], findings: [PolicyBehaviourFinding]) = ([], [])
-    if options.checksBeyondRows {
+    if let chainBuild {
+      let (expected, seconds) = try await chainBuild.value
+      phaseSeconds["chain definitions"] = seconds
       beyond = try await checksBeyondRows(
-        manifest: manifest, files: files, logger: logger, progress: progress, phaseSeconds: &phaseSeconds)
+        expected: expected, manifest: manifest, files: files, progress: progress, phaseSeconds: &phaseSeconds)
     }
     let report = ParityReport(
       export: ExportReference(
@@ -183,18 +184,45 @@ public struct Verifier: Sendable {
     return report
   }
 
+  /// The data phase: every target table's count (cheap checks first), then the digests,
+  /// largest first, `jobs` at a time.
+  private func dataPhase(
+    checks: [QualifiedName: TableCheck], order: [QualifiedName], countWork: [CatalogTable],
+    progress: @escaping @Sendable (String) -> Void
+  ) async throws -> (counts: [QualifiedName: Int64], compared: [QualifiedName: TableParity]) {
+    let jobs = options.jobs
+    let target = options.target
+    let counts: [QualifiedName: Int64] = try await Self.pool(countWork, jobs: jobs, target: target) {
+      table, connection in
+      let from = (table.kind == .partitioned ? "" : "ONLY ") + table.name.quoted
+      let n = try connection.execute(
+        "SELECT count(*) AS n FROM \(from)", doing: "counting the rows of \(table.name)"
+      ).one().int64("n")
+      return (table.name, n)
+    }
+    let digestWork = order.compactMap { checks[$0] }.sorted {
+      $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
+    }
+    progress("verify: digesting \(digestWork.count) table(s), \(jobs) at a time")
+    let compared: [QualifiedName: TableParity] = try await Self.pool(digestWork, jobs: jobs, target: target) {
+      check, connection in
+      let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
+      progress(
+        "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
+          + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
+      return (check.target.name, parity)
+    }
+    return (counts, compared)
+  }
+
   /// Structure, security and policy behaviour (each phase timed into `phaseSeconds`): the
-  /// chain's own definitions rebuilt in a scratch database on the target's server, compared
-  /// with the target; rows visible per sampled user compared with the export's counts.
+  /// chain's own definitions (`expected`, rebuilt in a scratch database on the target's
+  /// server) compared with the target; rows visible per sampled user compared with the
+  /// export's counts.
   private func checksBeyondRows(
-    manifest: ExportManifest, files: [MappingFile], logger: Logger, progress: @Sendable (String) -> Void,
-    phaseSeconds: inout [String: Double]
+    expected: StructureChecks.Expected, manifest: ExportManifest, files: [MappingFile],
+    progress: @Sendable (String) -> Void, phaseSeconds: inout [String: Double]
   ) async throws -> (checks: [ParityCheck], findings: [PolicyBehaviourFinding]) {
-    let began = Date()
-    progress("verify: rebuilding the v2 chain's definitions in a scratch database")
-    let expected = try await StructureChecks.expected(
-      chain: options.chain, localStandIn: options.localStandIn, server: options.target, logger: logger)
-    phaseSeconds["chain definitions"] = Date().timeIntervalSince(began)
     let chain = try MigrationChain(directory: options.chain)
     let mapped = files.filter { $0.skip == nil }.map { ($0.source.value, $0.target.value) }
     let target = options.target
@@ -266,22 +294,28 @@ public struct Verifier: Sendable {
     }
   }
 
-  /// Runs `body` over `items`, `jobs` connections at a time, each on its own thread.
+  /// Runs `body` over `items` on `jobs` connections, each on its own thread and taking the
+  /// next item when it is free (items come largest first: the biggest starts at once).
   static func pool<Item: Sendable, Value: Sendable>(
     _ items: [Item], jobs: Int, target: ConnectionTarget,
     _ body: @escaping @Sendable (Item, PGConnection) throws -> (QualifiedName, Value)
   ) async throws -> [QualifiedName: Value] {
     var results: [QualifiedName: Value] = [:]
-    let batches = (0..<min(jobs, max(items.count, 1))).map { worker in
-      stride(from: worker, to: items.count, by: jobs).map { items[$0] }
-    }
+    let queue = WorkQueue(items)
     try await withThrowingTaskGroup(of: [(QualifiedName, Value)].self) { group in
-      for batch in batches where !batch.isEmpty {
+      for _ in 0..<min(jobs, items.count) {
         group.addTask {
           try await onDedicatedThread(named: "verify") {
             let connection = try PGConnection(target, applicationName: "cutover verify")
             try connection.prepareLongRunningSession()
-            return try batch.map { try body($0, connection) }
+            var done: [(QualifiedName, Value)] = []
+            do {
+              while let item = queue.take() { done.append(try body(item, connection)) }
+            } catch {
+              queue.stop()
+              throw error
+            }
+            return done
           }
         }
       }

@@ -157,7 +157,7 @@ struct PolicyBehaviourTests {
   }
 
   @Test
-  func `counts spread over several connections equal one connection's, refused and timed-out counts included`()
+  func `counts spread over several connections equal one connection's, refusals and timeouts too`()
     async throws
   {
     let db = try #require(TestDatabase.current)

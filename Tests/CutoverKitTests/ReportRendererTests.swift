@@ -53,6 +53,16 @@ struct ReportRendererTests {
     #expect(html.contains("email, note"))
   }
 
+  @Test func `a policy finding's note (a bounded or refused count) is in both renderings, in its row`() throws {
+    let report = ReportSamples.red()
+    let note = "of the first 1000 rows by primary key"
+    let markdown = MarkdownReport(report: report).text
+    let row = try #require(markdown.components(separatedBy: "\n").first { $0.contains(note) })
+    #expect(row.contains("app.orders") && row.contains("user 3f2c9a11"))
+    let html = HTMLReport(report: report).text
+    #expect(html.contains("<td class=\"note\">\(note)</td>"))
+  }
+
   @Test
   func `the Markdown puts the verdict first, then failures, tables, checks, policies, not-moved, facts`()
     throws

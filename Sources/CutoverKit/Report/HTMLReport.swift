@@ -279,14 +279,14 @@ public struct HTMLReport: Sendable {
       }
       page += "<h3 class=\"name\">\(e(subject))</h3>\n<div class=\"scroll\">\n<table class=\"data policy\">\n"
       page += "<thead><tr><th>Table</th><th class=\"num\">Source rows</th><th class=\"num\">Target rows</th>"
-      page += "<th>Status</th><th>Accepted because</th></tr></thead>\n<tbody>\n"
+      page += "<th>Status</th><th>Accepted because</th><th>Note</th></tr></thead>\n<tbody>\n"
       for finding in findings {
         page +=
           "<tr data-status=\"\(finding.status.rawValue)\"><td class=\"name\">\(e(finding.table.description))</td>"
         page += "<td class=\"num\">\(ReportText.count(finding.sourceRows))</td>"
         page += "<td class=\"num\">\(ReportText.count(finding.targetRows))</td>"
         page += "<td><span class=\"pill \(finding.status.rawValue)\">\(finding.status.rawValue)</span></td>"
-        page += "<td>\(e(finding.acceptedBecause ?? ""))</td></tr>\n"
+        page += "<td>\(e(finding.acceptedBecause ?? ""))</td><td class=\"note\">\(e(finding.note ?? ""))</td></tr>\n"
       }
       page += "</tbody>\n</table>\n</div>\n"
     }

@@ -180,13 +180,14 @@ public struct MarkdownReport: Sendable {
       lines.append("")
       return
     }
-    lines.append(row(["Subject", "Table", "Source rows", "Target rows", "Status", "Accepted because"]))
-    lines.append("|:--|:--|--:|--:|:--|:--|")
+    lines.append(row(["Subject", "Table", "Source rows", "Target rows", "Status", "Accepted because", "Note"]))
+    lines.append("|:--|:--|--:|--:|:--|:--|:--|")
     for finding in ReportText.failuresFirst(report.policyBehaviour, isGreen: { $0.status.isGreen }) {
       lines.append(
         row([
           cell(finding.subject), cell(finding.table.description), ReportText.count(finding.sourceRows),
           ReportText.count(finding.targetRows), finding.status.rawValue, cell(finding.acceptedBecause ?? ""),
+          cell(finding.note ?? ""),
         ]))
     }
     lines.append("")

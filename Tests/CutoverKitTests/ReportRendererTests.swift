@@ -53,7 +53,8 @@ struct ReportRendererTests {
     #expect(html.contains("email, note"))
   }
 
-  @Test func `a policy finding's note (a bounded or refused count) is in both renderings, in its row`() throws {
+  @Test func `a policy finding's note (a bounded or refused count) is in both renderings, in its row`() throws
+  {
     let report = ReportSamples.red()
     let note = "of the first 1000 rows by primary key"
     let markdown = MarkdownReport(report: report).text

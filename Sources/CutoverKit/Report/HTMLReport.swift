@@ -286,7 +286,8 @@ public struct HTMLReport: Sendable {
         page += "<td class=\"num\">\(ReportText.count(finding.sourceRows))</td>"
         page += "<td class=\"num\">\(ReportText.count(finding.targetRows))</td>"
         page += "<td><span class=\"pill \(finding.status.rawValue)\">\(finding.status.rawValue)</span></td>"
-        page += "<td>\(e(finding.acceptedBecause ?? ""))</td><td class=\"note\">\(e(finding.note ?? ""))</td></tr>\n"
+        page +=
+          "<td>\(e(finding.acceptedBecause ?? ""))</td><td class=\"note\">\(e(finding.note ?? ""))</td></tr>\n"
       }
       page += "</tbody>\n</table>\n</div>\n"
     }

@@ -180,7 +180,8 @@ public struct MarkdownReport: Sendable {
       lines.append("")
       return
     }
-    lines.append(row(["Subject", "Table", "Source rows", "Target rows", "Status", "Accepted because", "Note"]))
+    lines.append(
+      row(["Subject", "Table", "Source rows", "Target rows", "Status", "Accepted because", "Note"]))
     lines.append("|:--|:--|--:|--:|:--|:--|:--|")
     for finding in ReportText.failuresFirst(report.policyBehaviour, isGreen: { $0.status.isGreen }) {
       lines.append(

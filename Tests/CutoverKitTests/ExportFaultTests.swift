@@ -427,4 +427,54 @@ struct ExportFaultTests {
     }
     #expect(running.isEmpty, "\(running)")
   }
+
+  @Test func `cancelled in its policy sample, an export cancels the counts on the server and says so`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    // Each count of app.sleepy takes a minute (a policy that sleeps per row): cancelled, the
+    // server must stop it, not finish it, and the export must not carry on counting.
+    try await db.runScript(
+      """
+      INSERT INTO auth.users (id) SELECT gen_random_uuid() FROM generate_series(1, 2);
+      CREATE TABLE app.sleepy (id int PRIMARY KEY);
+      INSERT INTO app.sleepy SELECT generate_series(1, 600);
+      CREATE FUNCTION app.slow(int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(0.1) IS NOT NULL';
+      ALTER TABLE app.sleepy ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY slow ON app.sleepy FOR SELECT TO anon, authenticated USING (app.slow(id));
+      GRANT SELECT ON app.sleepy TO anon, authenticated;
+      """)
+    let directory = ExporterTests.scratchDirectory("policy-cancel")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var options = try Self.options(db, directory)
+    options.policySample = PolicySampleSettings(
+      users: 2, includeAnon: true, statementTimeoutMilliseconds: 600_000, rowsPerTable: 0)
+    let export = Task { [options] in try await Exporter(options: options).run(logger: Self.logger) }
+    let activity = """
+      SELECT left(query, 80) AS what FROM pg_stat_activity
+      WHERE application_name = 'cutover export policy sample' AND state = 'active'
+      """
+    var counting: [String] = []
+    for _ in 0..<1200 where !counting.contains(where: { $0.contains("sleepy") }) {
+      try await Task.sleep(for: .milliseconds(100))
+      counting = try await db.execute(activity).map { try $0.string("what") }
+    }
+    #expect(counting.contains { $0.contains("sleepy") }, "\(counting)")
+    export.cancel()
+    let outcome = await export.result
+    guard case .failure(let error) = outcome else {
+      Issue.record("the cancelled export finished")
+      return
+    }
+    let stopped = try #require(error as? ExportError, "\(error)")
+    #expect(stopped.code == .cancelled, "\(stopped)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path))
+    var running = try await db.execute(activity).map { try $0.string("what") }
+    for _ in 0..<50 where !running.isEmpty {
+      try await Task.sleep(for: .milliseconds(100))
+      running = try await db.execute(activity).map { try $0.string("what") }
+    }
+    #expect(running.isEmpty, "\(running)")
+  }
 }

@@ -12,6 +12,9 @@ struct ExportPolicySample: Sendable {
   var jobs: Int
   var tables: [PolicyBehaviour.CountedTable]
   var settings: PolicySampleSettings
+  /// Ctrl-C cancels the running counts on the server (a count under costly policies can
+  /// run long, and it holds the export's snapshot).
+  var cancellation: QueryCancellation
 
   /// The counts, as `PolicyBehaviour.sourceCounts` would take them on one connection.
   func run() async throws -> PolicyBehaviourCounts {
@@ -20,15 +23,18 @@ struct ExportPolicySample: Sendable {
     let snapshot = self.snapshot
     let settings = self.settings
     let tables = self.tables
+    let cancellation = self.cancellation
     // The users and each table's bound, with the export's own role (before any `SET ROLE`).
     let found = try await onDedicatedThread(named: "export-policy-sample") {
       try Self.inSnapshot(source, snapshot) { connection -> Prepared? in
-        guard let users = try PolicyBehaviour.platformSample(on: connection, settings: settings) else {
-          return nil
+        try cancellation.watching(connection) {
+          guard let users = try PolicyBehaviour.platformSample(on: connection, settings: settings) else {
+            return nil
+          }
+          let conditions = try PolicyBehaviour.boundConditions(
+            tables, rowsPerTable: settings.rowsPerTable, on: connection)
+          return Prepared(users: users, conditions: conditions)
         }
-        let conditions = try PolicyBehaviour.boundConditions(
-          tables, rowsPerTable: settings.rowsPerTable, on: connection)
-        return Prepared(users: users, conditions: conditions)
       }
     }
     guard let found else {
@@ -39,7 +45,8 @@ struct ExportPolicySample: Sendable {
     let users = found.users
     let counted = try await PolicyBehaviour.countSpread(
       tables, conditions: found.conditions, users: users, includeAnon: settings.includeAnon,
-      timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "export-policy"
+      timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "export-policy",
+      cancellation: cancellation
     ) { body in
       try Self.inSnapshot(source, snapshot) { try body($0) }
     }

@@ -278,7 +278,8 @@ public struct Exporter: Sendable {
     // computes only what is missing).
     if let parity = try await parity?.value {
       try await ExportParity(
-        loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs
+        loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs,
+        cancellation: cancellation
       )
       .run(directory: directory.url, journal: journal, notice: { progress.notice($0) }, logger: logger)
     } else {
@@ -288,7 +289,8 @@ public struct Exporter: Sendable {
     if let settings = options.policySample {
       let counts = try await ExportPolicySample(
         source: options.source, snapshot: source.snapshot, jobs: options.jobs,
-        tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) }, settings: settings
+        tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) }, settings: settings,
+        cancellation: cancellation
       ).run()
       policyBehaviour = counts
       progress.notice(
@@ -362,6 +364,7 @@ public struct Exporter: Sendable {
 
   /// Whether `error` is only the echo of a stop: ours, or the server's answer to our cancel.
   private static func isStop(_ error: any Error) -> Bool {
+    if error is CancellationError { return true }
     if let error = error as? ExportError { return error.code == .cancelled }
     if let error = error as? PostgresError { return error.sqlState == SQLState.queryCanceled }
     return false

@@ -9,6 +9,8 @@ struct ExportParity: Sendable {
   var source: ConnectionTarget
   var snapshot: String
   var jobs: Int
+  /// Ctrl-C cancels the running digests on the server.
+  var cancellation: QueryCancellation
 
   /// One table to digest.
   private struct Work: Sendable {
@@ -69,6 +71,7 @@ struct ExportParity: Sendable {
     let began = Date()
     let source = self.source
     let snapshot = self.snapshot
+    let cancellation = self.cancellation
     // One connection per job, in the snapshot, taking the next table when it is free
     // (largest first, so the biggest table starts at once).
     let queue = WorkQueue(work.sorted { $0.bytes > $1.bytes })
@@ -80,14 +83,17 @@ struct ExportParity: Sendable {
               let connection = try PGConnection(source, applicationName: "cutover export parity")
               try connection.prepareLongRunningSession()
               try connection.importSnapshot(snapshot)
-              while let item = queue.take() {
-                _ = try SourceDigest.compute(
-                  item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
-                  directory: directory
-                ) { parity in
-                  try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
+              try cancellation.watching(connection) {
+                while let item = queue.take() {
+                  if cancellation.isCancelled { throw CancellationError() }
+                  _ = try SourceDigest.compute(
+                    item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
+                    directory: directory
+                  ) { parity in
+                    try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
+                  }
+                  logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
                 }
-                logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
               }
               try connection.execute("COMMIT")
             } catch {

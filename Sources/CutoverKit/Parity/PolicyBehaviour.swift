@@ -99,7 +99,7 @@ public enum PolicyBehaviour {
   /// transaction of its own (the target is not written while verify runs).
   public static func targetCounts(
     target: ConnectionTarget, tables: [CountedTable], source: PolicyBehaviourCounts,
-    settings: PolicySampleSettings, jobs: Int
+    settings: PolicySampleSettings, jobs: Int, cancellation: QueryCancellation? = nil
   ) async throws -> PolicyBehaviourCounts {
     let began = Date()
     let session = { @Sendable (body: (PGConnection) throws -> Void) throws in
@@ -115,7 +115,7 @@ public enum PolicyBehaviour {
     let counted = try await countSpread(
       tables, conditions: conditions, users: source.users, includeAnon: source.includesAnon,
       timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "verify-policy",
-      session: session)
+      cancellation: cancellation, session: session)
     return PolicyBehaviourCounts(
       users: source.users, stratify: source.stratify, includesAnon: source.includesAnon,
       tables: counted, seconds: Date().timeIntervalSince(began), rowsPerTable: source.rowsPerTable)
@@ -235,6 +235,7 @@ public enum PolicyBehaviour {
     _ tables: [CountedTable], conditions: [QualifiedName: BoundCondition],
     users: [PolicyBehaviourCounts.User],
     includeAnon: Bool, timeoutMilliseconds: Int, jobs: Int, threadName: String,
+    cancellation: QueryCancellation? = nil,
     session: @escaping @Sendable (_ body: (PGConnection) throws -> Void) throws -> Void
   ) async throws -> [PolicyBehaviourCounts.Table] {
     let subjects = Subject.all(users: users, includeAnon: includeAnon)
@@ -250,19 +251,22 @@ public enum PolicyBehaviour {
             try session { connection in
               var entered: Subject?
               do {
-                while let next = queue.take() {
-                  let (subject, table) = units[next]
-                  if entered != subject {
-                    try entered?.leave(on: connection)
-                    entered = nil
-                    try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
-                    entered = subject
+                try cancellation.watching(connection) {
+                  while let next = queue.take() {
+                    // Cancelled, a count fails as a timed-out one would (57014): stop instead.
+                    if cancellation?.isCancelled == true { throw CancellationError() }
+                    let (subject, table) = units[next]
+                    if entered != subject {
+                      try entered?.leave(on: connection)
+                      entered = nil
+                      try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
+                      entered = subject
+                    }
+                    let count = try countOne(
+                      table, condition: conditions[table.name], as: subject, on: connection)
+                    if cancellation?.isCancelled == true { throw CancellationError() }
+                    done.append(Counted(subject: subject, table: table.name, count: count))
                   }
-                  done.append(
-                    Counted(
-                      subject: subject, table: table.name,
-                      count: try countOne(
-                        table, condition: conditions[table.name], as: subject, on: connection)))
                 }
                 try entered?.leave(on: connection)
               } catch {

@@ -118,29 +118,18 @@ public struct Verifier: Sendable {
     }
 
     // The chain's own definitions, rebuilt in a scratch database while the rows are checked:
-    // mostly one connection's DDL, it fills what the data phase leaves idle.
-    let chainBuild: Task<(StructureChecks.Expected, Double), any Error>? =
-      options.checksBeyondRows
-      ? Task { [options] in
-        let began = Date()
-        progress("verify: rebuilding the v2 chain's definitions in a scratch database")
-        let expected = try await StructureChecks.expected(
-          chain: options.chain, localStandIn: options.localStandIn, server: options.target, logger: logger)
-        return (expected, Date().timeIntervalSince(began))
-      } : nil
+    // mostly one connection's DDL, it fills what the data phase leaves idle. A child task: a
+    // failure or Ctrl-C below cancels it, and it drops its scratch database before `run` ends.
+    async let chainBuild: (StructureChecks.Expected, Double)? =
+      options.checksBeyondRows ? Self.chainDefinitions(options, logger: logger, progress: progress) : nil
     // Cheap checks first: every count.
     progress("verify: counting the rows of \(order.count + unfilled.count) target table(s)")
     let countWork: [CatalogTable] = order.compactMap { checks[$0]?.target } + unfilled
-    // A failure below still waits for the scratch database to be dropped.
-    func waitForChain() async { _ = await chainBuild?.result }
-    let counts: [QualifiedName: Int64]
-    let compared: [QualifiedName: TableParity]
-    do {
-      (counts, compared) = try await dataPhase(
-        checks: checks, order: order, countWork: countWork, progress: progress)
-    } catch {
-      await waitForChain()
-      throw error
+    let (counts, compared) = try await Self.interruptible {
+      try await withQueryCancellation { cancellation in
+        try await dataPhase(
+          checks: checks, order: order, countWork: countWork, cancellation: cancellation, progress: progress)
+      }
     }
     for table in unfilled {
       let rows = counts[table.name] ?? 0
@@ -157,8 +146,7 @@ public struct Verifier: Sendable {
 
     var phaseSeconds = ["data": Date().timeIntervalSince(began)]
     var beyond: (checks: [ParityCheck], findings: [PolicyBehaviourFinding]) = ([], [])
-    if let chainBuild {
-      let (expected, seconds) = try await chainBuild.value
+    if let (expected, seconds) = try await chainBuild {
       phaseSeconds["chain definitions"] = seconds
       beyond = try await checksBeyondRows(
         expected: expected, manifest: manifest, files: files, progress: progress, phaseSeconds: &phaseSeconds)
@@ -184,15 +172,39 @@ public struct Verifier: Sendable {
     return report
   }
 
+  /// `body`, with a statement the interruption cancelled (SQLSTATE 57014) said as the
+  /// interruption it is.
+  static func interruptible<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+      return try await body()
+    } catch let error as PostgresError where error.sqlState == SQLState.queryCanceled && Task.isCancelled {
+      throw CancellationError()
+    }
+  }
+
+  /// The v2 chain applied to a scratch database on the target's server, read back, and how
+  /// long that took.
+  private static func chainDefinitions(
+    _ options: VerifyOptions, logger: Logger, progress: @Sendable (String) -> Void
+  ) async throws -> (StructureChecks.Expected, Double) {
+    let began = Date()
+    progress("verify: rebuilding the v2 chain's definitions in a scratch database")
+    let expected = try await StructureChecks.expected(
+      chain: options.chain, localStandIn: options.localStandIn, server: options.target, logger: logger)
+    return (expected, Date().timeIntervalSince(began))
+  }
+
   /// The data phase: every target table's count (cheap checks first), then the digests,
-  /// largest first, `jobs` at a time.
+  /// largest first, `jobs` at a time; Ctrl-C cancels the server's statements.
   private func dataPhase(
     checks: [QualifiedName: TableCheck], order: [QualifiedName], countWork: [CatalogTable],
-    progress: @escaping @Sendable (String) -> Void
+    cancellation: QueryCancellation, progress: @escaping @Sendable (String) -> Void
   ) async throws -> (counts: [QualifiedName: Int64], compared: [QualifiedName: TableParity]) {
     let jobs = options.jobs
     let target = options.target
-    let counts: [QualifiedName: Int64] = try await Self.pool(countWork, jobs: jobs, target: target) {
+    let counts: [QualifiedName: Int64] = try await Self.pool(
+      countWork, jobs: jobs, target: target, cancellation: cancellation
+    ) {
       table, connection in
       let from = (table.kind == .partitioned ? "" : "ONLY ") + table.name.quoted
       let n = try connection.execute(
@@ -204,7 +216,9 @@ public struct Verifier: Sendable {
       $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
     }
     progress("verify: digesting \(digestWork.count) table(s), \(jobs) at a time")
-    let compared: [QualifiedName: TableParity] = try await Self.pool(digestWork, jobs: jobs, target: target) {
+    let compared: [QualifiedName: TableParity] = try await Self.pool(
+      digestWork, jobs: jobs, target: target, cancellation: cancellation
+    ) {
       check, connection in
       let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
       progress(
@@ -274,8 +288,14 @@ public struct Verifier: Sendable {
     phaseSeconds.merge(outcome.2) { _, new in new }
     guard let tables = outcome.1, let sourceCounts else { return (outcome.0, []) }
     let policyBegan = Date()
-    let targetCounts = try await PolicyBehaviour.targetCounts(
-      target: target, tables: tables, source: sourceCounts, settings: settings, jobs: options.jobs)
+    let jobs = options.jobs
+    let targetCounts = try await Self.interruptible {
+      try await withQueryCancellation { cancellation in
+        try await PolicyBehaviour.targetCounts(
+          target: target, tables: tables, source: sourceCounts, settings: settings, jobs: jobs,
+          cancellation: cancellation)
+      }
+    }
     let comparison = PolicyBehaviour.compare(
       source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)
     phaseSeconds["policy behaviour"] = Date().timeIntervalSince(policyBegan)
@@ -297,7 +317,7 @@ public struct Verifier: Sendable {
   /// Runs `body` over `items` on `jobs` connections, each on its own thread and taking the
   /// next item when it is free (items come largest first: the biggest starts at once).
   static func pool<Item: Sendable, Value: Sendable>(
-    _ items: [Item], jobs: Int, target: ConnectionTarget,
+    _ items: [Item], jobs: Int, target: ConnectionTarget, cancellation: QueryCancellation? = nil,
     _ body: @escaping @Sendable (Item, PGConnection) throws -> (QualifiedName, Value)
   ) async throws -> [QualifiedName: Value] {
     var results: [QualifiedName: Value] = [:]
@@ -310,7 +330,12 @@ public struct Verifier: Sendable {
             try connection.prepareLongRunningSession()
             var done: [(QualifiedName, Value)] = []
             do {
-              while let item = queue.take() { done.append(try body(item, connection)) }
+              try cancellation.watching(connection) {
+                while let item = queue.take() {
+                  if cancellation?.isCancelled == true { throw CancellationError() }
+                  done.append(try body(item, connection))
+                }
+              }
             } catch {
               queue.stop()
               throw error

@@ -74,3 +74,13 @@ public func withQueryCancellation<T: Sendable>(
     cancellation.cancel()
   }
 }
+
+extension Optional where Wrapped == QueryCancellation {
+  /// `QueryCancellation.watching` when there is a cancellation to watch with, else `body`.
+  func watching<T>(_ connection: PGConnection, _ body: () throws -> T) rethrows -> T {
+    switch self {
+    case .some(let cancellation): try cancellation.watching(connection, body)
+    case .none: try body()
+    }
+  }
+}

@@ -138,8 +138,10 @@ cutover_end_to_end() {
   local source target
   source=$(url "$SOURCE_DB") target=$(url "$TARGET_DB")
   if has_subcommand run; then
-    cutover run --source "$source" --target "$target" --export-dir "$W/export-e2e" --jobs "$JOBS" \
-      --local-stand-in
+    # The example config (its policy allow-list) makes the fixture's dry run green, as a
+    # rehearsal's should be: a red verdict here would time a run that found differences.
+    (cd "$REPO_DIR" && cutover run --config cutover.example.toml --source "$source" --target "$target" \
+      --export-dir "$W/export-e2e" --jobs "$JOBS" --local-stand-in)
   else
     cutover export --source "$source" --export-dir "$W/export-e2e" --jobs "$JOBS" &&
       (cd "$REPO_DIR" && cutover migrate --target "$target" --local-stand-in) &&

@@ -263,6 +263,28 @@ struct PolicyBehaviourTests {
   }
 
   @Test
+  func `a stratified sample takes each stratum's first user, then its second`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.buildLegacyFixture()
+    let id = { (n: Int) in "00000000-0000-0000-0000-00000000000\(n)" }
+    // u3 has two rows (its stratum is the least), u4 and u6 none (no stratum); the key
+    // column is text, auth.users.id a uuid: matched on their text.
+    try await db.runScript(
+      """
+      INSERT INTO auth.users (id) SELECT format('00000000-0000-0000-0000-00000000000%s', g)::uuid
+        FROM generate_series(1, 6) g;
+      CREATE SCHEMA strat;
+      CREATE TABLE strat.people (uid text, kind text);
+      INSERT INTO strat.people VALUES ('\(id(1))', 'b'), ('\(id(2))', 'a'), ('\(id(3))', 'b'),
+        ('\(id(3))', 'a'), ('\(id(5))', 'a');
+      """)
+    let settings = PolicySampleSettings(users: 5, stratify: "strat.people.kind", stratifyKey: "uid")
+    let users = try await db.withConnection { try PolicyBehaviour.sample(on: $0, settings: settings) }
+    #expect(users.map(\.id) == [id(2), id(1), id(4), id(3), id(6)])
+    #expect(users.map(\.stratum) == ["a", "b", nil, "a", nil])
+  }
+
+  @Test
   func `a stratify setting that is not schema.table.column is refused with the next step`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.buildLegacyFixture()

@@ -95,7 +95,8 @@ public enum SnapshotHolderProcess {
           "the snapshot holder process ended (status \(process.terminationStatus)) before taking a snapshot",
           nextStep: "check the source with `cutover doctor`, then run the export again")
       }
-      usleep(50_000)
+      // Every export waits here before its first COPY: poll often (a stat and a lock test).
+      usleep(5_000)
     }
     throw ExportError(
       .source, "the snapshot holder process did not take a snapshot within 60 s",

@@ -34,6 +34,38 @@ struct ParityExportTests {
     try (kept.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
   }
 
+  @Test func `a --target without the mapped tables is refused, its chunks kept`() async throws {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(Self.schema + Self.rows)
+    let empty = try await TestDatabase.create(label: "parity unmigrated")
+    let directory = ImportTests.scratchDirectory("parity-unmigrated")
+    let mappings = ImportTests.scratchDirectory("parity-unmigrated-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
+    for table in ["app.a", "app.b", "app.c"] {
+      try "source: \(table)\n".write(
+        to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
+    }
+    var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+    options.parity = ParitySchema(
+      mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try empty.target)
+    let exportOptions = options
+    let error = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+    }
+    try await empty.drop()
+    #expect(error?.message.contains("not a migrated v2 database") == true, "\(String(describing: error))")
+    #expect(error?.nextStep?.contains("cutover migrate") == true)
+    #expect(!(error?.message.contains("password") ?? true))
+    // The copy is done and kept for the rerun; no manifest claims a finished export.
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(names.contains { $0.hasSuffix(".copy.zst") })
+    #expect(!names.contains("manifest.json"))
+  }
+
   @Test func `a resumed export neither loses nor doubles digests; a keyless table narrows by row hash`()
     async throws
   {

@@ -44,6 +44,17 @@ public struct ParitySchema: Sendable {
         try CatalogReader(scope: scope).read(
           from: try PGConnection(target, applicationName: "cutover export"))
       }
+      // A target that has none of the tables the mappings fill is not a migrated v2 database
+      // (an empty or wrong one): every digest would be skipped and verify would check nothing.
+      let filled = Set(files.filter { $0.skip == nil }.map(\.target.value))
+      if !filled.isEmpty && !filled.contains(where: { catalog.table($0) != nil }) {
+        throw ExportError(
+          .usage,
+          "--target \(target.description) has none of the \(filled.count) tables the mappings fill (for example \(filled.sorted()[0])): it is not a migrated v2 database, so no source digest could be computed",
+          nextStep:
+            "migrate it first (`cutover migrate --target …`), or leave --target out: the export then applies the v2 chain to a scratch database; sealed chunks are kept, run the same export again"
+        )
+      }
       return Loaded(files: files, catalog: catalog)
     }
     let chain = self.chain

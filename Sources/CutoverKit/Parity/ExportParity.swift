@@ -27,6 +27,7 @@ struct ExportParity: Sendable {
     directory: URL, journal: Journal, notice: @Sendable (String) -> Void, logger: Logger
   ) async throws {
     let state = try ExportJournalState(directory: directory)
+    let chunks = state.chunks
     let byTable = Dictionary(
       loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
     var work: [Work] = []
@@ -58,7 +59,7 @@ struct ExportParity: Sendable {
           Work(
             table: name, mapping: mapping, targetTable: targetTable,
             only: started.copyQuery.contains(" FROM ONLY "),
-            bytes: state.sequences.filter { $0.key.table == name }.values.joined().reduce(0) { $0 + $1.bytes }
+            bytes: (chunks[name] ?? []).reduce(0) { $0 + $1.bytes }
           ))
       case .failure(let found):
         problems += found.lines
@@ -83,17 +84,14 @@ struct ExportParity: Sendable {
               let connection = try PGConnection(source, applicationName: "cutover export parity")
               try connection.prepareLongRunningSession()
               try connection.importSnapshot(snapshot)
-              try cancellation.watching(connection) {
-                while let item = queue.take() {
-                  if cancellation.isCancelled { throw CancellationError() }
-                  _ = try SourceDigest.compute(
-                    item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
-                    directory: directory
-                  ) { parity in
-                    try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
-                  }
-                  logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
+              try queue.drain(on: connection, cancellation: cancellation) { item in
+                _ = try SourceDigest.compute(
+                  item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
+                  directory: directory
+                ) { parity in
+                  try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
                 }
+                logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
               }
               try connection.execute("COMMIT")
             } catch {

@@ -206,23 +206,10 @@ public enum PolicyBehaviour {
     timeoutMilliseconds: Int, on connection: PGConnection
   ) throws -> [PolicyBehaviourCounts.Table] {
     let conditions = try boundConditions(tables, rowsPerTable: rowsPerTable, on: connection)
-    let subjects = Subject.all(users: users, includeAnon: includeAnon)
-    var counted: [Counted] = []
-    for subject in subjects {
-      try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
-      do {
-        for table in tables {
-          counted.append(
-            Counted(
-              subject: subject, table: table.name,
-              count: try countOne(table, condition: conditions[table.name], as: subject, on: connection)))
-        }
-      } catch {
-        subject.abandon(on: connection)
-        throw error
-      }
-      try subject.leave(on: connection)
-    }
+    let units = Self.units(tables, users: users, includeAnon: includeAnon)
+    let counted = try countUnits(
+      units, from: WorkQueue(Array(units.indices)), conditions: conditions,
+      timeoutMilliseconds: timeoutMilliseconds, cancellation: nil, on: connection)
     return assemble(counted, tables: tables, conditions: conditions, includeAnon: includeAnon)
   }
 
@@ -241,9 +228,7 @@ public enum PolicyBehaviour {
     cancellation: QueryCancellation? = nil,
     session: @escaping @Sendable (_ body: (PGConnection) throws -> Void) throws -> Void
   ) async throws -> [PolicyBehaviourCounts.Table] {
-    let subjects = Subject.all(users: users, includeAnon: includeAnon)
-    // Subject after subject, so a connection mostly keeps its role and claims between counts.
-    let units = subjects.flatMap { subject in tables.map { (subject: subject, table: $0) } }
+    let units = Self.units(tables, users: users, includeAnon: includeAnon)
     let queue = WorkQueue(Array(units.indices))
     let workers = max(1, min(jobs, units.count))
     let counted = try await withThrowingTaskGroup(of: [Counted].self) { group in
@@ -252,31 +237,9 @@ public enum PolicyBehaviour {
           try await onDedicatedThread(named: "\(threadName)-\(number + 1)") {
             var done: [Counted] = []
             try session { connection in
-              var entered: Subject?
-              do {
-                try cancellation.watching(connection) {
-                  while let next = queue.take() {
-                    // Cancelled, a count fails as a timed-out one would (57014): stop instead.
-                    if cancellation?.isCancelled == true { throw CancellationError() }
-                    let (subject, table) = units[next]
-                    if entered != subject {
-                      try entered?.leave(on: connection)
-                      entered = nil
-                      try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
-                      entered = subject
-                    }
-                    let count = try countOne(
-                      table, condition: conditions[table.name], as: subject, on: connection)
-                    if cancellation?.isCancelled == true { throw CancellationError() }
-                    done.append(Counted(subject: subject, table: table.name, count: count))
-                  }
-                }
-                try entered?.leave(on: connection)
-              } catch {
-                queue.stop()
-                entered?.abandon(on: connection)
-                throw error
-              }
+              done = try countUnits(
+                units, from: queue, conditions: conditions, timeoutMilliseconds: timeoutMilliseconds,
+                cancellation: cancellation, on: connection)
             }
             return done
           }
@@ -287,6 +250,48 @@ public enum PolicyBehaviour {
       return all
     }
     return assemble(counted, tables: tables, conditions: conditions, includeAnon: includeAnon)
+  }
+
+  /// Every (subject, table) count to take, subject after subject, so a connection mostly
+  /// keeps its role and claims from one count to the next.
+  private static func units(
+    _ tables: [CountedTable], users: [PolicyBehaviourCounts.User], includeAnon: Bool
+  ) -> [(subject: Subject, table: CountedTable)] {
+    Subject.all(users: users, includeAnon: includeAnon).flatMap { subject in
+      tables.map { (subject: subject, table: $0) }
+    }
+  }
+
+  /// One connection's counts: takes `units` from `queue` until none is left, in the
+  /// transaction `connection` is in, entering a subject's role and claims only when it
+  /// changes; the role and settings are back as they were when it returns or throws.
+  private static func countUnits(
+    _ units: [(subject: Subject, table: CountedTable)], from queue: WorkQueue<Int>,
+    conditions: [QualifiedName: BoundCondition], timeoutMilliseconds: Int, cancellation: QueryCancellation?,
+    on connection: PGConnection
+  ) throws -> [Counted] {
+    var done: [Counted] = []
+    var entered: Subject?
+    do {
+      try queue.drain(on: connection, cancellation: cancellation) { next in
+        let (subject, table) = units[next]
+        if entered != subject {
+          try entered?.leave(on: connection)
+          entered = nil
+          try subject.enter(timeoutMilliseconds: timeoutMilliseconds, on: connection)
+          entered = subject
+        }
+        let count = try countOne(table, condition: conditions[table.name], as: subject, on: connection)
+        // Cancelled, the count failed as a timed-out one would (57014): stop instead.
+        if cancellation?.isCancelled == true { throw CancellationError() }
+        done.append(Counted(subject: subject, table: table.name, count: count))
+      }
+      try entered?.leave(on: connection)
+    } catch {
+      entered?.abandon(on: connection)
+      throw error
+    }
+    return done
   }
 
   /// Who a count is taken as: `anon`, or a sampled user as `authenticated`.

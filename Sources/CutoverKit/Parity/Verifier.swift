@@ -329,16 +329,8 @@ public struct Verifier: Sendable {
             let connection = try PGConnection(target, applicationName: "cutover verify")
             try connection.prepareLongRunningSession()
             var done: [(QualifiedName, Value)] = []
-            do {
-              try cancellation.watching(connection) {
-                while let item = queue.take() {
-                  if cancellation?.isCancelled == true { throw CancellationError() }
-                  done.append(try body(item, connection))
-                }
-              }
-            } catch {
-              queue.stop()
-              throw error
+            try queue.drain(on: connection, cancellation: cancellation) {
+              done.append(try body($0, connection))
             }
             return done
           }

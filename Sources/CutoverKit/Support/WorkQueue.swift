@@ -19,4 +19,25 @@ final class WorkQueue<Item: Sendable>: Sendable {
 
   /// Hands out nothing more: a worker failed, and the others finish what they hold.
   func stop() { next.withLock { $0 = items.count } }
+
+  /// One worker's loop: runs `body` on each item it takes until none is left.
+  ///
+  /// `cancellation` cancels `connection`'s running statement, and once cancelled no further
+  /// item starts (`CancellationError`); a failure stops the queue for every worker, then is
+  /// rethrown.
+  func drain(on connection: PGConnection, cancellation: QueryCancellation?, _ body: (Item) throws -> Void)
+    throws
+  {
+    do {
+      try cancellation.watching(connection) {
+        while let item = take() {
+          if cancellation?.isCancelled == true { throw CancellationError() }
+          try body(item)
+        }
+      }
+    } catch {
+      stop()
+      throw error
+    }
+  }
 }

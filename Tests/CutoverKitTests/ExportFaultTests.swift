@@ -381,19 +381,10 @@ struct ExportFaultTests {
       """)
     let directory = ExporterTests.scratchDirectory("sigint")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let process = Process()
-    process.executableURL = try CutoverBinary.url()
-    process.arguments = [
+    let (process, errors) = try CutoverBinary.start([
       "export", "--source", db.url, "--export-dir", directory.path, "--jobs", "1", "--level", "19",
       "--chunk-size", "256KiB",
-    ]
-    var environment = ProcessInfo.processInfo.environment
-    environment["SOURCE_DATABASE_URL"] = nil
-    process.environment = environment
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    ])
     // Wait for the first sealed chunk, then press Ctrl-C.
     let started = Date()
     while Date().timeIntervalSince(started) < 60 {

@@ -31,19 +31,10 @@ struct ImportInterruptTests {
       let blocked = try #require(
         summary.tables.filter { $0.rowsWritten > 0 }.min { $0.rowsWritten < $1.rowsWritten }?.table)
       try await blocker.hold(target.url, "LOCK TABLE \(blocked.quoted) IN ACCESS EXCLUSIVE MODE")
-      let process = Process()
-      process.executableURL = try CutoverBinary.url()
-      process.arguments = [
+      let (process, errors) = try CutoverBinary.start([
         "import", "--export-dir", directory.path, "--target", target.url, "--mappings",
         MappingFixtures.mappings.path, "--jobs", "2",
-      ]
-      var environment = ProcessInfo.processInfo.environment
-      environment["TARGET_DATABASE_URL"] = nil
-      process.environment = environment
-      let errors = Pipe()
-      process.standardError = errors
-      process.standardOutput = FileHandle.nullDevice
-      try process.run()
+      ])
       // Wait until the import's session is waiting on the lock, then press Ctrl-C.
       var waiting = false
       for _ in 0..<1200 where !waiting {

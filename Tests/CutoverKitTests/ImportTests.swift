@@ -217,11 +217,7 @@ struct ImportTests {
     }
     do {
       try await target.runScript(schema.replacingOccurrences(of: "%@", with: "varchar(5)"))
-      try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-      for table in ["app.parents", "app.items"] {
-        try "source: \(table)\n".write(
-          to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
-      }
+      try MappingFixtures.writeIdentityMappings(["app.parents", "app.items"], into: mappings)
       var exportOptions = ExportOptions(
         source: try ConnectionTarget(db.url, side: .source), directory: directory)
       exportOptions.chunkSize = 4096
@@ -395,11 +391,7 @@ struct ImportTests {
   ) {
     let directory = scratchDirectory(label)
     let mappings = scratchDirectory("\(label)-mappings")
-    try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-    for table in tables {
-      try "source: \(table)\n".write(
-        to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
-    }
+    try MappingFixtures.writeIdentityMappings(tables, into: mappings)
     var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     options.chunkSize = 4096
     if let splitLargerThan { options.splitTablesLargerThan = splitLargerThan }
@@ -516,11 +508,7 @@ struct ImportTests {
     }
     do {
       try await target.runScript(schema)
-      try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-      for table in ["app.parents", "app.items"] {
-        try "source: \(table)\n".write(
-          to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
-      }
+      try MappingFixtures.writeIdentityMappings(["app.parents", "app.items"], into: mappings)
       var exportOptions = ExportOptions(
         source: try ConnectionTarget(db.url, side: .source), directory: directory)
       exportOptions.chunkSize = 4096

@@ -80,16 +80,9 @@ struct MigrateFaultTests {
       "0002_slow.sql": "CREATE TABLE app.slow (id int);\nSELECT pg_sleep(600);",
     ])
     defer { try? FileManager.default.removeItem(at: directory) }
-    let process = Process()
-    process.executableURL = try CutoverBinary.url()
-    process.arguments = ["migrate", "--target", db.url, "--chain", directory.path]
-    var environment = ProcessInfo.processInfo.environment
-    environment["TARGET_DATABASE_URL"] = nil
-    process.environment = environment
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    let (process, errors) = try CutoverBinary.start([
+      "migrate", "--target", db.url, "--chain", directory.path,
+    ])
     // Wait until the server runs the sleep, then press Ctrl-C.
     var sleeping = false
     for _ in 0..<200 where !sleeping {

@@ -44,11 +44,7 @@ struct ParityExportTests {
       try? FileManager.default.removeItem(at: directory)
       try? FileManager.default.removeItem(at: mappings)
     }
-    try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-    for table in ["app.a", "app.b", "app.c"] {
-      try "source: \(table)\n".write(
-        to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
-    }
+    try MappingFixtures.writeIdentityMappings(["app.a", "app.b", "app.c"], into: mappings)
     var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     options.parity = ParitySchema(
       mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try empty.target)
@@ -77,11 +73,7 @@ struct ParityExportTests {
     let holder = SnapshotSession()
     do {
       try await target.runScript(Self.schema)
-      try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-      for table in ["app.a", "app.b", "app.c"] {
-        try "source: \(table)\n".write(
-          to: mappings.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
-      }
+      try MappingFixtures.writeIdentityMappings(["app.a", "app.b", "app.c"], into: mappings)
       let snapshot = try await holder.open(db.url)
       var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
       options.snapshot = snapshot

@@ -18,30 +18,19 @@ struct VerifyInterruptTests {
       try? FileManager.default.removeItem(at: directory)
       try? FileManager.default.removeItem(at: mappings)
     }
-    try FileManager.default.createDirectory(at: mappings, withIntermediateDirectories: true)
-    try "source: app.a\n".write(
-      to: mappings.appendingPathComponent("app.a.yaml"), atomically: true, encoding: .utf8)
+    try MappingFixtures.writeIdentityMappings(["app.a"], into: mappings)
     _ = try await Exporter(
       options: ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
     ).run(logger: ExportFaultTests.logger)
     // app.t is filled by no mapping, so verify counts it: behind this lock, for as long as it is held.
     try await target.runScript("CREATE SCHEMA app; CREATE TABLE app.a (id int); CREATE TABLE app.t (id int);")
-    let locker = try PGConnection(try target.target, applicationName: "test lock holder")
-    try locker.execute("BEGIN")
-    try locker.execute("LOCK TABLE app.t IN ACCESS EXCLUSIVE MODE")
-    let process = Process()
-    process.executableURL = try CutoverBinary.url()
-    process.arguments = [
+    let locker = SnapshotSession()
+    defer { locker.close() }
+    try await locker.hold(target.url, "LOCK TABLE app.t IN ACCESS EXCLUSIVE MODE")
+    let (process, errors) = try CutoverBinary.start([
       "verify", "--target", target.url, "--export-dir", directory.path, "--mappings", mappings.path,
       "--chain", MappingFixtures.chain.path, "--data-only", "--jobs", "1",
-    ]
-    var environment = ProcessInfo.processInfo.environment
-    environment["TARGET_DATABASE_URL"] = nil
-    process.environment = environment
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    ])
     let waiting = """
       SELECT left(query, 60) AS what FROM pg_stat_activity
       WHERE application_name = 'cutover verify' AND state = 'active' AND wait_event_type = 'Lock'
@@ -60,7 +49,6 @@ struct VerifyInterruptTests {
       "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cutover verify' AND state = 'active'"
     ).one().int64("n")
     #expect(left == 0)
-    try locker.execute("ROLLBACK")
     try await target.drop()
   }
 }

@@ -28,4 +28,21 @@ public enum CutoverBinary {
     }
     return try ChildProcess.run(try url(name).path, arguments, environment: environment)
   }
+
+  /// Starts `cutover` with `arguments` in the background, for a test that signals it while it
+  /// works: its stdout dropped, its stderr in the returned pipe, the URL variables removed
+  /// from its environment (as `run` does).
+  public static func start(_ arguments: [String]) throws -> (process: Process, errors: Pipe) {
+    let process = Process()
+    process.executableURL = try url()
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    for key in ["SOURCE_DATABASE_URL", "TARGET_DATABASE_URL"] { environment[key] = nil }
+    process.environment = environment
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    return (process, errors)
+  }
 }

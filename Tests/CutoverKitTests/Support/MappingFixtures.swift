@@ -18,6 +18,16 @@ enum MappingFixtures {
 
   static let logger = Logger(label: "test.mapping", factory: { _ in SwiftLogNoOpLogHandler() })
 
+  /// Creates `directory` holding one mapping file per table of `tables`, each moving the
+  /// table as it is (`source: <table>`).
+  static func writeIdentityMappings(_ tables: [String], into directory: URL) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for table in tables {
+      try "source: \(table)\n".write(
+        to: directory.appendingPathComponent("\(table).yaml"), atomically: true, encoding: .utf8)
+    }
+  }
+
   /// A copy of `mappings/` in a fresh temporary directory, for tests that break a file.
   static func mappingsCopy() throws -> URL {
     let directory = FileManager.default.temporaryDirectory

@@ -36,3 +36,13 @@ fixture_fill() {
     "$FIXTURE" fill --target "$(url "$1")" --scale "$2" --seed 1 --jobs 2 --quiet) >&2 || return 1
   q -d "$1" -c "VACUUM ANALYZE" >&2
 }
+
+# The tables of database $1 as the per-table floors read them (oid, name, bytes on disk, 0
+# rows), largest first — for a list measured by size on disk rather than by COPY text.
+table_sizes() {
+  q -d "$1" -F $'\t' -c "
+    SELECT c.oid, format('%I.%I', n.nspname, c.relname), pg_table_size(c.oid), 0 FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 3 DESC"
+}

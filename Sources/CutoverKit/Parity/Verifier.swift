@@ -125,11 +125,9 @@ public struct Verifier: Sendable {
     // Cheap checks first: every count.
     progress("verify: counting the rows of \(order.count + unfilled.count) target table(s)")
     let countWork: [CatalogTable] = order.compactMap { checks[$0]?.target } + unfilled
-    let (counts, compared) = try await Self.interruptible {
-      try await withQueryCancellation { cancellation in
-        try await dataPhase(
-          checks: checks, order: order, countWork: countWork, cancellation: cancellation, progress: progress)
-      }
+    let (counts, compared) = try await Self.interruptible { cancellation in
+      try await dataPhase(
+        checks: checks, order: order, countWork: countWork, cancellation: cancellation, progress: progress)
     }
     for table in unfilled {
       let rows = counts[table.name] ?? 0
@@ -172,11 +170,11 @@ public struct Verifier: Sendable {
     return report
   }
 
-  /// `body`, with a statement the interruption cancelled (SQLSTATE 57014) said as the
-  /// interruption it is.
-  static func interruptible<T>(_ body: () async throws -> T) async throws -> T {
+  /// `body` with a `QueryCancellation` that Ctrl-C fires; a statement it cancelled (SQLSTATE
+  /// 57014) is said as the interruption it is.
+  static func interruptible<T: Sendable>(_ body: (QueryCancellation) async throws -> T) async throws -> T {
     do {
-      return try await body()
+      return try await withQueryCancellation(body)
     } catch let error as PostgresError where error.sqlState == SQLState.queryCanceled && Task.isCancelled {
       throw CancellationError()
     }
@@ -289,12 +287,10 @@ public struct Verifier: Sendable {
     guard let tables = outcome.1, let sourceCounts else { return (outcome.0, []) }
     let policyBegan = Date()
     let jobs = options.jobs
-    let targetCounts = try await Self.interruptible {
-      try await withQueryCancellation { cancellation in
-        try await PolicyBehaviour.targetCounts(
-          target: target, tables: tables, source: sourceCounts, settings: settings, jobs: jobs,
-          cancellation: cancellation)
-      }
+    let targetCounts = try await Self.interruptible { cancellation in
+      try await PolicyBehaviour.targetCounts(
+        target: target, tables: tables, source: sourceCounts, settings: settings, jobs: jobs,
+        cancellation: cancellation)
     }
     let comparison = PolicyBehaviour.compare(
       source: sourceCounts, target: targetCounts, mappings: mapped, accepted: settings.accepted)

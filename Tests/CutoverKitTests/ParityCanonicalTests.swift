@@ -39,6 +39,38 @@ struct ParityCanonicalTests {
     #expect(try row.bool("apart"))
   }
 
+  @Test func `a key hash computed from the rows file's texts equals the server's, whatever the key holds`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    // Lengths across the 12-byte blocks and the tail cases, every character record_out
+    // quotes, NULL and '' apart, multibyte text, one to three columns.
+    let alphabet = Array("ab \"\\(),\t\n\u{0B}\u{0C}\r{}é漢😀xyz019-")
+    var keys: [[String?]] = [
+      [nil], [""], ["", nil], [nil, nil, nil], ["x"], ["a b"], ["\"q\""], ["back\\"],
+    ]
+    for length in 0...40 {
+      keys.append([String((0..<length).map { alphabet[(length * 7 + $0 * 13) % alphabet.count] })])
+      keys.append([UUID().uuidString.lowercased(), String(length), length % 3 == 0 ? nil : "t\(length)"])
+    }
+    let all = keys
+    let hashes = try await db.withConnection { connection in
+      try all.map { key in
+        let columns = key.indices.map { "$\($0 + 1)::text" }.joined(separator: ", ")
+        return try connection.execute("SELECT hashtextextended(ROW(\(columns))::text, 0) AS k", key).one()
+          .int64("k")
+      }
+    }
+    for (key, server) in zip(keys, hashes) {
+      #expect(KeyHash.of(key) == server, "\(key)")
+    }
+    // The rows file's line (format 3) gives the same key hash, its COPY escapes decoded.
+    let line = Array("42\tt\\tab\\n\t\\N\n".utf8)
+    let parsed = line.withUnsafeBytes { ParityRowsFile.hashes($0, format: 3) }
+    #expect(parsed?.rowHash == 42 && parsed?.keyHash == KeyHash.of(["t\tab\n", nil]))
+    #expect(Array("42".utf8).withUnsafeBytes { ParityRowsFile.hashes($0, format: 3) }?.keyHash == 42)
+  }
+
   @Test
   func
     `the source SQL and the target rows digest equal, across types, enums only the target has, and sessions`()

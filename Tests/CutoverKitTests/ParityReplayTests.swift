@@ -95,13 +95,13 @@ struct ParityReplayTests {
     return Setup(source: source, target: target, directory: directory, mappings: mappings)
   }
 
-  @Test func `the rows file carries key hash, row hash and key only, in format 2`() async throws {
+  @Test func `the rows file carries row hash and key only, in format 3`() async throws {
     let db = try #require(TestDatabase.current)
     let setup = try await Self.make(db)
     do {
       let manifest = try #require(try ExportManifest.read(directory: setup.directory))
       let parity = try #require(manifest.tables.first?.parity)
-      #expect(parity.rowsFileFormat == ParityRowsFile.format && parity.key == ["id"])
+      #expect(parity.rowsFileFormat == 3 && parity.key == ["id"])
       #expect(manifest.tables[0].chunks.count > 3)
       var fields: Set<Int> = []
       try ParityRowsFile.forEachLine(
@@ -110,7 +110,7 @@ struct ParityReplayTests {
       ) { line in
         fields.insert(line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).count)
       }
-      #expect(fields == [3])
+      #expect(fields == [2])
     } catch {
       try await setup.cleanUp()
       throw error
@@ -201,15 +201,21 @@ struct ParityReplayTests {
     try await setup.cleanUp()
   }
 
-  @Test func `a rows file line parses in either format, the old column hashes skipped`() throws {
+  @Test func `a rows file line parses in every format, the old column hashes skipped`() throws {
     func entry(_ text: String, format: Int) throws -> ParityRowsFile.Entry {
       try Array(text.utf8).withUnsafeBytes { try ParityRowsFile.entry($0, format: format, file: "x") }
     }
-    let current = try entry("-12\t34\tk\\t1\t\\N", format: 2)
-    #expect(current.keyHash == -12 && current.rowHash == 34 && current.key == ["k\t1", nil])
+    let current = try entry("34\tk\\t1\t\\N", format: 3)
+    #expect(
+      current.keyHash == KeyHash.of(["k\t1", nil]) && current.rowHash == 34 && current.key == ["k\t1", nil])
+    let keyless = try entry("34", format: 3)
+    #expect(keyless.keyHash == 34 && keyless.rowHash == 34 && keyless.key.isEmpty)
+    let previous = try entry("-12\t34\tk\\t1\t\\N", format: 2)
+    #expect(previous.keyHash == -12 && previous.rowHash == 34 && previous.key == ["k\t1", nil])
     let old = try entry("-12\t34\t{1,NULL,-3}\tk\\t1\t\\N", format: 1)
     #expect(old.keyHash == -12 && old.rowHash == 34 && old.key == ["k\t1", nil])
     #expect(throws: ChunkError.self) { try entry("-12", format: 2) }
+    #expect(throws: ChunkError.self) { try entry("x\t1", format: 3) }
     #expect(throws: ChunkError.self) { try entry("-12\t34", format: 1) }
   }
 }

@@ -83,11 +83,16 @@ public struct CanonicalRow: Sendable {
     "SELECT count(*) AS count, coalesce(sum(\(rowHash)), 0)::text AS digest FROM (\(inner)) s"
   }
 
-  /// Per row: key hash `k`, row hash `h`, then the key columns' texts — the narrowing line
-  /// (`ParityRowsFile.format` 2; `extra` expressions follow).
-  public func rowLines(_ inner: String, extra: [String] = [], where condition: String? = nil) -> String {
+  /// Per row: key hash `k`, row hash `h`, then the key columns' texts (`extra` follow).
+  ///
+  /// Without `keyHash`, the line of a rows file (`ParityRowsFile.format` 3: `k` is computed
+  /// again when read); with it, what narrowing reads from the target.
+  public func rowLines(
+    _ inner: String, keyHash withKeyHash: Bool = true, extra: [String] = [], where condition: String? = nil
+  ) -> String {
     let keys = key.map { "s.c\($0 + 1)" }
-    let list = (["\(keyHash) AS k", "\(rowHash) AS h"] + keys + extra).joined(separator: ", ")
+    let list = ((withKeyHash ? ["\(keyHash) AS k"] : []) + ["\(rowHash) AS h"] + keys + extra)
+      .joined(separator: ", ")
     return "SELECT \(list) FROM (\(inner)) s" + (condition.map { " WHERE \($0)" } ?? "")
   }
 

@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 
-/// A table's rows file: per source row (as mapped) its key hash, row hash and primary key, as
-/// COPY text lines in one zstd frame, next to the chunks.
+/// A table's rows file: per source row (as mapped) its row hash and primary key, as COPY text
+/// lines in one zstd frame, next to the chunks.
 ///
 /// Written during the export by `SourceDigest` (`.partial`, fsync, journal, rename — as a
 /// chunk), read by `cutover verify` to narrow a mismatch to rows after the snapshot is gone.
@@ -10,13 +10,13 @@ import Foundation
 public enum ParityRowsFile {
   /// The line format this cutover writes, recorded as `Parity.rowsFileFormat`.
   ///
-  /// Format 2 is `k \t h \t key…`. Format 1 (an absent `rowsFileFormat`) had a third field,
-  /// the columns' 32-bit hashes (`k \t h \t {c…} \t key…`); it is still read, that field
-  /// skipped.
-  public static let format = 2
+  /// Format 3 is `h \t key…`: the key's hash is computed again when read (`KeyHash`). Format 2
+  /// led with it (`k \t h \t key…`); format 1 (an absent `rowsFileFormat`) also had the
+  /// columns' 32-bit hashes (`k \t h \t {c…} \t key…`). Both are still read.
+  public static let format = 3
 
   /// The line formats this cutover reads.
-  public static let readableFormats = 1...2
+  public static let readableFormats = 1...3
 
   /// The suffix of a finished rows file.
   public static let suffix = ".parity.zst"
@@ -32,7 +32,8 @@ public enum ParityRowsFile {
 
   /// One line of a rows file.
   public struct Entry: Sendable {
-    /// The key's hash (the whole row's for a table without a primary key).
+    /// The key's hash (the whole row's for a table without a primary key), as read (formats 1
+    /// and 2) or computed (`KeyHash`, format 3).
     public var keyHash: Int64
     public var rowHash: Int64
     /// The primary key's values as text.
@@ -52,7 +53,8 @@ public enum ParityRowsFile {
     public init(directory: URL, table: QualifiedName) throws {
       url = directory.appendingPathComponent(ParityRowsFile.name(of: table))
       partialPath = url.path + ChunkFileName.partialSuffix
-      encoder = try ZstdEncoder(level: 3, file: partialPath)
+      // Level 1: hashes hardly compress at any level, and level 3 took four times the CPU.
+      encoder = try ZstdEncoder(level: 1, file: partialPath)
       let fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
       guard fd >= 0 else {
         throw ChunkError.io("creating the parity rows file", file: partialPath, errno: errno)
@@ -153,38 +155,62 @@ public enum ParityRowsFile {
     }
   }
 
-  /// The key hash and row hash at the start of a line (`k \t h \t …`, or `k \t h` for a table
-  /// without a primary key), nil when they do not parse.
-  public static func hashes(_ line: UnsafeRawBufferPointer) -> (keyHash: Int64, rowHash: Int64)? {
+  /// The row hash at the start of a line of format `format` (its second field before format
+  /// 3), nil when it does not parse; a COPY row (as the export streams it) may end in its
+  /// newline.
+  public static func rowHash(_ line: UnsafeRawBufferPointer, format: Int = ParityRowsFile.format) -> Int64? {
     var index = 0
-    func number() -> Int64? {
-      var negative = false
-      if index < line.count && line[index] == UInt8(ascii: "-") {
-        negative = true
-        index += 1
-      }
-      var value: Int64 = 0
-      var digits = 0
-      while index < line.count, line[index] >= 0x30, line[index] <= 0x39 {
-        // Accumulated negatively so Int64.min parses.
-        let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-        let (next, overflow2) = times.subtractingReportingOverflow(Int64(line[index] - 0x30))
-        if overflow || overflow2 { return nil }
-        value = next
-        digits += 1
-        index += 1
-      }
-      guard digits > 0 else { return nil }
-      if negative { return value }
-      return value == Int64.min ? nil : -value
+    if format < 3 {
+      guard Self.number(line, &index) != nil, index < line.count, line[index] == 0x09 else { return nil }
+      index += 1
     }
-    guard let k = number(), index < line.count, line[index] == 0x09 else { return nil }
-    index += 1
-    // A COPY row (as the export streams it) ends in its newline; a rows file line does not.
-    guard let h = number(), index == line.count || line[index] == 0x09 || line[index] == 0x0A else {
-      return nil
+    guard let h = Self.number(line, &index), index == line.count || line[index] == 0x09 || line[index] == 0x0A
+    else { return nil }
+    return h
+  }
+
+  /// The key hash and row hash of a line of format `format`, nil when they do not parse; in
+  /// format 3 the key hash is computed from the key's texts (the row hash when there is no
+  /// key).
+  public static func hashes(_ line: UnsafeRawBufferPointer, format: Int) -> (keyHash: Int64, rowHash: Int64)?
+  {
+    guard format >= 3 else {
+      var index = 0
+      guard let k = Self.number(line, &index), index < line.count, line[index] == 0x09,
+        let h = rowHash(line, format: format)
+      else { return nil }
+      return (k, h)
     }
-    return (k, h)
+    guard let h = rowHash(line, format: format) else { return nil }
+    guard let tab = line.firstIndex(of: 0x09) else { return (h, h) }
+    var rest = Array(line[(tab + 1)...])
+    if rest.last == 0x0A { rest.removeLast() }
+    let key = rest.split(separator: 0x09, omittingEmptySubsequences: false).map(unescape)
+    return (KeyHash.of(key), h)
+  }
+
+  /// A signed decimal bigint at `index` of `line`, `index` moved past it; nil when there is
+  /// none or it overflows.
+  private static func number(_ line: UnsafeRawBufferPointer, _ index: inout Int) -> Int64? {
+    var negative = false
+    if index < line.count && line[index] == UInt8(ascii: "-") {
+      negative = true
+      index += 1
+    }
+    var value: Int64 = 0
+    var digits = 0
+    while index < line.count, line[index] >= 0x30, line[index] <= 0x39 {
+      // Accumulated negatively so Int64.min parses.
+      let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+      let (next, overflow2) = times.subtractingReportingOverflow(Int64(line[index] - 0x30))
+      if overflow || overflow2 { return nil }
+      value = next
+      digits += 1
+      index += 1
+    }
+    guard digits > 0 else { return nil }
+    if negative { return value }
+    return value == Int64.min ? nil : -value
   }
 
   /// The whole entry of a line of a rows file of line format `format`.
@@ -193,11 +219,16 @@ public enum ParityRowsFile {
     try parse(Array(line), format: format, file: file)
   }
 
-  /// Parses one COPY text line: `k \t h \t key…` (format 1: `k \t h \t {c…} \t key…`).
+  /// Parses one COPY text line: `h \t key…` (format 2: `k \t h \t key…`; format 1:
+  /// `k \t h \t {c…} \t key…`).
   static func parse(_ line: [UInt8], format: Int, file: String) throws -> Entry {
     let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(unescape)
+    if format >= 3, let h = fields[0].flatMap({ Int64($0) }) {
+      let key = Array(fields.dropFirst())
+      return Entry(keyHash: key.isEmpty ? h : KeyHash.of(key), rowHash: h, key: key)
+    }
     let keyStart = format == 1 ? 3 : 2
-    guard fields.count >= keyStart, let k = fields[0].flatMap({ Int64($0) }),
+    guard format < 3, fields.count >= keyStart, let k = fields[0].flatMap({ Int64($0) }),
       let h = fields[1].flatMap({ Int64($0) }), format != 1 || fields[2] != nil
     else {
       throw ChunkError(

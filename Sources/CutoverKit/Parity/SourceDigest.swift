@@ -70,9 +70,10 @@ public enum SourceDigest {
       try connection.execute("SET \(setting) = 0", doing: "setting the parity session (\(setting))")
     }
     try connection.copyOut(
-      "COPY (\(row.rowLines(inner))) TO STDOUT", doing: "digesting the mapped rows of \(mapping.source)"
+      "COPY (\(row.rowLines(inner, keyHash: false))) TO STDOUT",
+      doing: "digesting the mapped rows of \(mapping.source)"
     ) { line in
-      guard let (_, hash) = ParityRowsFile.hashes(line) else {
+      guard let hash = ParityRowsFile.rowHash(line) else {
         throw ExportError(.source, "\(mapping.source): a parity line does not parse")
       }
       digest += Int128(hash)

@@ -105,7 +105,7 @@ struct TableCheck: Sendable {
     var counts = [Int64](repeating: 0, count: buckets)
     var sums = [Int128](repeating: 0, count: buckets)
     try readSources { line, _, format, file in
-      guard let (k, h) = ParityRowsFile.hashes(line) else {
+      guard let (k, h) = ParityRowsFile.hashes(line, format: format) else {
         _ = try ParityRowsFile.entry(line, format: format, file: file)
         return
       }
@@ -138,7 +138,7 @@ struct TableCheck: Sendable {
     }
     var sourceSeen: [String: [Seen]] = [:]
     try readSources { line, source, format, file in
-      guard let (k, _) = ParityRowsFile.hashes(line),
+      guard let (k, _) = ParityRowsFile.hashes(line, format: format),
         chosen.contains(CanonicalRow.bucket(k, buckets: buckets))
       else { return }
       let entry = try ParityRowsFile.entry(line, format: format, file: file)

@@ -113,8 +113,8 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     public var columns: [ParityColumn]?
     /// The target's primary key columns the rows file names rows by; empty: by whole-row hash.
     public var key: [String]?
-    /// The rows file (`<schema>.<table>.parity.zst`): per row its key hash, row hash and key,
-    /// for narrowing a mismatch without the source.
+    /// The rows file (`<schema>.<table>.parity.zst`): per row its row hash and key, for
+    /// narrowing a mismatch without the source.
     public var rowsFile: String?
     /// SHA-256 (hex) of `rowsFile`.
     public var rowsFileSHA256: String?

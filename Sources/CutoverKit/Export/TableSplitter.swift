@@ -92,7 +92,15 @@ struct TableSplitter {
   }
 
   private func pageParts(_ plan: TablePlan, count: Int, on connection: PGConnection) throws -> [TablePart] {
-    let pages = try RelationPages.count(of: plan.name, on: connection)
+    try Self.pageParts(of: plan.name, count: count, on: connection)
+  }
+
+  /// `table` in about `count` ranges of heap pages (none when it has fewer than two pages):
+  /// whatever the page count, `< b1`, `[b1, b2)`, … `>= bn` hold every row exactly once.
+  static func pageParts(of table: QualifiedName, count: Int, on connection: PGConnection) throws
+    -> [TablePart]
+  {
+    let pages = try RelationPages.count(of: table, on: connection)
     let parts = Int(min(Int64(count), pages))
     guard parts >= 2 else { return [] }
     let bounds = (1..<parts).map { Int64($0) * pages / Int64(parts) }

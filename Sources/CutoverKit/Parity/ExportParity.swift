@@ -2,8 +2,9 @@ import Foundation
 import Logging
 
 /// The export's parity step: after every table is sealed, inside the same snapshot, computes
-/// each mapped table's source digest and rows file (`SourceDigest`), `jobs` at a time, and
-/// journals each, so a resumed export computes only the missing ones.
+/// each mapped table's source digest and rows file (`SourceDigest`), `jobs` at a time — a
+/// table the export split, part by part as it was copied — and journals each, so a resumed
+/// export computes only the missing ones.
 struct ExportParity: Sendable {
   var loaded: ParitySchema.Loaded
   var source: ConnectionTarget
@@ -12,14 +13,26 @@ struct ExportParity: Sendable {
   /// Ctrl-C cancels the running digests on the server.
   var cancellation: QueryCancellation
 
-  /// One table to digest.
+  /// One table, or one part of a split table, to digest.
   private struct Work: Sendable {
     var table: QualifiedName
     var mapping: TableMapping
     var targetTable: CatalogTable
     var only: Bool
-    /// The table's COPY text bytes, to start the biggest first.
+    var part: TablePart?
+    /// The table's rows file, shared by its parts.
+    var sink: ParityRowsSink
+    /// The COPY text bytes of the table (or part), to start the biggest first.
     var bytes: Int64
+  }
+
+  /// `table`'s page ranges, counted on a short connection of their own.
+  private func pageParts(of table: QualifiedName, count: Int) async throws -> [TablePart] {
+    let source = self.source
+    return try await onDedicatedThread(named: "export-parity-pages") {
+      try TableSplitter.pageParts(
+        of: table, count: count, on: try PGConnection(source, applicationName: "cutover export parity"))
+    }
   }
 
   /// Computes the missing digests; says on `notice` which tables get none and why.
@@ -55,12 +68,22 @@ struct ExportParity: Sendable {
       switch ImportPlan.resolve(file, table: exported, into: targetTable, catalog: loaded.catalog) {
       case .success(let resolved):
         let mapping = SwiftMappers.mapper(for: resolved).mapper.mapping
-        work.append(
-          Work(
-            table: name, mapping: mapping, targetTable: targetTable,
-            only: started.copyQuery.contains(" FROM ONLY "),
-            bytes: (chunks[name] ?? []).reduce(0) { $0 + $1.bytes }
-          ))
+        let only = started.copyQuery.contains(" FROM ONLY ")
+        // A table the export split is digested in as many ranges of its pages (a TID range
+        // scan reads only its own; the copy's key ranges would each scan the whole table).
+        var parts: [TablePart?] = [nil]
+        if let split = state.split(of: name) {
+          let found = try await pageParts(of: name, count: split.parts.count)
+          if !found.isEmpty { parts = found }
+        }
+        let sink = ParityRowsSink(table: name, directory: directory, parts: parts.count)
+        for part in parts {
+          let chunks = (chunks[name] ?? []).filter { $0.part == part?.number }
+          work.append(
+            Work(
+              table: name, mapping: mapping, targetTable: targetTable, only: only, part: part, sink: sink,
+              bytes: chunks.reduce(0) { $0 + $1.bytes }))
+        }
       case .failure(let found):
         problems += found.lines
       }
@@ -85,13 +108,15 @@ struct ExportParity: Sendable {
               try connection.prepareLongRunningSession()
               try connection.importSnapshot(snapshot)
               try queue.drain(on: connection, cancellation: cancellation) { item in
-                _ = try SourceDigest.compute(
-                  item.mapping, targetTable: item.targetTable, only: item.only, on: connection,
-                  directory: directory
+                try SourceDigest.digest(
+                  item.mapping, targetTable: item.targetTable, only: item.only, part: item.part,
+                  on: connection, into: item.sink
                 ) { parity in
                   try journal.append(ExportJournalRecord.TableParity(table: item.table, parity: parity))
                 }
-                logger.debug("source digest computed", metadata: ["table": "\(item.table)"])
+                logger.debug(
+                  "source digest computed",
+                  metadata: ["table": "\(item.table)", "part": "\(item.part?.number ?? 0)"])
               }
               try connection.execute("COMMIT")
             } catch {

@@ -50,24 +50,34 @@ public enum SourceDigest {
       where: mapping.filter?.sql)
   }
 
-  /// Counts and digests as `compute(_:on:)`, in one pass that also writes the table's rows
-  /// file into `directory` (sealed through `beforeRename`, where the export journals it).
+  /// Counts and digests as `compute(_:on:)` the rows of one part of the table (`part`; nil:
+  /// all of them), in one pass that also feeds them to the table's rows file (`sink`, which
+  /// the last part seals through `beforeRename`, where the export journals it).
   ///
   /// - Parameters:
   ///   - targetTable: the target's table (its enums and primary key shape the recipe).
   ///   - only: read `FROM ONLY` the source table (as its export did).
-  public static func compute(
-    _ mapping: TableMapping, targetTable: CatalogTable, only: Bool, on connection: PGConnection,
-    directory: URL, beforeRename: (ExportManifest.Parity) throws -> Void
-  ) throws -> ExportManifest.Parity {
+  ///   - part: the export's range of a split table (its predicate on the source's rows).
+  static func digest(
+    _ mapping: TableMapping, targetTable: CatalogTable, only: Bool, part: TablePart?,
+    on connection: PGConnection, into sink: ParityRowsSink,
+    beforeRename: (ExportManifest.Parity) throws -> Void
+  ) throws {
     let row = try recipe(mapping, targetTable: targetTable, on: connection)
     try CanonicalRow.prepare(connection)
-    let inner = sourceRows(row, mapping, only: only)
-    let writer = try ParityRowsFile.Writer(directory: directory, table: mapping.source)
+    let condition = [mapping.filter.map { "(\($0.sql))" }, part.map { "(\($0.predicate))" }].compactMap { $0 }
+    let inner = CanonicalRow.texts(
+      row.sourceTexts(mapping), from: (only ? "ONLY " : "") + mapping.source.quoted,
+      where: condition.isEmpty ? nil : condition.joined(separator: " AND "))
     var rows: Int64 = 0
     var digest: Int128 = 0
-    for setting in parallelSettings {
-      try connection.execute("SET \(setting) = 0", doing: "setting the parity session (\(setting))")
+    var batch: [UInt8] = []
+    batch.reserveCapacity(Self.batchBytes + 4096)
+    let parallel = part == nil
+    if parallel {
+      for setting in parallelSettings {
+        try connection.execute("SET \(setting) = 0", doing: "setting the parity session (\(setting))")
+      }
     }
     try connection.copyOut(
       "COPY (\(row.rowLines(inner, keyHash: false))) TO STDOUT",
@@ -78,24 +88,31 @@ public enum SourceDigest {
       }
       digest += Int128(hash)
       rows += 1
-      try writer.append(line)
+      batch.append(contentsOf: line)
+      if batch.count >= Self.batchBytes {
+        try sink.append(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
     }
-    for setting in parallelSettings {
-      try connection.execute("RESET \(setting)", doing: "resetting \(setting)")
+    if !batch.isEmpty { try sink.append(batch) }
+    if parallel {
+      for setting in parallelSettings {
+        try connection.execute("RESET \(setting)", doing: "resetting \(setting)")
+      }
     }
-    var parity = ExportManifest.Parity(
-      algorithm: CanonicalRow.algorithm, rows: rows, digest: String(digest), target: mapping.target,
-      columns: row.columns, key: row.key.map { row.columns[$0].name },
-      rowsFile: writer.url.lastPathComponent, rowsFileFormat: ParityRowsFile.format)
-    try writer.seal { sha in
-      parity.rowsFileSHA256 = sha
-      try beforeRename(parity)
-    }
-    return parity
+    let parity = ExportManifest.Parity(
+      algorithm: CanonicalRow.algorithm, rows: 0, digest: "0", target: mapping.target,
+      columns: row.columns, key: row.key.map { row.columns[$0].name })
+    try sink.finishPart(rows: rows, digest: digest, parity: parity, beforeRename: beforeRename)
   }
 
-  /// The planner costs set to 0 for the rows lines, so that the server's parallel workers
-  /// compute them.
+  /// The rows lines a part gathers before it hands them to the table's rows file (under the
+  /// file's lock, where they are compressed).
+  static let batchBytes = 256 << 10
+
+  /// The planner costs set to 0 for the rows lines of a table read whole, so that the
+  /// server's parallel workers compute them (a split table's parts share the connections
+  /// instead: parallel workers would only add their tuple queues' cost).
   ///
   /// Without them a `COPY (query)` returning every row is planned serial (a `Gather` looks
   /// costly per row): one core computes every row's texts and hashes, while the aggregate

@@ -65,14 +65,11 @@ public struct Planner: Sendable {
       targetSchema =
         "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
         + (target == nil ? "" : ": the target is not migrated yet")
-      targetCatalog = try await scratch.withDatabase(logger: logger) { database in
-        _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
-          to: database, logger: logger)
-        return try await onDedicatedThread(named: "cutover-plan-scratch") {
-          try CatalogReader(scope: scope).read(
-            from: try PGConnection(database, applicationName: "cutover plan"))
-        }
-      }
+      // Read as verify reads the chain (`StructureChecks.scope`, the same schemas), and kept
+      // for the export and verify.
+      targetCatalog = try await StructureChecks.expected(
+        chain: chain, localStandIn: localStandIn, server: scratch.server, logger: logger
+      ).catalog
     }
     let source = self.source
     let gaps = privilegeGaps

@@ -57,16 +57,9 @@ public struct ParitySchema: Sendable {
       }
       return Loaded(files: files, catalog: catalog)
     }
-    let chain = self.chain
-    let standIn = localStandIn
-    let catalog = try await ScratchDatabase(server: scratchServer ?? source).withDatabase(logger: logger) {
-      database in
-      _ = try await MigrationRunner(chain: chain, localStandIn: standIn).apply(to: database, logger: logger)
-      return try await onDedicatedThread(named: "cutover-parity-scratch") {
-        try CatalogReader(scope: scope).read(
-          from: try PGConnection(database, applicationName: "cutover export"))
-      }
-    }
+    let expected = try await StructureChecks.expected(
+      chain: chain, localStandIn: localStandIn, server: scratchServer ?? source, logger: logger)
+    let catalog = expected.catalog
     return Loaded(files: files, catalog: catalog)
   }
 }

@@ -3,7 +3,7 @@ import Logging
 
 extension StructureChecks {
   /// What the v2 chain defines, read from a database it was applied to.
-  public struct Expected: Sendable {
+  public struct Expected: Sendable, Codable {
     /// The chain's catalog (read with `StructureChecks.scope`, as the target is read).
     public var catalog: Catalog
     /// Its default privileges for the API roles (`SecurityChecks.defaultPrivileges`).
@@ -24,19 +24,14 @@ extension StructureChecks {
 
   /// What the chain defines: `chain` (after the `localStandIn`, when given) applied to a
   /// scratch database on `server`, read as the target is read, and the database dropped —
-  /// as `cutover plan` builds it.
+  /// as `cutover plan` builds it; kept in `cache` for the next stage or run.
   ///
   /// - Throws: `MigrationError` when the chain fails; `PostgresError` (the scratch database
   ///   needs CREATEDB).
   public static func expected(
-    chain: URL, localStandIn: URL?, server: ConnectionTarget, logger: Logger
+    chain: URL, localStandIn: URL?, server: ConnectionTarget, cache: ChainCatalogCache = .standard,
+    logger: Logger
   ) async throws -> Expected {
-    try await ScratchDatabase(server: server).withDatabase(logger: logger) { database in
-      _ = try await MigrationRunner(chain: chain, localStandIn: localStandIn).apply(
-        to: database, logger: logger)
-      return try await onDedicatedThread(named: "cutover-verify-scratch") {
-        try Expected.read(from: try PGConnection(database, applicationName: "cutover verify"))
-      }
-    }
+    try await cache.load(chain: chain, localStandIn: localStandIn, server: server, logger: logger).expected
   }
 }

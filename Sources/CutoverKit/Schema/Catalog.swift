@@ -4,7 +4,7 @@
 ///
 /// Nothing here names an application table: callers pick tables by schema, kind or the
 /// facts themselves.
-public struct Catalog: Sendable {
+public struct Catalog: Sendable, Codable {
   /// The schemas read that exist, sorted.
   public var schemas: [String]
   /// Every table of those schemas (partitions and inheritance children included), sorted

@@ -1,5 +1,5 @@
 /// One column of a table, as `pg_attribute` and `pg_type` describe it.
-public struct CatalogColumn: Sendable, Hashable {
+public struct CatalogColumn: Sendable, Hashable, Codable {
   public var name: String
   /// `attnum`: 1-based position, with gaps where columns were dropped.
   public var position: Int

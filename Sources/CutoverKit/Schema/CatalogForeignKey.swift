@@ -1,5 +1,5 @@
 /// A foreign key: `columns` of its table reference `referencedColumns` of `referenced`.
-public struct CatalogForeignKey: Sendable, Hashable {
+public struct CatalogForeignKey: Sendable, Hashable, Codable {
   public var name: String
   public var columns: [String]
   public var referenced: QualifiedName

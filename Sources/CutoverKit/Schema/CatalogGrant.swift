@@ -2,7 +2,7 @@
 ///
 /// Only explicit grants appear: a table whose ACL was never changed has none (its owner's
 /// implicit privileges are not listed).
-public struct CatalogGrant: Sendable, Hashable, Comparable {
+public struct CatalogGrant: Sendable, Hashable, Comparable, Codable {
   /// The role granted to, `PUBLIC` for everyone.
   public var grantee: String
   /// `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`, `REFERENCES`, `TRIGGER`.

@@ -1,5 +1,5 @@
 /// An index of a table.
-public struct CatalogIndex: Sendable, Hashable {
+public struct CatalogIndex: Sendable, Hashable, Codable {
   /// The index's name (in the table's schema).
   public var name: String
   /// `pg_get_indexdef`: the `CREATE INDEX` statement that re-creates it.

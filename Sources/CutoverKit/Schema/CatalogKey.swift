@@ -1,5 +1,5 @@
 /// A primary key or `UNIQUE` constraint: its name and columns in key order.
-public struct CatalogKey: Sendable, Hashable {
+public struct CatalogKey: Sendable, Hashable, Codable {
   public var name: String
   public var columns: [String]
   /// `pg_get_constraintdef` (`PRIMARY KEY (id)`), to re-create the constraint.

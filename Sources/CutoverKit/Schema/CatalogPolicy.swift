@@ -1,5 +1,5 @@
 /// A row-level security policy of a table.
-public struct CatalogPolicy: Sendable, Hashable {
+public struct CatalogPolicy: Sendable, Hashable, Codable {
   public var name: String
   /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
   public var command: String

@@ -1,5 +1,5 @@
 /// A sequence, and the column that owns it when one does (serial, identity, `OWNED BY`).
-public struct CatalogSequence: Sendable, Hashable {
+public struct CatalogSequence: Sendable, Hashable, Codable {
   public var name: QualifiedName
   /// `smallint`, `integer` or `bigint`.
   public var dataType: String

@@ -1,5 +1,5 @@
 /// One relation of a catalog, with everything cutover reads about it.
-public struct CatalogTable: Sendable {
+public struct CatalogTable: Sendable, Codable {
   public var name: QualifiedName
   public var kind: TableKind
   /// The owning role (`pg_class.relowner`).

@@ -97,6 +97,11 @@ actor TestCluster {
       "pg_ctl",
       ["-D", data.path, "-l", root.appendingPathComponent("server.log").path, "-o", options, "-w", "start"])
     try startWatchdog(bin: bin, data: data, root: root, asRoot: asRoot)
+    // The chain's catalog is cached for this run only (every test's cutover, in process or
+    // spawned, shares it), never in the user's own cache.
+    let cache = root.appendingPathComponent("chain-cache")
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    setenv("CUTOVER_CACHE_DIR", cache.path, 1)
     return Running(
       port: port, directory: root, binDirectory: bin, superuser: "supabase_admin", password: password)
   }

@@ -34,7 +34,7 @@ struct ParityExportTests {
     try (kept.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
   }
 
-  @Test func `a --target without the mapped tables is refused, its chunks kept`() async throws {
+  @Test func `a --target without the mapped tables is refused before anything is copied`() async throws {
     let db = try #require(TestDatabase.current)
     try await db.runScript(Self.schema + Self.rows)
     let empty = try await TestDatabase.create(label: "parity unmigrated")
@@ -56,10 +56,11 @@ struct ParityExportTests {
     #expect(error?.message.contains("not a migrated v2 database") == true, "\(String(describing: error))")
     #expect(error?.nextStep?.contains("cutover migrate") == true)
     #expect(!(error?.message.contains("password") ?? true))
-    // The copy is done and kept for the rerun; no manifest claims a finished export.
-    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-    #expect(names.contains { $0.hasSuffix(".copy.zst") })
-    #expect(!names.contains("manifest.json"))
+    // Refused before the copy (the digests ride in it): nothing of this run is left.
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    #expect(
+      !names.contains { $0.hasSuffix(".copy.zst") || $0 == "manifest.json" || $0 == "journal.jsonl" },
+      "\(names)")
   }
 
   @Test func `a resumed export neither loses nor doubles digests; a keyless table narrows by row hash`()
@@ -81,7 +82,9 @@ struct ParityExportTests {
       options.parity = ParitySchema(
         mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
       let exportOptions = options
-      _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      let uninterrupted = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      // Every digest rode in its table's COPY; the resume below computes two in the pass after.
+      #expect(uninterrupted.digestsInCopy == 3)
       let first = try #require(try ExportManifest.read(directory: directory))
       #expect(first.tables.allSatisfy { $0.parity != nil })
       #expect(first.tables.first { "\($0.name)" == "app.b" }?.parity?.key == [])
@@ -96,7 +99,8 @@ struct ParityExportTests {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.moveItem(at: url, to: url.appendingPathExtension("partial"))
       }
-      _ = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      let resumedRun = try await Exporter(options: exportOptions).run(logger: ParityFixture.logger)
+      #expect(resumedRun.digestsInCopy == 0)
       let second = try #require(try ExportManifest.read(directory: directory))
       // Paired by name: tables of equal size may be planned in another order on the resume.
       #expect(first.tables.map(\.name).sorted() == second.tables.map(\.name).sorted())

@@ -30,6 +30,9 @@ public struct ExportSummary: Codable, Sendable {
   public var snapshotChecksSeconds: Double = 0
   /// Of `snapshotChecksSeconds`, the policy sample's.
   public var policySampleSeconds: Double = 0
+  /// Tables whose source digest this run computed in their COPY (`CopyDigests`); the others
+  /// had theirs computed after the copy, or kept from an earlier attempt.
+  public var digestsInCopy: Int = 0
 
   init(manifest: ExportManifest, directory: URL, source: ConnectionTarget, seconds: Double) {
     self.directory = directory.path

@@ -20,6 +20,8 @@ struct ExportWorker: Sendable {
   /// Cancels this worker's statement when the export is cancelled.
   var cancellation: QueryCancellation
   var zstdWorkers: Int32
+  /// The tables whose source digests ride in their COPY (nil: none).
+  var digests: CopyDigests?
   var logger: Logger
 
   /// The rows of a resumed table did not line up with its kept chunks.
@@ -38,6 +40,10 @@ struct ExportWorker: Sendable {
     // Same snapshot, same physical order: a resumed table can skip its kept rows.
     try connection.execute("SET synchronize_seqscans = off", doing: "turning synchronized scans off")
     try connection.importSnapshot(snapshot)
+    // Chunks in one text form whatever the source's defaults (dates ISO, UTC, shortest-exact
+    // floats, …): the import reads them under `CanonicalRow.loadSettings`, and the digests
+    // computed in the same COPY need exactly these.
+    try CanonicalRow.prepare(connection)
     let encoder = try ZstdEncoder(level: Int32(options.level), workers: zstdWorkers)
     var done: [ChunkSequence] = []
     while !stop.isStopped, let task = queue.next() {
@@ -69,6 +75,8 @@ struct ExportWorker: Sendable {
     let plan = task.plan
     let part = task.part?.number
     let query = plan.copyQuery(for: task.part)
+    // The digest rides in the COPY only for a table read from its start.
+    var digest = kept.isEmpty ? try CopyDigests.Copy(task, digests: digests, on: connection) : nil
     try journal.append(
       ExportJournalRecord.TableStarted(
         table: plan.name, columns: plan.columns, copyQuery: query,
@@ -97,7 +105,10 @@ struct ExportWorker: Sendable {
         metadata: ["table": "\(plan.name)", "chunk": "\(record.index)", "rows": "\(record.rows)"])
     }
 
-    let copied = try connection.copyOut(query, doing: "COPY \(task.sequence) TO STDOUT (export)") { row in
+    let copied = try connection.copyOut(
+      digest?.query ?? query, doing: "COPY \(task.sequence) TO STDOUT (export)"
+    ) { whole in
+      let row = try digest?.split(whole) ?? whole
       if skippedRows < skipRows {
         skippedRows += 1
         skippedBytes += Int64(row.count)
@@ -144,5 +155,6 @@ struct ExportWorker: Sendable {
       compressedBytes: sealed.reduce(0) { $0 + $1.compressedBytes }, chunks: sealed.count,
       seconds: Date().timeIntervalSince(start), part: part)
     try journal.append(finished)
+    try digest?.finish(journal: journal, table: plan.name)
   }
 }

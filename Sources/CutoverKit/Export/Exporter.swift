@@ -238,6 +238,16 @@ public struct Exporter: Sendable {
           "free at least \(ByteCount(estimate.bytes - (estimate.available ?? 0))) there or choose an --export-dir on a larger disk (--no-disk-check starts anyway)"
       )
     }
+    // The v2 schema first (from the chain's cache, or seconds of DDL on a scratch database):
+    // each mapped table's digest then rides in its COPY, one scan instead of two.
+    var digests: CopyDigests?
+    if let parity {
+      let loaded = try await parity.value
+      // A table with anything kept from an earlier attempt is left to the pass after.
+      let resumed = Set(state.chunks.filter { !$0.value.isEmpty }.keys.map(\.table))
+        .union(state.finished).union(state.finishedSequences.map(\.table))
+      digests = CopyDigests(plans: plans, loaded: loaded, directory: directory.url, excluded: resumed)
+    }
     let journal = try Journal(directory: directory.url)
     try journal.append(
       ExportJournalRecord.ExportStarted(
@@ -259,7 +269,7 @@ public struct Exporter: Sendable {
     }
     do {
       try await runWorkers(
-        todo, snapshot: source.snapshot, kept: state.chunks, journal: journal,
+        todo, snapshot: source.snapshot, kept: state.chunks, journal: journal, digests: digests,
         cancellation: cancellation, progress: progress, logger: logger)
     } catch {
       progress.end()
@@ -273,6 +283,8 @@ public struct Exporter: Sendable {
       throw error
     }
     progress.end()
+    let inCopy = digests?.entries.values.filter(\.sink.isSealed).count ?? 0
+    if inCopy > 0 { progress.notice("source digests of \(inCopy) table(s) computed in their COPY") }
     let checksBegan = Date()
     // Snapshot probes, part 2: in the same snapshot, per table (journaled, so a resume
     // computes only what is missing).
@@ -315,13 +327,15 @@ public struct Exporter: Sendable {
       seconds: Date().timeIntervalSince(began))
     summary.snapshotChecksSeconds = checksEnded.timeIntervalSince(checksBegan)
     summary.policySampleSeconds = sampled?.seconds ?? 0
+    summary.digestsInCopy = inCopy
     return summary
   }
 
   /// The worker pool: never more than `jobs` threads; the first real failure stops all.
   private func runWorkers(
     _ tasks: [TableQueue.Task], snapshot: String, kept: [ChunkSequence: [ChunkRecord]],
-    journal: Journal, cancellation: QueryCancellation, progress: ExportProgress, logger: Logger
+    journal: Journal, digests: CopyDigests?, cancellation: QueryCancellation, progress: ExportProgress,
+    logger: Logger
   ) async throws {
     guard !tasks.isEmpty else { return }
     let queue = TableQueue(tasks)
@@ -336,7 +350,7 @@ public struct Exporter: Sendable {
           let worker = ExportWorker(
             number: number, options: options, snapshot: snapshot, queue: queue, kept: kept,
             journal: journal, progress: progress, stop: stop, cancellation: cancellation,
-            zstdWorkers: zstdWorkers, logger: logger)
+            zstdWorkers: zstdWorkers, digests: digests, logger: logger)
           group.addTask {
             _ = try await onDedicatedThread(named: "export-\(number)") {
               do {

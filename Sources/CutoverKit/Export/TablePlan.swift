@@ -48,8 +48,10 @@ public struct TablePlan: Sendable, Equatable {
   ///
   /// > Important: COPY takes no `$n` parameters, so a key range's bounds are literals; they
   ///   are quoted by the server (`quote_literal`) when the split is planned, never by us.
-  public func copyQuery(for part: TablePart?) -> String {
-    let list = columns.map { QualifiedName.quote($0.name) }.joined(separator: ", ")
+  ///
+  /// `appending` adds expressions after the columns (the export's source digest fields).
+  public func copyQuery(for part: TablePart?, appending extra: [String] = []) -> String {
+    let list = (columns.map { QualifiedName.quote($0.name) } + extra).joined(separator: ", ")
     let condition = part.map { " WHERE \($0.predicate)" } ?? ""
     return "COPY (SELECT \(list) FROM \(relationReference)\(condition)) TO STDOUT"
   }

@@ -22,6 +22,11 @@ struct ImportWorker: Sendable {
         "SET session_replication_role = replica", doing: "setting session_replication_role (import)")
       // A policy that would filter the rows loaded fails the load instead.
       try connection.execute("SET row_security = off", doing: "turning row security off (import)")
+      // The chunks' text forms (the export writes them in the canonical session), whatever the
+      // target's defaults: a DateStyle of 'SQL, DMY' must not read 2024-02-01 as 2 January.
+      for setting in CanonicalRow.loadSettings {
+        try connection.execute(setting, doing: "setting the import session (\(setting))")
+      }
       while let (index, task) = run.scheduler.next() {
         logger.debug("import task", metadata: ["task": "\(task)", "worker": "\(number)"])
         try perform(task, on: connection)

@@ -96,6 +96,23 @@ public struct CanonicalRow: Sendable {
     return "SELECT \(list) FROM (\(inner)) s" + (condition.map { " WHERE \($0)" } ?? "")
   }
 
+  /// The rows file's fields of a row (`ParityRowsFile.format` 3: the row hash, then the key's
+  /// texts), as expressions over the source table itself — `texts` are `sourceTexts` — so
+  /// that the export's own COPY computes them beside the row; all NULL for a row `filter`
+  /// leaves out.
+  public func rowsFileFields(_ texts: [String], filter: String?) -> [String] {
+    let hash = "hashtextextended(ROW(\(texts.joined(separator: ", ")))::text, 0)"
+    return ([hash] + key.map { texts[$0] }).map { expression in
+      filter.map { "CASE WHEN \($0) THEN \(expression) END" } ?? expression
+    }
+  }
+
+  /// The session settings the import loads chunks under: the input formats the export's
+  /// canonical session wrote them in, whatever the target's defaults.
+  public static let loadSettings = [
+    "SET DateStyle = 'ISO, YMD'", "SET IntervalStyle = 'postgres'", "SET lc_monetary = 'C'",
+  ]
+
   /// The bucket of key hash `k` among `buckets` (0…buckets-1), as SQL.
   public static func bucketSQL(_ hash: String, buckets: Int) -> String {
     "(((\(hash)) % \(buckets)) + \(buckets)) % \(buckets)"

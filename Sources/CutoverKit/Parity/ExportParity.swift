@@ -26,6 +26,38 @@ struct ExportParity: Sendable {
     var bytes: Int64
   }
 
+  /// What the export digests of a table.
+  enum Resolution {
+    /// The mapping to digest by, and the target table it fills.
+    case digest(TableMapping, CatalogTable)
+    /// A `skip:` mapping: no target rows.
+    case skipped
+    /// Why the table gets no digest.
+    case problems([String])
+  }
+
+  /// The mapping of exported table `name` (with `columns`, read by `copyQuery`) resolved
+  /// against the v2 catalog, as the import will resolve it.
+  static func resolve(
+    _ name: QualifiedName, columns: [ExportManifest.Column], copyQuery: String,
+    files: [QualifiedName: MappingFile],
+    loaded: ParitySchema.Loaded
+  ) -> Resolution {
+    guard let file = files[name] else { return .problems(["\(name): no mapping file"]) }
+    if file.skip != nil { return .skipped }
+    guard let targetTable = loaded.catalog.table(file.target.value) else {
+      return .problems(["\(name): the v2 schema has no table \(file.target.value)"])
+    }
+    let exported = ExportManifest.Table(
+      name: name, columns: columns, rows: 0, bytes: 0, compressedBytes: 0, chunks: [], copyQuery: copyQuery,
+      seconds: 0)
+    switch ImportPlan.resolve(file, table: exported, into: targetTable, catalog: loaded.catalog) {
+    case .success(let resolved):
+      return .digest(SwiftMappers.mapper(for: resolved).mapper.mapping, targetTable)
+    case .failure(let found): return .problems(found.lines)
+    }
+  }
+
   /// `table`'s page ranges, counted on a short connection of their own.
   private func pageParts(of table: QualifiedName, count: Int) async throws -> [TablePart] {
     let source = self.source
@@ -41,8 +73,7 @@ struct ExportParity: Sendable {
   ) async throws {
     let state = try ExportJournalState(directory: directory)
     let chunks = state.chunks
-    let byTable = Dictionary(
-      loaded.files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
+    let byTable = loaded.filesBySource
     var work: [Work] = []
     var problems: [String] = []
     // A digest counts once its rows file is in place (a crash between its journal record
@@ -53,21 +84,14 @@ struct ExportParity: Sendable {
     }
     for name in state.started?.tables ?? [] where !done(name) {
       guard let started = state.tables[name] else { continue }
-      guard let file = byTable[name] else {
-        problems.append("\(name): no mapping file")
+      switch Self.resolve(
+        name, columns: started.columns, copyQuery: started.copyQuery, files: byTable, loaded: loaded)
+      {
+      case .skipped:
         continue
-      }
-      if file.skip != nil { continue }
-      guard let targetTable = loaded.catalog.table(file.target.value) else {
-        problems.append("\(name): the v2 schema has no table \(file.target.value)")
-        continue
-      }
-      let exported = ExportManifest.Table(
-        name: name, columns: started.columns, rows: 0, bytes: 0, compressedBytes: 0, chunks: [],
-        copyQuery: started.copyQuery, seconds: 0)
-      switch ImportPlan.resolve(file, table: exported, into: targetTable, catalog: loaded.catalog) {
-      case .success(let resolved):
-        let mapping = SwiftMappers.mapper(for: resolved).mapper.mapping
+      case .problems(let found):
+        problems += found
+      case .digest(let mapping, let targetTable):
         let only = started.copyQuery.contains(" FROM ONLY ")
         // A table the export split is digested in as many ranges of its pages (a TID range
         // scan reads only its own; the copy's key ranges would each scan the whole table).
@@ -84,8 +108,6 @@ struct ExportParity: Sendable {
               table: name, mapping: mapping, targetTable: targetTable, only: only, part: part, sink: sink,
               bytes: chunks.reduce(0) { $0 + $1.bytes }))
         }
-      case .failure(let found):
-        problems += found.lines
       }
     }
     for problem in problems {

@@ -57,6 +57,9 @@ final class ParityRowsSink: @unchecked Sendable {
     }
   }
 
+  /// Whether the last part sealed the file (and journaled the digest).
+  var isSealed: Bool { lock.withLock { partsLeft == 0 && writer != nil } }
+
   /// The rows file's writer, made by the first part to need it (called under `lock`).
   private func openWriter() throws -> ParityRowsFile.Writer {
     if let writer { return writer }

@@ -29,6 +29,11 @@ public struct ParitySchema: Sendable {
   struct Loaded: Sendable {
     var files: [MappingFile]
     var catalog: Catalog
+
+    /// The mapping files by their source table's name (the first, for a duplicate).
+    var filesBySource: [QualifiedName: MappingFile] {
+      Dictionary(files.map { ($0.source.value, $0) }, uniquingKeysWith: { first, _ in first })
+    }
   }
 
   /// Reads the mapping files (quick: the export does it before it starts).
@@ -52,7 +57,7 @@ public struct ParitySchema: Sendable {
           .usage,
           "--target \(target.description) has none of the \(filled.count) tables the mappings fill (for example \(filled.sorted()[0])): it is not a migrated v2 database, so no source digest could be computed",
           nextStep:
-            "migrate it first (`cutover migrate --target …`), or leave --target out: the export then applies the v2 chain to a scratch database; sealed chunks are kept, run the same export again"
+            "migrate it first (`cutover migrate --target …`), or leave --target out: the export then applies the v2 chain to a scratch database; nothing was copied yet"
         )
       }
       return Loaded(files: files, catalog: catalog)

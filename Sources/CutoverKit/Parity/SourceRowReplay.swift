@@ -8,7 +8,7 @@ import Foundation
 /// key, and the raw rows of the wanted keys are kept (at most as many as are wanted). On the
 /// target's server they are loaded into a temporary table shaped like the source table (the
 /// manifest's column names and types; a type the target lacks, or an enum or a domain, as
-/// text), as the import loads chunks (the server's default date and interval styles), and
+/// text), as the import loads chunks (`CanonicalRow.loadSettings`), and
 /// `CanonicalRow.sourceTexts(mapping)` is evaluated over it. A replayed row whose
 /// `hashtextextended(ROW(…)::text, 0)` is the rows file's row hash is the exported row: its
 /// texts are compared with the target's, column by column (`IS DISTINCT FROM`). Otherwise, or
@@ -208,9 +208,9 @@ struct SourceRowReplay {
     return bytes
   }
 
-  /// The session settings the import loads chunks under (the server's defaults), reset
-  /// inside the replay's transaction so that the rollback restores the parity session.
-  private static let loadSettings = [
+  /// The parity session's settings, reset inside the replay's transaction (the rollback
+  /// restores them) before the import's own (`CanonicalRow.loadSettings`) are set.
+  private static let paritySettings = [
     "TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits", "bytea_output", "lc_monetary",
   ]
 
@@ -222,8 +222,11 @@ struct SourceRowReplay {
   ) throws -> [Int: (hash: Int64, distinct: [Bool], texts: [String?])] {
     try connection.execute("BEGIN", doing: "starting the replay of \(table.name)'s changed rows")
     do {
-      for setting in Self.loadSettings {
+      for setting in Self.paritySettings {
         try connection.execute("RESET \(setting)", doing: "resetting \(setting) for the replay")
+      }
+      for setting in CanonicalRow.loadSettings {
+        try connection.execute(setting, doing: "setting the replay's session (\(setting))")
       }
       var definitions: [String] = []
       for column in table.columns {

@@ -546,6 +546,57 @@ struct ImportTests {
     try await target.drop()
   }
 
+  @Test func `dates, intervals and times survive a source and a target with other date and interval styles`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = """
+      CREATE SCHEMA app;
+      CREATE TABLE app.times (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, iv interval, f float8);
+      """
+    // 1 February and 2 January read alike in the other order; a mixed-sign interval reads
+    // otherwise under sql_standard.
+    try await db.runScript(
+      schema + """
+        INSERT INTO app.times VALUES
+          (1, '2024-02-01', '2024-02-01 10:11:12.5', '2024-02-01 23:30:00+00', '-1 day +02:03:04', 0.1),
+          (2, '1999-12-31', '2000-01-02 00:00:00', '2024-07-01 00:00:00.000001+02', '1 year -2 mons 3 days -04:05:06', -0.0);
+        ALTER DATABASE \(db.name) SET DateStyle = 'SQL, DMY';
+        ALTER DATABASE \(db.name) SET IntervalStyle = 'sql_standard';
+        ALTER DATABASE \(db.name) SET TimeZone = 'Asia/Tokyo';
+        """)
+    let target = try await TestDatabase.create(label: "import styles")
+    let (directory, mappings) = try await Self.exportWithMappings(db, tables: ["app.times"], label: "styles")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(
+        schema + """
+          ALTER DATABASE \(target.name) SET DateStyle = 'SQL, MDY';
+          ALTER DATABASE \(target.name) SET IntervalStyle = 'sql_standard';
+          """)
+      _ = try await Importer(
+        options: try Self.importOptions(target, directory: directory, mappings: mappings)
+      ).run(logger: Self.logger)
+      let rows = { (database: TestDatabase) in
+        try await database.withConnection { connection in
+          try CanonicalRow.prepare(connection)
+          return try connection.execute("SELECT d::text, ts::text, tz::text, iv::text, f::text FROM app.times ORDER BY id")
+            .rows
+        }
+      }
+      let loaded = try await rows(target)
+      #expect(loaded == (try await rows(db)))
+      #expect(loaded.first?.first == "2024-02-01")
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
   @Test func `a partitioned table loads through its parent and its index comes back on every partition`()
     async throws
   {

@@ -13,6 +13,7 @@ final class ParityRowsSink: @unchecked Sendable {
   private var rows: Int64 = 0
   private var digest: Int128 = 0
   private var partsLeft: Int
+  private var sealed = false
 
   /// A sink for `table`'s rows file in `directory`, digested in `parts` parts.
   init(table: QualifiedName, directory: URL, parts: Int) {
@@ -44,21 +45,25 @@ final class ParityRowsSink: @unchecked Sendable {
       partsLeft -= 1
       guard partsLeft == 0 else { return nil }
       let writer = try openWriter()
-      var sealed = parity
-      sealed.rows = self.rows
-      sealed.digest = String(self.digest)
-      sealed.rowsFile = writer.url.lastPathComponent
-      sealed.rowsFileFormat = ParityRowsFile.format
+      var parity = parity
+      parity.rows = self.rows
+      parity.digest = String(self.digest)
+      parity.rowsFile = writer.url.lastPathComponent
+      parity.rowsFileFormat = ParityRowsFile.format
       try writer.seal { sha in
-        sealed.rowsFileSHA256 = sha
-        try beforeRename(sealed)
+        parity.rowsFileSHA256 = sha
+        try beforeRename(parity)
       }
-      return sealed
+      // Its encoder's memory goes with it: a sealed table's sink lives on until the export
+      // ends, and an export has a sink per mapped table.
+      self.writer = nil
+      sealed = true
+      return parity
     }
   }
 
   /// Whether the last part sealed the file (and journaled the digest).
-  var isSealed: Bool { lock.withLock { partsLeft == 0 && writer != nil } }
+  var isSealed: Bool { lock.withLock { sealed } }
 
   /// The rows file's writer, made by the first part to need it (called under `lock`).
   private func openWriter() throws -> ParityRowsFile.Writer {

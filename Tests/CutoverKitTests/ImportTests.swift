@@ -583,8 +583,10 @@ struct ImportTests {
       let rows = { (database: TestDatabase) in
         try await database.withConnection { connection in
           try CanonicalRow.prepare(connection)
-          return try connection.execute("SELECT d::text, ts::text, tz::text, iv::text, f::text FROM app.times ORDER BY id")
-            .rows
+          return try connection.execute(
+            "SELECT d::text, ts::text, tz::text, iv::text, f::text FROM app.times ORDER BY id"
+          )
+          .rows
         }
       }
       let loaded = try await rows(target)

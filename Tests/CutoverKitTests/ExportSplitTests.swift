@@ -17,17 +17,17 @@ struct ExportSplitTests {
     (
       "int key",
       "CREATE TABLE app.t (id bigint PRIMARY KEY, note text); INSERT INTO app.t SELECT g * 7 - 9000, \(filler) FROM generate_series(1, 3000) g;",
-      "app.t", .key
+      "app.t", .ctid
     ),
     (
       "uuid key",
       "CREATE TABLE app.t (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), note text); INSERT INTO app.t (note) SELECT \(filler) FROM generate_series(1, 3000) g;",
-      "app.t", .key
+      "app.t", .ctid
     ),
     (
       "text key",
       "CREATE TABLE app.t (code text COLLATE \"C\" PRIMARY KEY, note text); INSERT INTO app.t SELECT 'k' || g || E'\\tx', \(filler) FROM generate_series(1, 3000) g;",
-      "app.t", .key
+      "app.t", .ctid
     ),
     (
       "no key",
@@ -42,7 +42,7 @@ struct ExportSplitTests {
       CREATE TABLE app.t_high PARTITION OF app.t FOR VALUES FROM (1000) TO (MAXVALUE);
       INSERT INTO app.t SELECT g, \(filler) FROM generate_series(1, 3000) g;
       """,
-      "app.t", .key
+      "app.t", .ctid
     ),
     (
       "partitioned parent without a key",
@@ -62,7 +62,7 @@ struct ExportSplitTests {
       INSERT INTO app.t SELECT g, \(filler) FROM generate_series(1, 3000) g;
       INSERT INTO app.t_child SELECT g, 'child', g FROM generate_series(1, 2000) g;
       """,
-      "ONLY app.t", .key
+      "ONLY app.t", .ctid
     ),
   ]
 

@@ -7,9 +7,10 @@
 public struct TablePart: Codable, Sendable, Hashable {
   /// How the rows are divided.
   public enum Method: String, Codable, Sendable {
-    /// Ranges of a single-column primary key (any type: its btree order).
+    /// Ranges of a single-column primary key (any type: its btree order): journaled by
+    /// exports before 2026-12-02, still resumed as they were.
     case key
-    /// Ranges of heap pages (`ctid`), for a table without a single-column primary key.
+    /// Ranges of heap pages (`ctid`), read by TID range scans: what the export plans.
     case ctid
   }
 

@@ -154,17 +154,10 @@ public struct ExportTableSelection: Sendable {
         parents.insert(partition.name)
       }
     }
-    var splitKey: ExportManifest.Column?
-    if let key = table.primaryKey, key.columns.count == 1,
-      let column = table.columns.first(where: { $0.name == key.columns[0] })
-    {
-      splitKey = ExportManifest.Column(name: column.name, type: column.type)
-    }
     return TablePlan(
       name: table.name,
       columns: table.copiedColumns.map { ExportManifest.Column(name: $0.name, type: $0.type) },
-      estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned,
-      splitKey: splitKey)
+      estimatedRows: rows, estimatedBytes: bytes, isPartitioned: table.kind == .partitioned)
   }
 
   /// The error for a selection that leaves nothing: says what was looked for.

@@ -11,17 +11,13 @@ public struct TablePlan: Sendable, Equatable {
   /// A partitioned table: read through its parent, which returns every partition's rows
   /// once (the partitions themselves are not planned).
   public var isPartitioned: Bool
-  /// The single-column primary key (name and `format_type`), by which the table can be split
-  /// in key ranges; `nil` when it has none (it is then split by `ctid`).
-  public var splitKey: ExportManifest.Column?
   /// The ranges the table is read in (`TableSplitter`); empty when it is read whole.
   public var parts: [TablePart] = []
 
   public init(
     name: QualifiedName, columns: [ExportManifest.Column], estimatedRows: Int64, estimatedBytes: Int64,
-    isPartitioned: Bool = false, splitKey: ExportManifest.Column? = nil
+    isPartitioned: Bool = false
   ) {
-    self.splitKey = splitKey
     self.name = name
     self.columns = columns
     self.estimatedRows = estimatedRows
@@ -46,8 +42,9 @@ public struct TablePlan: Sendable, Equatable {
 
   /// The COPY statement of one part: the whole table's with the part's `WHERE` condition.
   ///
-  /// > Important: COPY takes no `$n` parameters, so a key range's bounds are literals; they
-  ///   are quoted by the server (`quote_literal`) when the split is planned, never by us.
+  /// > Important: COPY takes no `$n` parameters, so a part's bounds are literals (page
+  ///   numbers of `ctid` ranges; key ranges journaled by older exports were quoted by the
+  ///   server).
   ///
   /// `appending` adds expressions after the columns (the export's source digest fields).
   public func copyQuery(for part: TablePart?, appending extra: [String] = []) -> String {

@@ -4,19 +4,17 @@ import Foundation
 /// snapshot (`TablePart`).
 ///
 /// A table whose size (`TablePlan.estimatedBytes`, from page counts) is over `threshold` is
-/// read in `max(jobs, ⌈size / threshold⌉)` parts (2 to 1000):
-/// - with a single-column primary key (any type: its btree order, whatever the collation),
-///   by key ranges whose bounds are percentiles of a sample of the keys
-///   (`TABLESAMPLE SYSTEM`, about 20 000 rows, read in the snapshot): cheap on any size, and
-///   balanced as far as the sample is; whatever the bounds, the ranges `< b1`, `[b1, b2)`, …
-///   `>= bn` hold every row exactly once. The bounds are quoted by the server
-///   (`quote_literal`), because COPY cannot take `$n` parameters;
-/// - otherwise by `ctid` ranges of heap pages (a TID range scan reads only its pages), the
-///   last part open-ended; a partitioned table without such a key is divided by the pages
-///   of its largest partition (each partition is filtered by its own pages).
+/// read in `max(jobs, ⌈size / threshold⌉)` parts (2 to 1000), by `ctid` ranges of heap pages:
+/// a TID range scan reads only its own pages, so the parts together read the table once
+/// (ranges of a primary key, used before, were each a scan of the whole table once the
+/// planner chose a sequential scan, and an index scan's random reads otherwise). The last
+/// part is open-ended, so pages added since the count hold no row of the snapshot that is
+/// missed; a partitioned table is divided by the pages of its largest partition (each
+/// partition is filtered by its own pages).
 ///
 /// The layout is journaled (`ExportStarted.splits`): a resume reuses it rather than planning
-/// it again, since page counts and samples are not part of the snapshot.
+/// it again, since page counts are not part of the snapshot — a layout of key ranges that an
+/// earlier cutover journaled resumes as it was.
 struct TableSplitter {
   /// Tables larger than this many bytes are split.
   var threshold: Int64
@@ -34,8 +32,6 @@ struct TableSplitter {
   /// Tables smaller than this are never split by the automatic threshold.
   static let minimumAutomaticThreshold: Int64 = 64 << 20
 
-  /// Rows sampled to find key bounds.
-  static let sampleRows: Double = 20_000
   /// At most this many parts.
   static let maximumParts = 1000
 
@@ -45,54 +41,8 @@ struct TableSplitter {
     let wanted = Int(
       min(Int64(Self.maximumParts), max(Int64(jobs), 2, (plan.estimatedBytes + threshold - 1) / threshold)))
     var result = plan
-    if let key = plan.splitKey {
-      result.parts = try keyParts(plan, key: key, count: wanted, on: connection)
-    } else {
-      result.parts = try pageParts(plan, count: wanted, on: connection)
-    }
+    result.parts = try Self.pageParts(of: plan.name, count: wanted, on: connection)
     return result
-  }
-
-  private func keyParts(
-    _ plan: TablePlan, key: ExportManifest.Column, count: Int, on connection: PGConnection
-  )
-    throws -> [TablePart]
-  {
-    let fractions = (1..<count).map { String(Double($0) / Double(count)) }.joined(separator: ",")
-    let rows = Double(max(plan.estimatedRows, 0))
-    let percent = rows <= Self.sampleRows ? 100 : max(0.0001, 100 * Self.sampleRows / rows)
-    let column = QualifiedName.quote(key.name)
-    func bounds(percent: Double) throws -> [String] {
-      let sql = """
-        SELECT quote_literal(b::text) AS bound
-        FROM unnest((SELECT percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY \(column))
-                     FROM \(plan.relationReference) TABLESAMPLE SYSTEM ($2::float4))) WITH ORDINALITY AS u(b, n)
-        WHERE b IS NOT NULL ORDER BY n
-        """
-      return try connection.execute(
-        sql, ["{\(fractions)}", String(percent)], doing: "sampling \(plan.name)'s keys to split it"
-      ).column("bound").compactMap { $0 }
-    }
-    var found = try bounds(percent: percent)
-    if found.isEmpty && percent < 100 { found = try bounds(percent: 100) }
-    var distinct: [String] = []
-    for bound in found where distinct.last != bound { distinct.append(bound) }
-    // A bound equal to the smallest key would leave the first part empty: harmless.
-    guard !distinct.isEmpty else { return [] }
-    let typed = { (bound: String) in "CAST(\(bound) AS \(key.type))" }
-    var predicates = ["\(column) < \(typed(distinct[0]))"]
-    for index in 1..<distinct.count {
-      predicates.append(
-        "\(column) >= \(typed(distinct[index - 1])) AND \(column) < \(typed(distinct[index]))")
-    }
-    predicates.append("\(column) >= \(typed(distinct[distinct.count - 1]))")
-    return predicates.enumerated().map {
-      TablePart(number: $0.offset + 1, count: predicates.count, method: .key, predicate: $0.element)
-    }
-  }
-
-  private func pageParts(_ plan: TablePlan, count: Int, on connection: PGConnection) throws -> [TablePart] {
-    try Self.pageParts(of: plan.name, count: count, on: connection)
   }
 
   /// `table` in about `count` ranges of heap pages (none when it has fewer than two pages):

@@ -94,7 +94,8 @@ struct ExportParity: Sendable {
       case .digest(let mapping, let targetTable):
         let only = started.copyQuery.contains(" FROM ONLY ")
         // A table the export split is digested in as many ranges of its pages (a TID range
-        // scan reads only its own; the copy's key ranges would each scan the whole table).
+        // scan reads only its own; key ranges, which older exports journaled, would each
+        // scan the whole table).
         var parts: [TablePart?] = [nil]
         if let split = state.split(of: name) {
           let found = try await pageParts(of: name, count: split.parts.count)

@@ -34,6 +34,7 @@ struct VerifyInterruptTests {
     let waiting = """
       SELECT left(query, 60) AS what FROM pg_stat_activity
       WHERE application_name = 'cutover verify' AND state = 'active' AND wait_event_type = 'Lock'
+        AND datname = current_database()
       """
     var blocked: [String] = []
     for _ in 0..<600 where blocked.isEmpty && process.isRunning {
@@ -45,12 +46,16 @@ struct VerifyInterruptTests {
     let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 130, "\(output)")
     #expect(output.contains("interrupted"), "\(output)")
-    // A backend may show its cancelled statement for a moment after the process is gone; one
+    // Other tests' verify processes run on the same cluster: only this database counts. A
+    // backend may show its cancelled statement for a moment after the process is gone; one
     // left running would stay behind the lock, which is still held.
     var left: Int64 = -1
     for _ in 0..<100 where left != 0 {
       left = try await target.execute(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'cutover verify' AND state = 'active'"
+        """
+        SELECT count(*) AS n FROM pg_stat_activity
+        WHERE application_name = 'cutover verify' AND state = 'active' AND datname = current_database()
+        """
       ).one().int64("n")
       if left != 0 { try await Task.sleep(for: .milliseconds(100)) }
     }

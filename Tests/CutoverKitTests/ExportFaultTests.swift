@@ -410,7 +410,7 @@ struct ExportFaultTests {
       running = try await db.execute(
         """
         SELECT application_name || ': ' || state || ': ' || left(query, 60) AS what FROM pg_stat_activity
-        WHERE application_name LIKE 'cutover export%' AND state = 'active'
+        WHERE application_name LIKE 'cutover export%' AND state = 'active' AND datname = current_database()
         """
       ).map { try $0.string("what") }
       if running.isEmpty { break }
@@ -445,6 +445,7 @@ struct ExportFaultTests {
     let activity = """
       SELECT left(query, 80) AS what FROM pg_stat_activity
       WHERE application_name = 'cutover export policy sample' AND state = 'active'
+        AND datname = current_database()
       """
     var counting: [String] = []
     for _ in 0..<1200 where !counting.contains(where: { $0.contains("sleepy") }) {

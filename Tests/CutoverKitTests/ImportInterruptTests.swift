@@ -42,6 +42,7 @@ struct ImportInterruptTests {
           """
           SELECT count(*) > 0 AS waiting FROM pg_stat_activity
           WHERE application_name LIKE 'cutover import%' AND wait_event_type = 'Lock'
+            AND datname = current_database()
           """
         ).one().bool("waiting")
         if !waiting { try await Task.sleep(for: .milliseconds(100)) }
@@ -56,7 +57,10 @@ struct ImportInterruptTests {
       var left: [String] = []
       for _ in 0..<50 {
         left = try await target.execute(
-          "SELECT state FROM pg_stat_activity WHERE application_name LIKE 'cutover import%' AND state <> 'idle'"
+          """
+          SELECT state FROM pg_stat_activity
+          WHERE application_name LIKE 'cutover import%' AND state <> 'idle' AND datname = current_database()
+          """
         ).map { try $0.string("state") }
         if left.isEmpty { break }
         try await Task.sleep(for: .milliseconds(100))

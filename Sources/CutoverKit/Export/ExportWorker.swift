@@ -105,9 +105,11 @@ struct ExportWorker: Sendable {
         metadata: ["table": "\(plan.name)", "chunk": "\(record.index)", "rows": "\(record.rows)"])
     }
 
-    let copied = try connection.copyOut(
-      digest?.query ?? query, doing: "COPY \(task.sequence) TO STDOUT (export)"
-    ) { whole in
+    // A mapping expression the data breaks (a failing cast) fails this COPY: say so.
+    let doing =
+      "COPY \(task.sequence) TO STDOUT (export"
+      + (digest == nil ? ")" : ", with its mapping's source digest)")
+    let copied = try connection.copyOut(digest?.query ?? query, doing: doing) { whole in
       let row = try digest?.split(whole) ?? whole
       if skippedRows < skipRows {
         skippedRows += 1

@@ -195,6 +195,8 @@ public enum SnapshotHolderProcess {
   }
 }
 
-/// Set by the holder's signal handler; read by its loop. A plain word: the handler only stores
-/// to it (initialized before the handler is installed).
+/// Set by the holder's signal handler, read by its loop.
+///
+/// A plain word: the handler only stores to it, and it is initialized before the handler is
+/// installed.
 nonisolated(unsafe) private var holderEndRequested: Int32 = 0

@@ -63,6 +63,47 @@ struct ParityExportTests {
       "\(names)")
   }
 
+  @Test func `a table without columns is exported, digested, imported and verified green`() async throws {
+    let db = try #require(TestDatabase.current)
+    let schema = "CREATE SCHEMA app; CREATE TABLE app.z (); CREATE TABLE app.a (id int PRIMARY KEY);"
+    try await db.runScript(
+      schema
+        + "INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.a VALUES (1);")
+    let target = try await TestDatabase.create(label: "parity no columns")
+    let directory = ImportTests.scratchDirectory("parity-no-columns")
+    let mappings = ImportTests.scratchDirectory("parity-no-columns-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      try MappingFixtures.writeIdentityMappings(["app.z", "app.a"], into: mappings)
+      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      options.parity = ParitySchema(
+        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+      _ = try await Exporter(options: options).run(logger: ParityFixture.logger)
+      let manifest = try #require(try ExportManifest.read(directory: directory))
+      let z = try #require(manifest.tables.first { "\($0.name)" == "app.z" })
+      #expect(z.rows == 2 && z.parity?.rows == 2, "\(z)")
+      #expect(manifest.tables.first { "\($0.name)" == "app.a" }?.parity?.rows == 1)
+      // It imports and verifies green like any other.
+      _ = try await Importer(
+        options: try ImportTests.importOptions(target, directory: directory, mappings: mappings)
+      ).run(logger: ParityFixture.logger)
+      let report = try await Verifier(
+        options: .dataOnly(
+          exportDirectory: directory, target: try target.target, mappings: mappings,
+          chain: MappingFixtures.chain, jobs: 2)
+      ).run(logger: ParityFixture.logger)
+      #expect(report.verdict == .green, "\(report.tables.map { "\($0.target): \($0.status)" })")
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
   @Test func `a resumed export neither loses nor doubles digests; a keyless table narrows by row hash`()
     async throws
   {

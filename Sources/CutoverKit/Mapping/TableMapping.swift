@@ -56,9 +56,12 @@ public struct TableMapping: Sendable {
     return nil
   }
 
-  /// `COPY target (columns) FROM STDIN`.
+  /// `COPY target (columns) FROM STDIN`; without a column list for a table without columns
+  /// (an empty list is a syntax error; each empty line is a row).
   public var copyInSQL: String {
-    "COPY \(target.quoted) (\(columns.map { QualifiedName.quote($0.name) }.joined(separator: ", "))) FROM STDIN"
+    guard !columns.isEmpty else { return "COPY \(target.quoted) FROM STDIN" }
+    return
+      "COPY \(target.quoted) (\(columns.map { QualifiedName.quote($0.name) }.joined(separator: ", "))) FROM STDIN"
   }
 
   /// The target rows computed on the source: one expression per COPY column, the filter applied.

@@ -21,12 +21,14 @@ struct CopyDigests: Sendable {
 
   var entries: [QualifiedName: Entry]
 
-  /// The tables of `plans` to digest in their COPY: mapped and resolved against `loaded`,
-  /// none of `excluded` (finished, or with kept chunks).
+  /// The tables of `plans` to digest in their COPY: mapped and resolved against `loaded`, with
+  /// columns, none of `excluded` (finished, or with kept chunks).
   init(plans: [TablePlan], loaded: ParitySchema.Loaded, directory: URL, excluded: Set<QualifiedName>) {
     let files = loaded.filesBySource
     var entries: [QualifiedName: Entry] = [:]
-    for plan in plans where !excluded.contains(plan.name) {
+    // A table without columns is left to the pass: its COPY lines are empty, with no tab
+    // before the fields that would follow.
+    for plan in plans where !excluded.contains(plan.name) && !plan.columns.isEmpty {
       guard
         case .digest(let mapping, let targetTable) = ExportParity.resolve(
           plan.name, columns: plan.columns, copyQuery: plan.copyQuery, files: files, loaded: loaded)

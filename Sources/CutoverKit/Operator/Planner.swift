@@ -61,14 +61,13 @@ public struct Planner: Sendable {
           tables: files.filter { $0.skip == nil }.map(\.target.value))
       }
     } else {
-      let scratch = ScratchDatabase(server: scratchServer ?? target ?? source)
       targetSchema =
         "\(chain.lastPathComponent) applied to a scratch database (dropped after)"
         + (target == nil ? "" : ": the target is not migrated yet")
       // Read as verify reads the chain (`StructureChecks.scope`, the same schemas), and kept
       // for the export and verify.
       targetCatalog = try await StructureChecks.expected(
-        chain: chain, localStandIn: localStandIn, server: scratch.server, logger: logger
+        chain: chain, localStandIn: localStandIn, server: scratchServer ?? target ?? source, logger: logger
       ).catalog
     }
     let source = self.source

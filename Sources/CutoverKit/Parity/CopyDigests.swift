@@ -42,28 +42,23 @@ struct CopyDigests: Sendable {
 
   /// One COPY's digest: its query, and the rows it has split so far.
   struct Copy {
-    let sink: ParityRowsSink
-    let parity: ExportManifest.Parity
+    let recipe: CanonicalRow
+    let target: QualifiedName
     /// Fields after the table's own: the row hash and the key's texts.
     let extraFields: Int
     let query: String
-    private(set) var rows: Int64 = 0
-    private(set) var digest: Int128 = 0
-    private var batch: [UInt8] = []
+    private var stream: ParityRowsSink.Part
 
     /// The digest of `task`'s COPY, its recipe read on `connection`; nil when the table is
     /// not digested in its COPY.
     init?(_ task: TableQueue.Task, digests: CopyDigests?, on connection: PGConnection) throws {
       guard let entry = digests?.entries[task.plan.name] else { return nil }
-      let row = try SourceDigest.recipe(entry.mapping, targetTable: entry.targetTable, on: connection)
-      let fields = row.rowsFileFields(row.sourceTexts(entry.mapping), filter: entry.mapping.filter?.sql)
-      sink = entry.sink
+      recipe = try SourceDigest.recipe(entry.mapping, targetTable: entry.targetTable, on: connection)
+      let fields = recipe.rowsFileFields(recipe.sourceTexts(entry.mapping), filter: entry.mapping.filter?.sql)
+      target = entry.mapping.target
       extraFields = fields.count
       query = task.plan.copyQuery(for: task.part, appending: fields)
-      parity = ExportManifest.Parity(
-        algorithm: CanonicalRow.algorithm, rows: 0, digest: "0", target: entry.mapping.target,
-        columns: row.columns, key: row.key.map { row.columns[$0].name })
-      batch.reserveCapacity(SourceDigest.batchBytes + 4096)
+      stream = ParityRowsSink.Part(into: entry.sink)
     }
 
     /// Splits a COPY row (ending in its newline) into the table's row, newline included,
@@ -89,19 +84,7 @@ struct CopyDigests: Sendable {
       }
       let line = UnsafeRawBufferPointer(rebasing: row[(index + 1)..<end])
       // A row the mapping's filter leaves out has NULL fields (`\N`): no target row.
-      if !(line.count >= 2 && line[0] == 0x5C && line[1] == 0x4E) {
-        guard let hash = ParityRowsFile.rowHash(line) else {
-          throw ExportError(.inconsistent, "a row hash of the digesting COPY does not parse")
-        }
-        digest += Int128(hash)
-        rows += 1
-        batch.append(contentsOf: line)
-        batch.append(0x0A)
-        if batch.count >= SourceDigest.batchBytes {
-          try sink.append(batch)
-          batch.removeAll(keepingCapacity: true)
-        }
-      }
+      if !(line.count >= 2 && line[0] == 0x5C && line[1] == 0x4E) { try stream.add(line) }
       guard let base = row.baseAddress else { return row }
       UnsafeMutableRawPointer(mutating: base).storeBytes(of: 0x0A, toByteOffset: index, as: UInt8.self)
       return UnsafeRawBufferPointer(rebasing: row[0...index])
@@ -110,9 +93,7 @@ struct CopyDigests: Sendable {
     /// After the COPY ended: hands the rest to the rows file and this part's totals to the
     /// table's; the last part seals the file and journals the digest.
     mutating func finish(journal: Journal, table: QualifiedName) throws {
-      if !batch.isEmpty { try sink.append(batch) }
-      batch.removeAll()
-      try sink.finishPart(rows: rows, digest: digest, parity: parity) { parity in
+      try stream.finish(recipe: recipe, target: target) { parity in
         try journal.append(ExportJournalRecord.TableParity(table: table, parity: parity))
       }
     }

@@ -67,6 +67,12 @@ public enum ParityRowsFile {
 
     /// Appends COPY text lines (gathered, and compressed 256 KiB at a time).
     public func append(_ data: UnsafeRawBufferPointer) throws {
+      // A batch as large as the staging is compressed as it is (the digests hand over 256 KiB
+      // at a time), not copied first.
+      if staged.isEmpty && data.count >= 256 << 10 {
+        try encoder.compress(data) { try writeCompressed($0) }
+        return
+      }
       staged.append(contentsOf: data)
       if staged.count >= 256 << 10 { try flush() }
     }
@@ -169,9 +175,9 @@ public enum ParityRowsFile {
     return h
   }
 
-  /// The key hash and row hash of a line of format `format`, nil when they do not parse; in
-  /// format 3 the key hash is computed from the key's texts (the row hash when there is no
-  /// key).
+  /// The key hash and row hash of a line of format `format` (its newline, if any, left out),
+  /// nil when they do not parse; in format 3 the key hash is computed from the key's texts
+  /// (the row hash when there is no key), as `entry` does.
   public static func hashes(_ line: UnsafeRawBufferPointer, format: Int) -> (keyHash: Int64, rowHash: Int64)?
   {
     guard format >= 3 else {
@@ -181,12 +187,10 @@ public enum ParityRowsFile {
       else { return nil }
       return (k, h)
     }
-    guard let h = rowHash(line, format: format) else { return nil }
-    guard let tab = line.firstIndex(of: 0x09) else { return (h, h) }
-    var rest = Array(line[(tab + 1)...])
-    if rest.last == 0x0A { rest.removeLast() }
-    let key = rest.split(separator: 0x09, omittingEmptySubsequences: false).map(unescape)
-    return (KeyHash.of(key), h)
+    var bytes = Array(line)
+    if bytes.last == 0x0A { bytes.removeLast() }
+    guard let entry = try? parse(bytes, format: format, file: "") else { return nil }
+    return (entry.keyHash, entry.rowHash)
   }
 
   /// A signed decimal bigint at `index` of `line`, `index` moved past it; nil when there is

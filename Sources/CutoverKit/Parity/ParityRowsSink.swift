@@ -62,6 +62,52 @@ final class ParityRowsSink: @unchecked Sendable {
     }
   }
 
+  /// One part's stream into the sink: counts and sums its lines' row hashes and hands the
+  /// lines over a batch at a time (under the sink's lock, where they are compressed).
+  struct Part {
+    let sink: ParityRowsSink
+    private var rows: Int64 = 0
+    private var digest: Int128 = 0
+    private var batch: [UInt8] = []
+
+    /// The lines a part gathers before it hands them to the sink.
+    static let batchBytes = 256 << 10
+
+    init(into sink: ParityRowsSink) {
+      self.sink = sink
+      batch.reserveCapacity(Self.batchBytes + 4096)
+    }
+
+    /// Adds one rows file line (`ParityRowsFile.format`), with or without its newline.
+    /// - Throws: `ExportError` when its row hash does not parse.
+    mutating func add(_ line: UnsafeRawBufferPointer) throws {
+      guard let hash = ParityRowsFile.rowHash(line) else {
+        throw ExportError(.source, "\(sink.table): a parity line does not parse")
+      }
+      digest += Int128(hash)
+      rows += 1
+      batch.append(contentsOf: line)
+      if line.last != 0x0A { batch.append(0x0A) }
+      if batch.count >= Self.batchBytes {
+        try sink.append(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+
+    /// Hands the rest and this part's totals to the sink; the last part seals the file with
+    /// `recipe`'s columns and key and journals it through `beforeRename`.
+    mutating func finish(
+      recipe: CanonicalRow, target: QualifiedName, beforeRename: (ExportManifest.Parity) throws -> Void
+    ) throws {
+      if !batch.isEmpty { try sink.append(batch) }
+      batch = []
+      let parity = ExportManifest.Parity(
+        algorithm: CanonicalRow.algorithm, rows: 0, digest: "0", target: target, columns: recipe.columns,
+        key: recipe.key.map { recipe.columns[$0].name })
+      try sink.finishPart(rows: rows, digest: digest, parity: parity, beforeRename: beforeRename)
+    }
+  }
+
   /// Whether the last part sealed the file (and journaled the digest).
   var isSealed: Bool { lock.withLock { sealed } }
 

@@ -43,11 +43,15 @@ public enum SourceDigest {
       target: mapping.target, columns: row.columns, key: [])
   }
 
-  /// The canonical texts of `mapping`'s target rows, computed on the source.
-  private static func sourceRows(_ row: CanonicalRow, _ mapping: TableMapping, only: Bool) -> String {
-    CanonicalRow.texts(
+  /// The canonical texts of `mapping`'s target rows, computed on the source (of one `part` of
+  /// a split table, when given).
+  private static func sourceRows(
+    _ row: CanonicalRow, _ mapping: TableMapping, only: Bool, part: TablePart? = nil
+  ) -> String {
+    let condition = [mapping.filter?.sql, part?.predicate].compactMap { $0 }.map { "(\($0))" }
+    return CanonicalRow.texts(
       row.sourceTexts(mapping), from: (only ? "ONLY " : "") + mapping.source.quoted,
-      where: mapping.filter?.sql)
+      where: condition.isEmpty ? nil : condition.joined(separator: " AND "))
   }
 
   /// Counts and digests as `compute(_:on:)` the rows of one part of the table (`part`; nil:
@@ -65,14 +69,8 @@ public enum SourceDigest {
   ) throws {
     let row = try recipe(mapping, targetTable: targetTable, on: connection)
     try CanonicalRow.prepare(connection)
-    let condition = [mapping.filter.map { "(\($0.sql))" }, part.map { "(\($0.predicate))" }].compactMap { $0 }
-    let inner = CanonicalRow.texts(
-      row.sourceTexts(mapping), from: (only ? "ONLY " : "") + mapping.source.quoted,
-      where: condition.isEmpty ? nil : condition.joined(separator: " AND "))
-    var rows: Int64 = 0
-    var digest: Int128 = 0
-    var batch: [UInt8] = []
-    batch.reserveCapacity(Self.batchBytes + 4096)
+    let inner = sourceRows(row, mapping, only: only, part: part)
+    var stream = ParityRowsSink.Part(into: sink)
     let parallel = part == nil
     if parallel {
       for setting in parallelSettings {
@@ -82,33 +80,14 @@ public enum SourceDigest {
     try connection.copyOut(
       "COPY (\(row.rowLines(inner, keyHash: false))) TO STDOUT",
       doing: "digesting the mapped rows of \(mapping.source)"
-    ) { line in
-      guard let hash = ParityRowsFile.rowHash(line) else {
-        throw ExportError(.source, "\(mapping.source): a parity line does not parse")
-      }
-      digest += Int128(hash)
-      rows += 1
-      batch.append(contentsOf: line)
-      if batch.count >= Self.batchBytes {
-        try sink.append(batch)
-        batch.removeAll(keepingCapacity: true)
-      }
-    }
-    if !batch.isEmpty { try sink.append(batch) }
+    ) { line in try stream.add(line) }
     if parallel {
       for setting in parallelSettings {
         try connection.execute("RESET \(setting)", doing: "resetting \(setting)")
       }
     }
-    let parity = ExportManifest.Parity(
-      algorithm: CanonicalRow.algorithm, rows: 0, digest: "0", target: mapping.target,
-      columns: row.columns, key: row.key.map { row.columns[$0].name })
-    try sink.finishPart(rows: rows, digest: digest, parity: parity, beforeRename: beforeRename)
+    try stream.finish(recipe: row, target: mapping.target, beforeRename: beforeRename)
   }
-
-  /// The rows lines a part gathers before it hands them to the table's rows file (under the
-  /// file's lock, where they are compressed).
-  static let batchBytes = 256 << 10
 
   /// The planner costs set to 0 for the rows lines of a table read whole, so that the
   /// server's parallel workers compute them (a split table's parts share the connections

@@ -59,14 +59,20 @@ struct TestDatabase: Sendable {
     let name = "t_\(String(slug))_\(UUID().uuidString.prefix(8).lowercased())"
     var sql = "CREATE DATABASE \(QualifiedName.quote(name))"
     if let template { sql += " TEMPLATE \(QualifiedName.quote(template))" }
-    try await admin(cluster).execute(sql)
+    let statement = sql
+    try await catalogChanges.run { try await admin(cluster).execute(statement) }
     return TestDatabase(name: name, cluster: cluster)
   }
 
   /// Drops this database, ending any sessions a failed test left open.
   func drop() async throws {
-    try await Self.admin(cluster).execute("DROP DATABASE IF EXISTS \(QualifiedName.quote(name)) WITH (FORCE)")
+    let admin = Self.admin(cluster)
+    let statement = "DROP DATABASE IF EXISTS \(QualifiedName.quote(name)) WITH (FORCE)"
+    try await Self.catalogChanges.run { try await admin.execute(statement) }
   }
+
+  /// Bounds the run's concurrent `CREATE`/`DROP DATABASE` (see `AsyncLimiter`).
+  private static let catalogChanges = AsyncLimiter(limit: 4)
 
   /// Creates a login role with a password (roles are cluster-wide: names must be unique).
   func createRole(_ role: String, password: String, attributes: String = "") async throws {

@@ -50,15 +50,19 @@ public enum KeyHash {
     var c = a
     var offset = 0
     var remaining = bytes.count
+    // Whole words are loaded as such (the export hashes every row's text here).
+    func word(_ at: Int) -> UInt32 {
+      UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
     func word(_ at: Int, _ count: Int) -> UInt32 {
       var value: UInt32 = 0
       for index in 0..<count { value |= UInt32(bytes[at + index]) << (8 * UInt32(index)) }
       return value
     }
     while remaining >= 12 {
-      a &+= word(offset, 4)
-      b &+= word(offset + 4, 4)
-      c &+= word(offset + 8, 4)
+      a &+= word(offset)
+      b &+= word(offset + 4)
+      c &+= word(offset + 8)
       mix(&a, &b, &c)
       offset += 12
       remaining -= 12

@@ -94,6 +94,18 @@ final class ParityRowsSink: @unchecked Sendable {
       }
     }
 
+    /// Adds one rows file line (without its newline) whose row hash is `hash`.
+    mutating func add(_ line: UnsafeRawBufferPointer, hash: Int64) throws {
+      digest += Int128(hash)
+      rows += 1
+      batch.append(contentsOf: line.assumingMemoryBound(to: UInt8.self))
+      batch.append(0x0A)
+      if batch.count >= Self.batchBytes {
+        try sink.append(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+
     /// Hands the rest and this part's totals to the sink; the last part seals the file with
     /// `recipe`'s columns and key and journals it through `beforeRename`.
     mutating func finish(

@@ -1,0 +1,135 @@
+/// A row's canonical hash (`CanonicalRow.rowHash`) computed from the COPY text the export
+/// receives, instead of by the server beside each row.
+///
+/// On the server the hash cost as much again as the COPY itself: every value printed a
+/// second time, the record's text, its hash. Here the record's text is rebuilt from the
+/// row's fields — COPY's escapes undone, `record_out`'s quoting applied — and hashed with
+/// `KeyHash.hashTextExtended`: the same bytes as the server's, so the same hash
+/// (`ParityExportTests` checks it against the server on hostile values). Used by one thread.
+final class CopyRowHash {
+  /// For each target column, in order, the COPY field holding its text.
+  let fields: [Int]
+  private var text: [UInt8] = []
+  private var raw: [UInt8] = []
+
+  init(fields: [Int]) {
+    self.fields = fields
+    text.reserveCapacity(64 << 10)
+    raw.reserveCapacity(4 << 10)
+  }
+
+  /// The hash of `ROW(f1, …, fn)::text` over `fields` of `row`, whose field `i` ends at
+  /// `ends[i]` (a tab, or the newline) and starts after the previous one's end.
+  func hash(_ row: UnsafeRawBufferPointer, ends: [Int]) -> Int64 {
+    text.removeAll(keepingCapacity: true)
+    text.append(UInt8(ascii: "("))
+    for (position, field) in fields.enumerated() {
+      if position > 0 { text.append(UInt8(ascii: ",")) }
+      let start = field == 0 ? 0 : ends[field - 1] + 1
+      appendCanonical(UnsafeRawBufferPointer(rebasing: row[start..<ends[field]]))
+    }
+    text.append(UInt8(ascii: ")"))
+    return text.withUnsafeBytes { KeyHash.hashTextExtended($0) }
+  }
+
+  /// Whether `byte` makes `record_out` quote a value (`"`, `\`, `(`, `)`, `,`, ASCII white
+  /// space) — or, in COPY text, may start an escape (`\`).
+  @inline(__always)
+  static func isSpecial(_ byte: UInt8) -> Bool {
+    // Bits 0x09–0x0D, 0x20, 0x22, 0x28, 0x29, 0x2C.
+    let low: UInt64 = 0x0000_1305_0000_3E00
+    return byte < 64 ? (low >> UInt64(byte)) & 1 == 1 : byte == 0x5C
+  }
+
+  /// Appends one field's value as `record_out` writes it: nothing for NULL (`\N`), the text
+  /// as is when nothing in it needs quoting, else unescaped and quoted.
+  private func appendCanonical(_ field: UnsafeRawBufferPointer) {
+    if field.count == 2 && field[0] == 0x5C && field[1] == 0x4E { return }
+    var plain = !field.isEmpty
+    for byte in field where Self.isSpecial(byte) {
+      plain = false
+      break
+    }
+    if plain {
+      text.append(contentsOf: field.assumingMemoryBound(to: UInt8.self))
+      return
+    }
+    Self.unescape(field, into: &raw)
+    var quote = raw.isEmpty
+    for byte in raw where Self.isSpecial(byte) {
+      quote = true
+      break
+    }
+    guard quote else {
+      text.append(contentsOf: raw)
+      return
+    }
+    text.append(0x22)
+    for byte in raw {
+      if byte == 0x22 || byte == 0x5C { text.append(byte) }
+      text.append(byte)
+    }
+    text.append(0x22)
+  }
+
+  /// COPY text's escapes undone (`\b \f \n \r \t \v`, octal `\NNN`, hex `\xHH`, `\c` → `c`),
+  /// as `COPY FROM` reads them.
+  static func unescape(_ field: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    var index = 0
+    let count = field.count
+    func octal(_ byte: UInt8) -> UInt8? { byte >= 0x30 && byte <= 0x37 ? byte - 0x30 : nil }
+    func hex(_ byte: UInt8) -> UInt8? {
+      switch byte {
+      case 0x30...0x39: byte - 0x30
+      case 0x41...0x46: byte - 0x41 + 10
+      case 0x61...0x66: byte - 0x61 + 10
+      default: nil
+      }
+    }
+    while index < count {
+      let byte = field[index]
+      index += 1
+      guard byte == 0x5C, index < count else {
+        out.append(byte)
+        continue
+      }
+      let next = field[index]
+      index += 1
+      switch next {
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "v"): out.append(0x0B)
+      case UInt8(ascii: "x"):
+        guard index < count, let high = hex(field[index]) else {
+          out.append(next)
+          continue
+        }
+        index += 1
+        var value = high
+        if index < count, let low = hex(field[index]) {
+          value = value << 4 | low
+          index += 1
+        }
+        out.append(value)
+      default:
+        guard let first = octal(next) else {
+          out.append(next)
+          continue
+        }
+        var value = UInt32(first)
+        for _ in 0..<2 {
+          guard index < count, let digit = octal(field[index]) else { break }
+          value = value << 3 | UInt32(digit)
+          index += 1
+        }
+        out.append(UInt8(truncatingIfNeeded: value))
+      }
+    }
+  }
+}
+
+@available(*, unavailable) extension CopyRowHash: Sendable {}

@@ -21,12 +21,23 @@ final class CopyRowHash {
   /// The hash of `ROW(f1, …, fn)::text` over `fields` of `row`, whose field `i` ends at
   /// `ends[i]` (a tab, or the newline) and starts after the previous one's end.
   func hash(_ row: UnsafeRawBufferPointer, ends: [Int]) -> Int64 {
+    // The buffers are worked on as locals: appends to a class's stored array would each be
+    // checked for exclusive access.
+    var text: [UInt8] = []
+    var raw: [UInt8] = []
+    swap(&text, &self.text)
+    swap(&raw, &self.raw)
+    defer {
+      swap(&text, &self.text)
+      swap(&raw, &self.raw)
+    }
     text.removeAll(keepingCapacity: true)
     text.append(UInt8(ascii: "("))
     for (position, field) in fields.enumerated() {
       if position > 0 { text.append(UInt8(ascii: ",")) }
       let start = field == 0 ? 0 : ends[field - 1] + 1
-      appendCanonical(UnsafeRawBufferPointer(rebasing: row[start..<ends[field]]))
+      Self.appendCanonical(
+        UnsafeRawBufferPointer(rebasing: row[start..<ends[field]]), to: &text, scratch: &raw)
     }
     text.append(UInt8(ascii: ")"))
     return text.withUnsafeBytes { KeyHash.hashTextExtended($0) }
@@ -43,10 +54,12 @@ final class CopyRowHash {
 
   /// Appends one field's value as `record_out` writes it: nothing for NULL (`\N`), the text
   /// as is when nothing in it needs quoting, else unescaped and quoted.
-  private func appendCanonical(_ field: UnsafeRawBufferPointer) {
+  private static func appendCanonical(
+    _ field: UnsafeRawBufferPointer, to text: inout [UInt8], scratch raw: inout [UInt8]
+  ) {
     if field.count == 2 && field[0] == 0x5C && field[1] == 0x4E { return }
     var plain = !field.isEmpty
-    for byte in field where Self.isSpecial(byte) {
+    for byte in field where isSpecial(byte) {
       plain = false
       break
     }
@@ -54,9 +67,9 @@ final class CopyRowHash {
       text.append(contentsOf: field.assumingMemoryBound(to: UInt8.self))
       return
     }
-    Self.unescape(field, into: &raw)
+    unescape(field, into: &raw)
     var quote = raw.isEmpty
-    for byte in raw where Self.isSpecial(byte) {
+    for byte in raw where isSpecial(byte) {
       quote = true
       break
     }

@@ -68,10 +68,16 @@ public struct Exporter: Sendable {
       }
       let source = options.source
       holder = try await onDedicatedThread(named: "export-holder-start") {
-        // Connect once here first, so an unreachable source or a refused login is this
-        // process's own error (exit 3, with the server's words), not the holder's.
-        _ = try PGConnection(source, applicationName: "cutover export")
-        return try SnapshotHolderProcess.start(launch, directory: url, idleTimeout: options.holderIdleTimeout)
+        do {
+          return try SnapshotHolderProcess.start(
+            launch, directory: url, idleTimeout: options.holderIdleTimeout)
+        } catch {
+          // An unreachable source or a refused login is this process's own error (exit 3,
+          // with the server's words), not the holder's. (Connecting only after a failure
+          // keeps a connection's time off every export's start.)
+          _ = try PGConnection(source, applicationName: "cutover export")
+          throw error
+        }
       }
       progress.notice("started \(holder.text)")
     }

@@ -135,15 +135,7 @@ struct ParityExportTests {
       #expect(h.rows == 400 && h.digest == server[0], "\(h)")
       #expect(kept.rows == 25 && kept.digest == server[1], "\(kept)")
       // And the loaded target verifies green, row by row.
-      _ = try await Importer(
-        options: try ImportTests.importOptions(target, directory: directory, mappings: mappings)
-      ).run(logger: ParityFixture.logger)
-      let report = try await Verifier(
-        options: .dataOnly(
-          exportDirectory: directory, target: try target.target, mappings: mappings,
-          chain: MappingFixtures.chain, jobs: 2)
-      ).run(logger: ParityFixture.logger)
-      #expect(report.verdict == .green, "\(report.tables.map { "\($0.target): \($0.status)" })")
+      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings)
     } catch {
       try await target.drop()
       throw error
@@ -176,15 +168,7 @@ struct ParityExportTests {
       #expect(z.rows == 2 && z.parity?.rows == 2, "\(z)")
       #expect(manifest.tables.first { "\($0.name)" == "app.a" }?.parity?.rows == 1)
       // It imports and verifies green like any other.
-      _ = try await Importer(
-        options: try ImportTests.importOptions(target, directory: directory, mappings: mappings)
-      ).run(logger: ParityFixture.logger)
-      let report = try await Verifier(
-        options: .dataOnly(
-          exportDirectory: directory, target: try target.target, mappings: mappings,
-          chain: MappingFixtures.chain, jobs: 2)
-      ).run(logger: ParityFixture.logger)
-      #expect(report.verdict == .green, "\(report.tables.map { "\($0.target): \($0.status)" })")
+      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings)
     } catch {
       try await target.drop()
       throw error
@@ -286,5 +270,20 @@ struct ParityExportTests {
     try? FileManager.default.removeItem(at: directory)
     try? FileManager.default.removeItem(at: mappings)
     try await target.drop()
+  }
+}
+
+extension ParityExportTests {
+  /// Imports `directory` into `target` and expects `verify` (data only) green.
+  static func expectImportVerifiesGreen(_ target: TestDatabase, directory: URL, mappings: URL) async throws {
+    _ = try await Importer(
+      options: try ImportTests.importOptions(target, directory: directory, mappings: mappings)
+    ).run(logger: ParityFixture.logger)
+    let report = try await Verifier(
+      options: .dataOnly(
+        exportDirectory: directory, target: try target.target, mappings: mappings,
+        chain: MappingFixtures.chain, jobs: 2)
+    ).run(logger: ParityFixture.logger)
+    #expect(report.verdict == .green, "\(report.tables.map { "\($0.target): \($0.status)" })")
   }
 }

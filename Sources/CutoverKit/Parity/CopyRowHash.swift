@@ -68,21 +68,7 @@ final class CopyRowHash {
       return
     }
     unescape(field, into: &raw)
-    var quote = raw.isEmpty
-    for byte in raw where isSpecial(byte) {
-      quote = true
-      break
-    }
-    guard quote else {
-      text.append(contentsOf: raw)
-      return
-    }
-    text.append(0x22)
-    for byte in raw {
-      if byte == 0x22 || byte == 0x5C { text.append(byte) }
-      text.append(byte)
-    }
-    text.append(0x22)
+    KeyHash.appendQuoted(bytes: raw, to: &text)
   }
 
   /// COPY text's escapes undone (`\b \f \n \r \t \v`, octal `\NNN`, hex `\xHH`, `\c` → `c`),

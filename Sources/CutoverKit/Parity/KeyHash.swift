@@ -18,18 +18,19 @@ public enum KeyHash {
   }
 
   /// A column of `record_out`: quoted when empty or holding `"`, `\`, `(`, `)`, `,` or ASCII
-  /// white space, with `"` and `\` doubled inside the quotes.
+  /// white space (`CopyRowHash.isSpecial`), with `"` and `\` doubled inside the quotes.
   static func appendQuoted(_ value: String, to text: inout [UInt8]) {
-    let bytes = value.utf8
-    let needsQuotes =
-      bytes.isEmpty
-      || bytes.contains { byte in
-        switch byte {
-        case 0x22, 0x5C, 0x28, 0x29, 0x2C, 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: true
-        default: false
-        }
-      }
-    guard needsQuotes else {
+    appendQuoted(bytes: value.utf8, to: &text)
+  }
+
+  /// `appendQuoted` of a value's bytes.
+  static func appendQuoted<Bytes: Collection<UInt8>>(bytes: Bytes, to text: inout [UInt8]) {
+    var quote = bytes.isEmpty
+    for byte in bytes where CopyRowHash.isSpecial(byte) {
+      quote = true
+      break
+    }
+    guard quote else {
       text.append(contentsOf: bytes)
       return
     }

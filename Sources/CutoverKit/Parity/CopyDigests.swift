@@ -50,6 +50,8 @@ struct CopyDigests: Sendable {
   struct Copy {
     let recipe: CanonicalRow
     let target: QualifiedName
+    /// The source table (for errors).
+    let table: QualifiedName
     /// The table's own fields (what the chunk gets).
     let tableFields: Int
     /// Fields after the table's own.
@@ -72,6 +74,7 @@ struct CopyDigests: Sendable {
       let mapping = entry.mapping
       recipe = try SourceDigest.recipe(mapping, targetTable: entry.targetTable, on: connection)
       target = mapping.target
+      table = plan.name
       tableFields = plan.columns.count
       stream = ParityRowsSink.Part(into: entry.sink)
       let texts = recipe.sourceTexts(mapping)
@@ -146,13 +149,13 @@ struct CopyDigests: Sendable {
     mutating func split(_ row: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
       guard let hasher else { return try splitServerLine(row) }
       try findEnds(row)
-      let hash = hasher.hash(row, ends: ends)
       // A row the mapping's filter leaves out has no target row.
       if let filter = filterField,
         !(ends[filter] - ends[filter - 1] == 2 && row[ends[filter] - 1] == UInt8(ascii: "t"))
       {
         return cut(row)
       }
+      let hash = hasher.hash(row, ends: ends)
       line.removeAll(keepingCapacity: true)
       Self.appendDecimal(hash, to: &line)
       for position in recipe.key {
@@ -171,7 +174,7 @@ struct CopyDigests: Sendable {
     private mutating func findEnds(_ row: UnsafeRawBufferPointer) throws {
       let count = row.count
       guard count > 0, row[count - 1] == 0x0A, let base = row.baseAddress else {
-        throw ExportError(.inconsistent, "a row of the digesting COPY does not end in a newline")
+        throw ExportError(.inconsistent, "\(table): a row of the digesting COPY does not end in a newline")
       }
       let fields = ends.count
       var found = 0
@@ -186,7 +189,8 @@ struct CopyDigests: Sendable {
       }
       guard found == fields - 1, memchr(base + index, 0x09, count - 1 - index) == nil else {
         throw ExportError(
-          .inconsistent, "a row of the digesting COPY has \(found + 1) or more fields, not \(fields)")
+          .inconsistent,
+          "\(table): a row of the digesting COPY has \(found + 1) or more fields, not \(fields)")
       }
       ends[fields - 1] = count - 1
     }
@@ -213,7 +217,8 @@ struct CopyDigests: Sendable {
     /// The server's rows file line rides after the row: split it off.
     private mutating func splitServerLine(_ row: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
       guard row.count > extraFields else {
-        throw ExportError(.inconsistent, "a row of the digesting COPY does not have its digest fields")
+        throw ExportError(
+          .inconsistent, "\(table): a row of the digesting COPY does not have its digest fields")
       }
       let end = row.count - 1
       var tabs = 0
@@ -227,7 +232,8 @@ struct CopyDigests: Sendable {
         index -= 1
       }
       guard index >= 0, row[end] == 0x0A else {
-        throw ExportError(.inconsistent, "a row of the digesting COPY does not have its digest fields")
+        throw ExportError(
+          .inconsistent, "\(table): a row of the digesting COPY does not have its digest fields")
       }
       let line = UnsafeRawBufferPointer(rebasing: row[(index + 1)..<end])
       // A row the mapping's filter leaves out has NULL fields (`\N`): no target row.

@@ -67,67 +67,9 @@ final class CopyRowHash {
       text.append(contentsOf: field.assumingMemoryBound(to: UInt8.self))
       return
     }
-    unescape(field, into: &raw)
+    raw.removeAll(keepingCapacity: true)
+    CopyRowBuffer.unescape(field, into: &raw)
     KeyHash.appendQuoted(bytes: raw, to: &text)
-  }
-
-  /// COPY text's escapes undone (`\b \f \n \r \t \v`, octal `\NNN`, hex `\xHH`, `\c` → `c`),
-  /// as `COPY FROM` reads them.
-  static func unescape(_ field: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-    out.removeAll(keepingCapacity: true)
-    var index = 0
-    let count = field.count
-    func octal(_ byte: UInt8) -> UInt8? { byte >= 0x30 && byte <= 0x37 ? byte - 0x30 : nil }
-    func hex(_ byte: UInt8) -> UInt8? {
-      switch byte {
-      case 0x30...0x39: byte - 0x30
-      case 0x41...0x46: byte - 0x41 + 10
-      case 0x61...0x66: byte - 0x61 + 10
-      default: nil
-      }
-    }
-    while index < count {
-      let byte = field[index]
-      index += 1
-      guard byte == 0x5C, index < count else {
-        out.append(byte)
-        continue
-      }
-      let next = field[index]
-      index += 1
-      switch next {
-      case UInt8(ascii: "b"): out.append(0x08)
-      case UInt8(ascii: "f"): out.append(0x0C)
-      case UInt8(ascii: "n"): out.append(0x0A)
-      case UInt8(ascii: "r"): out.append(0x0D)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "v"): out.append(0x0B)
-      case UInt8(ascii: "x"):
-        guard index < count, let high = hex(field[index]) else {
-          out.append(next)
-          continue
-        }
-        index += 1
-        var value = high
-        if index < count, let low = hex(field[index]) {
-          value = value << 4 | low
-          index += 1
-        }
-        out.append(value)
-      default:
-        guard let first = octal(next) else {
-          out.append(next)
-          continue
-        }
-        var value = UInt32(first)
-        for _ in 0..<2 {
-          guard index < count, let digit = octal(field[index]) else { break }
-          value = value << 3 | UInt32(digit)
-          index += 1
-        }
-        out.append(UInt8(truncatingIfNeeded: value))
-      }
-    }
   }
 }
 

@@ -157,6 +157,6 @@ struct ExportWorker: Sendable {
       compressedBytes: sealed.reduce(0) { $0 + $1.compressedBytes }, chunks: sealed.count,
       seconds: Date().timeIntervalSince(start), part: part)
     try journal.append(finished)
-    try digest?.finish(journal: journal, table: plan.name)
+    try digest?.finish(journal: journal)
   }
 }

@@ -2,10 +2,11 @@ import Foundation
 
 /// The source digests the export computes in its own COPY.
 ///
-/// For each mapped table, the rows file's fields (`CanonicalRow.rowsFileFields`) ride at the
-/// end of each row the server sends, and the worker splits them off: the chunk gets the row
-/// as an export without digests writes it, the table's rows file (`ParityRowsSink`) the rest.
-/// One scan of the table for both, instead of a second pass over production.
+/// For each mapped table, the worker turns each row the server sends into a rows file line
+/// (`Copy`: hashed from the row's own text, with whatever the server must print appended
+/// after it) and splits the appended fields off: the chunk gets the row as an export without
+/// digests writes it, the table's rows file (`ParityRowsSink`) the line. One scan of the
+/// table for both, instead of a second pass over production.
 ///
 /// Only a table read from its start in this attempt is digested so (a resumed table's kept
 /// chunks were never seen); any other mapped table, or one whose COPY did not finish, is
@@ -150,20 +151,17 @@ struct CopyDigests: Sendable {
       guard let hasher else { return try splitServerLine(row) }
       try findEnds(row)
       // A row the mapping's filter leaves out has no target row.
-      if let filter = filterField,
-        !(ends[filter] - ends[filter - 1] == 2 && row[ends[filter] - 1] == UInt8(ascii: "t"))
-      {
-        return cut(row)
+      if let filter = filterField {
+        let kept = CopyRowHash.field(filter, of: row, ends: ends)
+        guard kept.count == 1 && kept[0] == UInt8(ascii: "t") else { return cut(row) }
       }
       let hash = hasher.hash(row, ends: ends)
       line.removeAll(keepingCapacity: true)
       Self.appendDecimal(hash, to: &line)
       for position in recipe.key {
-        let field = hasher.fields[position]
-        let start = field == 0 ? 0 : ends[field - 1] + 1
         line.append(0x09)
         line.append(
-          contentsOf: UnsafeRawBufferPointer(rebasing: row[start..<ends[field]]).assumingMemoryBound(
+          contentsOf: CopyRowHash.field(hasher.fields[position], of: row, ends: ends).assumingMemoryBound(
             to: UInt8.self))
       }
       try line.withUnsafeBytes { try stream.add($0, hash: hash) }
@@ -245,7 +243,8 @@ struct CopyDigests: Sendable {
 
     /// After the COPY ended: hands the rest to the rows file and this part's totals to the
     /// table's; the last part seals the file and journals the digest.
-    mutating func finish(journal: Journal, table: QualifiedName) throws {
+    mutating func finish(journal: Journal) throws {
+      let table = self.table
       try stream.finish(recipe: recipe, target: target) { parity in
         try journal.append(ExportJournalRecord.TableParity(table: table, parity: parity))
       }

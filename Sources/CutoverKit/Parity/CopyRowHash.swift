@@ -35,12 +35,16 @@ final class CopyRowHash {
     text.append(UInt8(ascii: "("))
     for (position, field) in fields.enumerated() {
       if position > 0 { text.append(UInt8(ascii: ",")) }
-      let start = field == 0 ? 0 : ends[field - 1] + 1
-      Self.appendCanonical(
-        UnsafeRawBufferPointer(rebasing: row[start..<ends[field]]), to: &text, scratch: &raw)
+      Self.appendCanonical(Self.field(field, of: row, ends: ends), to: &text, scratch: &raw)
     }
     text.append(UInt8(ascii: ")"))
     return text.withUnsafeBytes { KeyHash.hashTextExtended($0) }
+  }
+
+  /// Field `index` of `row` (escapes kept), its end at `ends[index]` and its start after the
+  /// previous field's end.
+  static func field(_ index: Int, of row: UnsafeRawBufferPointer, ends: [Int]) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: row[(index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]])
   }
 
   /// Whether `byte` makes `record_out` quote a value (`"`, `\`, `(`, `)`, `,`, ASCII white

@@ -84,14 +84,9 @@ final class ParityRowsSink: @unchecked Sendable {
       guard let hash = ParityRowsFile.rowHash(line) else {
         throw ExportError(.source, "\(sink.table): a parity line does not parse")
       }
-      digest += Int128(hash)
-      rows += 1
-      batch.append(contentsOf: line)
-      if line.last != 0x0A { batch.append(0x0A) }
-      if batch.count >= Self.batchBytes {
-        try sink.append(batch)
-        batch.removeAll(keepingCapacity: true)
-      }
+      try add(
+        UnsafeRawBufferPointer(rebasing: line[0..<(line.last == 0x0A ? line.count - 1 : line.count)]),
+        hash: hash)
     }
 
     /// Adds one rows file line (without its newline) whose row hash is `hash`.

@@ -142,11 +142,12 @@ public enum SnapshotHolderProcess {
   /// Blocks for the holder's whole life.
   /// - Throws: `PostgresError` when the snapshot cannot be taken; `ExportError` (`.io`).
   public static func serve(target: ConnectionTarget, directory: URL, idleTimeout: Int) throws {
-    // Asked to end by a signal (`end`, Ctrl-C), the loop below ends the transaction and closes
-    // the connection within half a second: the server logs no "unexpected EOF on client
-    // connection with an open transaction" at the end of every export. (The command line
-    // turns these signals into task cancellation, which this blocking loop would not see;
-    // `end` still kills a holder that does not go within 2 s, which is as safe.)
+    // Asked to end by a signal (`end`, Ctrl-C), the loop below wakes at once (the handler
+    // writes to `wake`), ends the transaction and closes the connection: the server logs no
+    // "unexpected EOF on client connection with an open transaction" at the end of every
+    // export. (The command line turns these signals into task cancellation, which this
+    // blocking loop would not see; `end` still kills a holder that does not go within 2 s,
+    // which is as safe.)
     holderEndRequested = 0
     var wake: [Int32] = [-1, -1]
     guard pipe(&wake) == 0,

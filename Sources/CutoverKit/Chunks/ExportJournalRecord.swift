@@ -82,7 +82,13 @@ public enum ExportJournalRecord {
   public struct ExportFinished: JournalPayload, Equatable {
     public static var kind: String { "export_finished" }
     public var finishedAt: Date
+    /// The policy sample's counts: journaled with the end, so a manifest written again from
+    /// the journal (a crash before `manifest.json`) still holds them.
+    public var policyBehaviour: PolicyBehaviourCounts?
 
-    public init(finishedAt: Date) { self.finishedAt = finishedAt }
+    public init(finishedAt: Date, policyBehaviour: PolicyBehaviourCounts? = nil) {
+      self.finishedAt = finishedAt
+      self.policyBehaviour = policyBehaviour
+    }
   }
 }

@@ -145,6 +145,6 @@ public struct ExportJournalState: Sendable {
           copyQuery: split?.copyQuery ?? table.copyQuery,
           seconds: done.seconds, parity: parities[name], parts: split == nil ? nil : parts))
     }
-    return ExportManifest(source: source, tables: tables)
+    return ExportManifest(source: source, tables: tables, policyBehaviour: finished.policyBehaviour)
   }
 }

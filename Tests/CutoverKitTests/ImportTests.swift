@@ -546,6 +546,83 @@ struct ImportTests {
     try await target.drop()
   }
 
+  @Test
+  func
+    `an import resumed after the export started over loads every table again from the new snapshot and puts back what it dropped`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = """
+      CREATE SCHEMA app;
+      CREATE TABLE app.parents (id int PRIMARY KEY, name text);
+      CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
+      CREATE INDEX items_label ON app.items (label);
+      """
+    try await db.runScript(
+      schema
+        + """
+        INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
+        INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
+        """)
+    let target = try await TestDatabase.create(label: "import restarted export")
+    let directory = Self.scratchDirectory("restarted")
+    let mappings = Self.scratchDirectory("restarted-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      try MappingFixtures.writeIdentityMappings(["app.parents", "app.items"], into: mappings)
+      var exportOptions = ExportOptions(
+        source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      exportOptions.chunkSize = 4096
+      _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
+      let arguments = [
+        "import", "--export-dir", directory.path, "--target", target.url, "--mappings", mappings.path,
+        "--jobs", "1",
+      ]
+      // Killed inside its second table (items passes the point twice, at its first chunk and
+      // halfway): items is loaded, its index and key dropped.
+      let crashed = try CutoverBinary.run(arguments, environment: ["CUTOVER_TEST_CRASH_AT": "mid-table:3"])
+      #expect(crashed.status == 128 + SIGKILL, "\(crashed.output)")
+      #expect(!(try Self.journalTables(directory, kind: "import_table_loaded", sinceLastStart: true)).isEmpty)
+      #expect(
+        try await target.execute("SELECT to_regclass('app.items_label') IS NULL AS gone").one().bool("gone"))
+      // The source moves on; the export starts over in a new snapshot (as `run` does once
+      // its snapshot holder is gone).
+      try await db.runScript(
+        """
+        UPDATE app.parents SET name = 'renamed ' || id WHERE id <= 100;
+        INSERT INTO app.items SELECT g, g % 300 + 1, 'new ' || g FROM generate_series(20001, 20500) g;
+        """)
+      exportOptions.force = true
+      _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
+      let resumed = try CutoverBinary.run(arguments + ["--resume"])
+      #expect(resumed.status == 0, "\(resumed.output)")
+      #expect(resumed.output.contains("from another snapshot of the export load again"), "\(resumed.output)")
+      for table in ["app.parents", "app.items"] {
+        let query =
+          "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS d, count(*)::int AS n FROM \(table) t"
+        let expected = try await db.execute(query).one()
+        let actual = try await target.execute(query).one()
+        #expect(try actual.int("n") == expected.int("n"), "\(table)")
+        #expect(try actual.string("d") == expected.string("d"), "\(table)")
+      }
+      #expect(
+        try await target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
+          "back"))
+      #expect(
+        try await target.execute(
+          "SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'app.items'::regclass AND contype = 'f' AND convalidated"
+        ).one().int("n") == 1)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
   @Test func `dates, intervals and times survive a source and a target with other date and interval styles`()
     async throws
   {

@@ -131,7 +131,12 @@ struct DirectoryPreparation {
     }
   }
 
-  /// Removes the manifest first (so nothing looks finished), then chunks, then the journal.
+  /// Removes the manifest first (so nothing looks finished), then chunks, then the export's
+  /// records from the journal.
+  ///
+  /// The imports' records stay: they describe targets, not this export — the indexes and keys
+  /// an interrupted import dropped are still owed there, and its loaded tables name the
+  /// snapshot they came from, so a resumed import loads them again from the new one.
   private func startOver(names: [String], because reason: String?) throws -> Outcome {
     if let reason {
       progress.notice(reason)
@@ -141,7 +146,18 @@ struct DirectoryPreparation {
     for name in names where ChunkFileName.isChunkOrPartial(name) || ParityRowsFile.isRowsFile(name) {
       try directory.remove(name)
     }
-    try directory.remove(Journal.fileName)
+    let journal = directory.url.appendingPathComponent(Journal.fileName)
+    let imports = (try? Journal.read(directory: directory.url))?.filter { $0.kind.hasPrefix("import_") } ?? []
+    if imports.isEmpty {
+      try directory.remove(Journal.fileName)
+    } else {
+      var kept = Data()
+      for entry in imports {
+        kept.append(entry.line)
+        kept.append(UInt8(ascii: "\n"))
+      }
+      try DurableFile.write(kept, to: journal)
+    }
     try DurableFile.syncDirectory(directory.url)
     return .fresh
   }

@@ -121,7 +121,15 @@ struct ImportCoordinator {
     _ plan: ImportPlan, catalog: Catalog, feed: ExportFeed, state: ImportJournalState, target: ImportTarget,
     journal: Journal, connection: PGConnection, began: Date
   ) throws -> ImportSummary {
-    let loadedBefore = options.resume ? state.loaded : [:]
+    // A table loaded from another snapshot (the export started over since) loads again: rows
+    // of two snapshots never mix.
+    let loadedBefore =
+      options.resume ? state.loaded.filter { ($0.value.snapshot ?? feed.snapshot) == feed.snapshot } : [:]
+    let stale = options.resume ? state.loaded.count - loadedBefore.count : 0
+    if stale > 0 {
+      progress.notice(
+        "\(stale) table(s) an earlier run loaded from another snapshot of the export load again")
+    }
     let toLoad = plan.units.filter { loadedBefore[$0.target] == nil }
     let loading = Set(toLoad.map(\.target))
     let present = Self.presentObjects(catalog)
@@ -212,7 +220,10 @@ struct ImportCoordinator {
       presentForeignKeys: present.filter {
         $0.key.hasPrefix(DeferredObject.Kind.foreignKey.rawValue) && !droppedKeys.contains($0.key)
       }.mapValues(\.validated))
-    scheduler.schedule(Self.tasks(toLoad: toLoad, all: plan.units, rebuild: rebuild, parents: plan.parents))
+    scheduler.schedule(
+      Self.tasks(
+        toLoad: toLoad, all: plan.units, rebuild: rebuild, parents: plan.parents,
+        exportOrder: feed.live ? feed.exported.map(\.name) : nil))
     try runWorkers(run)
     progress.end()
 
@@ -286,16 +297,27 @@ struct ImportCoordinator {
   ///
   /// Ready loads go out largest first: a table loads on one connection, so the biggest one,
   /// started last, would be the whole import's tail (the others load beside it instead).
+  /// The tasks and what each waits for. Loads go largest first — or, while the export still
+  /// runs (`exportOrder`: the tables in the order it reads them), in the order the export
+  /// finishes their sources, so a worker does not wait for a table the export reads last.
   static func tasks(
     toLoad: [ImportPlan.Unit], all: [ImportPlan.Unit], rebuild: [DeferredObject],
-    parents: [QualifiedName: Set<QualifiedName>]
+    parents: [QualifiedName: Set<QualifiedName>], exportOrder: [QualifiedName]? = nil
   ) -> [(task: ImportTask, after: Set<Int>)] {
     var tasks: [(task: ImportTask, after: Set<Int>)] = []
     var loadTask: [QualifiedName: Int] = [:]
-    let largestFirst = toLoad.enumerated().sorted {
-      $0.element.bytes != $1.element.bytes ? $0.element.bytes > $1.element.bytes : $0.offset < $1.offset
+    let position = Dictionary(
+      (exportOrder ?? []).enumerated().map { ($0.element, $0.offset) },
+      uniquingKeysWith: { first, _ in first })
+    let ready: (ImportPlan.Unit) -> Int = { unit in unit.sources.map { position[$0.name] ?? 0 }.max() ?? 0 }
+    let ordered = toLoad.enumerated().sorted { a, b in
+      if exportOrder != nil, ready(a.element) != ready(b.element) {
+        return ready(a.element) < ready(b.element)
+      }
+      if a.element.bytes != b.element.bytes { return a.element.bytes > b.element.bytes }
+      return a.offset < b.offset
     }.map(\.element)
-    for unit in largestFirst {
+    for unit in ordered {
       loadTask[unit.target] = tasks.count
       tasks.append((.load(unit), []))
     }

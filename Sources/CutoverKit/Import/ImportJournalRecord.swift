@@ -44,6 +44,9 @@ public enum ImportJournalRecord {
     public var rowsWritten: Int64
     public var chunks: Int
     public var seconds: Double
+    /// The export's snapshot the rows came from: a resume keeps the table only while the
+    /// export it reads is of the same snapshot (nil: recorded before cutover wrote it).
+    public var snapshot: String?
   }
 
   /// Every recorded index and foreign key exists again with its recorded definition.

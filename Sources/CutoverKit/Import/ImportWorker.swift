@@ -127,7 +127,7 @@ struct ImportWorker: Sendable {
     try run.journal.append(
       ImportJournalRecord.TableLoaded(
         target: run.target, table: table, rowsRead: rowsRead, rowsWritten: rowsWritten, chunks: chunks,
-        seconds: Date().timeIntervalSince(began)))
+        seconds: Date().timeIntervalSince(began), snapshot: run.feed.snapshot))
     run.results.loaded(
       ImportSummary.Table(
         table: table, sources: sources.map(\.name), rowsRead: rowsRead, rowsWritten: rowsWritten,

@@ -49,6 +49,9 @@ public struct ExportOptions: Sendable {
   public var crashPoint: CrashPoint?
   /// Called once the snapshot is taken, before any table is read (tests compare with it).
   public var afterSnapshot: (@Sendable (String) async throws -> Void)?
+  /// Called once the export's start is journaled and it holds the directory: from then on an
+  /// import can follow it table by table (`cutover run` starts its import there).
+  public var onStarted: (@Sendable () -> Void)?
 
   public init(source: ConnectionTarget, directory: URL) {
     self.source = source

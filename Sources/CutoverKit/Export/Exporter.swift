@@ -258,6 +258,7 @@ public struct Exporter: Sendable {
     try journal.append(
       ExportJournalRecord.ExportStarted(
         source: source, tables: plans.map(\.name), splits: splits.isEmpty ? nil : splits))
+    options.onStarted?()
     var todo: [TableQueue.Task] = []
     for plan in plans where !state.finished.contains(plan.name) {
       if plan.parts.isEmpty {
@@ -318,12 +319,12 @@ public struct Exporter: Sendable {
       )
     }
     let checksEnded = Date()
-    try journal.append(ExportJournalRecord.ExportFinished(finishedAt: Date()))
+    try journal.append(
+      ExportJournalRecord.ExportFinished(finishedAt: Date(), policyBehaviour: policyBehaviour))
     options.crashPoint?.manifestNext()
     let sampled = policyBehaviour
     let manifest = try await onDedicatedThread(named: "export-manifest") {
-      var manifest = try ExportJournalState(directory: directory.url).manifest()
-      manifest.policyBehaviour = sampled
+      let manifest = try ExportJournalState(directory: directory.url).manifest()
       try manifest.write(directory: directory.url)
       return manifest
     }

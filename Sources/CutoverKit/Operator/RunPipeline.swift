@@ -116,36 +116,26 @@ public struct RunPipeline: Sendable {
     let resumedAt = skipped.isEmpty ? nil : state.nextStep
     var ran: [RunStep] = []
     var verdict = "none"
-    for step in run.steps where !state.isDone(step) {
+    let steps = run.steps
+    var index = 0
+    while index < steps.count {
+      let step = steps[index]
+      index += 1
+      if state.isDone(step) { continue }
       let attempted = state.open[step] != nil || state.finished[step] != nil
-      let startedAt = Date()
-      try journal.append(RunJournalRecord.StepStarted(run: run.run, step: step, startedAt: startedAt))
-      options.stepHook?(step, .started)
-      notice("== \(step.rawValue)")
-      var outcome: StepOutcome
-      do {
-        outcome = try await perform(
-          step, forceExport: forceExport, attempted: attempted, logger: logger, notice: notice)
-      } catch {
-        let failure = error as? any CutoverFailure
-        try? journal.append(
-          RunJournalRecord.StepFinished(
-            run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: "failed",
-            summary: failure?.description(showingValues: false) ?? "\(type(of: error))", figures: [:],
-            checksums: [:], rates: [],
-            exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue,
-            wallSeconds: Date().timeIntervalSince(startedAt)))
-        throw error
+      // The import follows the export table by table (as pgcopydb loads while it copies).
+      if step == .export, index < steps.count, steps[index] == .import, !state.isDone(.import) {
+        index += 1
+        try await exportBesideImport(
+          run: run, journal: journal, forceExport: forceExport, attempted: attempted, logger: logger,
+          notice: notice)
+        ran += [.export, .import]
+        continue
       }
-      options.stepHook?(step, .worked)
-      let record = RunJournalRecord.StepFinished(
-        run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: outcome.outcome,
-        summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums,
-        rates: outcome.rates,
-        exitStatus: nil, wallSeconds: Date().timeIntervalSince(startedAt))
-      try journal.append(record)
-      options.stepHook?(step, .recorded)
-      notice("   \(step.rawValue): \(outcome.summary) (\(String(format: "%.1f", record.seconds)) s)")
+      let outcome = try await record(step, of: run, in: journal, notice: notice) {
+        try await perform(
+          step, forceExport: forceExport, attempted: attempted, logger: logger, notice: notice)
+      }
       if let stepVerdict = outcome.verdict { verdict = stepVerdict }
       ran.append(step)
     }
@@ -167,6 +157,122 @@ public struct RunPipeline: Sendable {
     var checksums: [String: String] = [:]
     var rates: [RunTableRate] = []
     var verdict: String?
+  }
+
+  /// Journals `step`'s start, runs `work`, and journals its end (a failure too, then rethrows).
+  private func record(
+    _ step: RunStep, of run: RunJournalRecord.RunStarted, in journal: Journal,
+    notice: @escaping @Sendable (String) -> Void, work: () async throws -> StepOutcome
+  ) async throws -> StepOutcome {
+    let startedAt = Date()
+    try journal.append(RunJournalRecord.StepStarted(run: run.run, step: step, startedAt: startedAt))
+    options.stepHook?(step, .started)
+    notice("== \(step.rawValue)")
+    let outcome: StepOutcome
+    do {
+      outcome = try await work()
+    } catch {
+      let failure = error as? any CutoverFailure
+      try? journal.append(
+        RunJournalRecord.StepFinished(
+          run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: "failed",
+          summary: failure?.description(showingValues: false) ?? "\(type(of: error))", figures: [:],
+          checksums: [:], rates: [],
+          exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue,
+          wallSeconds: Date().timeIntervalSince(startedAt)))
+      throw error
+    }
+    options.stepHook?(step, .worked)
+    let finished = RunJournalRecord.StepFinished(
+      run: run.run, step: step, startedAt: startedAt, finishedAt: Date(), outcome: outcome.outcome,
+      summary: outcome.summary, figures: outcome.figures, checksums: outcome.checksums,
+      rates: outcome.rates,
+      exitStatus: nil, wallSeconds: Date().timeIntervalSince(startedAt))
+    try journal.append(finished)
+    options.stepHook?(step, .recorded)
+    notice("   \(step.rawValue): \(outcome.summary) (\(String(format: "%.1f", finished.seconds)) s)")
+    return outcome
+  }
+
+  /// The export and the import at once: the import starts once the export has journaled its
+  /// start and loads each table as soon as the export has sealed all its chunks (`ExportFeed`);
+  /// each step keeps its own journal records, so a resume redoes only what did not finish.
+  ///
+  /// The first failure stops the other step; the export's own failure is reported over the
+  /// import's (which then only says the export stopped).
+  private func exportBesideImport(
+    run: RunJournalRecord.RunStarted, journal: Journal, forceExport: Bool, attempted: Bool, logger: Logger,
+    notice: @escaping @Sendable (String) -> Void
+  ) async throws {
+    // Two redrawn lines would overwrite each other: both steps print plain lines.
+    var plain = self
+    if case .live = options.progressStyle { plain.options.progressStyle = .plain(interval: 5) }
+    let pipeline = plain
+    let (started, opened) = AsyncStream.makeStream(of: ExportStart.self)
+    let results = await withTaskGroup(of: (RunStep, Result<StepOutcome, any Error>?).self) { group in
+      group.addTask {
+        let result = await Self.capture {
+          try await pipeline.record(.export, of: run, in: journal, notice: notice) {
+            try await pipeline.export(
+              force: forceExport, attempted: attempted, logger: logger, notice: notice,
+              onStarted: { opened.yield(.started) })
+          }
+        }
+        if case .success = result { opened.yield(.finished) } else { opened.yield(.failed) }
+        opened.finish()
+        return (.export, result)
+      }
+      group.addTask {
+        var first: ExportStart?
+        for await start in started {
+          first = start
+          break
+        }
+        guard let first, first != .failed else { return (.import, nil) }
+        let result = await Self.capture {
+          try await pipeline.record(.import, of: run, in: journal, notice: notice) {
+            try await pipeline.importStep(logger: logger, notice: notice)
+          }
+        }
+        return (.import, result)
+      }
+      var results: [RunStep: Result<StepOutcome, any Error>] = [:]
+      var firstFailure: RunStep?
+      for await (step, result) in group {
+        guard let result else { continue }
+        results[step] = result
+        if case .failure = result, firstFailure == nil {
+          firstFailure = step
+          group.cancelAll()
+        }
+      }
+      return (results, firstFailure)
+    }
+    let (byStep, firstFailure) = results
+    let importError: (any Error)? = {
+      if case .failure(let error) = byStep[.import] { return error }
+      return nil
+    }()
+    if case .failure(let error) = byStep[.export] {
+      // Stopped because the import failed first: the import's error is the one to show.
+      let importStoppedIt =
+        firstFailure == .import && (importError as? ImportError)?.code != .unfinishedExport
+      if !importStoppedIt || importError == nil { throw error }
+    }
+    if let importError { throw importError }
+  }
+
+  /// What the export has done, as the import waiting beside it learns it.
+  private enum ExportStart: Sendable {
+    case started, finished, failed
+  }
+
+  private static func capture<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+    do {
+      return .success(try await body())
+    } catch {
+      return .failure(error)
+    }
   }
 
   private func perform(
@@ -258,7 +364,8 @@ public struct RunPipeline: Sendable {
   }
 
   private func export(
-    force: Bool, attempted: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void
+    force: Bool, attempted: Bool, logger: Logger, notice: @escaping @Sendable (String) -> Void,
+    onStarted: (@Sendable () -> Void)? = nil
   ) async throws -> StepOutcome {
     let options = self.options
     var export = ExportOptions(source: options.source, directory: options.exportDirectory)
@@ -270,6 +377,7 @@ public struct RunPipeline: Sendable {
     export.restart = true
     export.force = force
     export.crashPoint = options.exportCrashPoint
+    export.onStarted = onStarted
     // Source digests and policy counts in the export's snapshot, for the verify step. The
     // target is not migrated yet: the chain is applied to a scratch database on its server.
     export.parity = ParitySchema(

@@ -13,17 +13,20 @@ public enum RunStep: String, Codable, Sendable, CaseIterable, Comparable {
   case `import`
   case verify
 
-  /// The steps of a dry run (rehearsal, staging) or, with `final`, of the production run:
-  /// the freeze comes right before the export.
+  /// The steps of a dry run (rehearsal, staging) or, with `final`, of the production run.
+  ///
+  /// The target is migrated first, outside the write freeze (it needs nothing of the
+  /// source); the freeze comes right before the export; the import runs beside the export
+  /// (`RunPipeline`), loading each table once the export has sealed it.
   public static func steps(final: Bool) -> [RunStep] {
     final
-      ? [.doctor, .plan, .freeze, .export, .migrate, .import, .verify]
-      : [.doctor, .plan, .export, .migrate, .import, .verify]
+      ? [.doctor, .plan, .migrate, .freeze, .export, .import, .verify]
+      : [.doctor, .plan, .migrate, .export, .import, .verify]
   }
 
   /// The steps of the production downtime window (freeze → switch): what runs after the
   /// freeze and before `cutover switch`.
-  public static let downtime: [RunStep] = [.export, .migrate, .import, .verify]
+  public static let downtime: [RunStep] = [.export, .import, .verify]
 
   public static func < (lhs: RunStep, rhs: RunStep) -> Bool {
     let order = RunStep.allCases

@@ -2,7 +2,7 @@
 # A full local cutover rehearsal on a fresh machine: installs what is needed, builds
 # cutover, starts a local PostgreSQL 15 (scripts/local-cluster.sh), builds a legacy
 # database full of awkward rehearsal data (cutover-fixture) and an empty v2 target, then
-# runs `cutover run` (doctor, plan, export, migrate, import, verify) with the example
+# runs `cutover run` (doctor, plan, migrate, export, import, verify) with the example
 # cutover.toml and prints where the parity report is. Exit 0 only when the verdict is green.
 # Idempotent: a second run reuses the cluster and starts the databases and export afresh.
 # REHEARSAL_SCALE (default 1) and REHEARSAL_SEED (default 1) size the data.
@@ -27,7 +27,7 @@ echo "== legacy fixture: stand-in + legacy chain, then data (scale ${REHEARSAL_S
 "$bin/cutover-fixture" create --target "$SOURCE_DATABASE_URL"
 "$bin/cutover-fixture" fill --target "$SOURCE_DATABASE_URL" --scale "${REHEARSAL_SCALE:-1}" --seed "${REHEARSAL_SEED:-1}"
 
-echo "== cutover run: doctor, plan, export, migrate, import, verify (a dry run: the source is never frozen)"
+echo "== cutover run: doctor, plan, migrate, export and import, verify (a dry run: the source is never frozen)"
 status=0
 "$bin/cutover" run --config cutover.example.toml --export-dir "$export_dir" --local-stand-in || status=$?
 "$bin/cutover" status --export-dir "$export_dir"

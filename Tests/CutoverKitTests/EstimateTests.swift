@@ -8,7 +8,7 @@ import Testing
 ///
 /// What is asserted is the model, which is deterministic: steps that move data scale with the
 /// source's size now (about ×2 here), fixed-cost steps keep their recorded time, and the window
-/// is the sum of the downtime steps. How close a prediction comes to the wall clock is a speed
+/// is the sum of the downtime steps less the import's time beside the export. How close a prediction comes to the wall clock is a speed
 /// claim, so it is measured by the benchmark harness on a quiet machine, not asserted here
 /// (at CI scales, fixed costs and a shared 2-core machine's noise dominate the seconds).
 @Suite(.postgres, .timeLimit(.minutes(20)))
@@ -43,10 +43,17 @@ struct EstimateTests {
         #expect(line.predictedSeconds > line.recordedSeconds, "\(estimate.output)")
         #expect(line.predictedSeconds <= line.recordedSeconds * line.scale + 0.001, "\(estimate.output)")
       }
+      // The window: export, import and verify, the import's time beside the export once.
       let window = report.steps.filter { RunStep.downtime.contains($0.step) }.reduce(0) {
         $0 + $1.predictedSeconds
       }
-      #expect(abs(report.downtimeSeconds - window) < 0.001)
+      let overlap = try #require(report.overlapSeconds)
+      let export = try #require(byStep[.export])
+      #expect(
+        overlap > 0 && overlap <= export.predictedSeconds,
+        "\(estimate.output)\n\((try? String(contentsOf: directory.appendingPathComponent(RunJournalRecord.fileName), encoding: .utf8)) ?? "")"
+      )
+      #expect(abs(report.downtimeSeconds - (window - overlap)) < 0.001)
       #expect(!estimate.output.contains(small.password))
 
       // Without a run to learn from, it says how to get one.

@@ -623,6 +623,56 @@ struct ImportTests {
     try await target.drop()
   }
 
+  @Test func `an import waits for the target's import lock a moment, then names the session that holds it`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);"
+    try await db.runScript(
+      schema + "INSERT INTO app.items SELECT g, 'i' || g FROM generate_series(1, 100) g;")
+    let target = try await TestDatabase.create(label: "import lock")
+    let directory = Self.scratchDirectory("lock")
+    let mappings = Self.scratchDirectory("lock-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      try MappingFixtures.writeIdentityMappings(["app.items"], into: mappings)
+      _ = try await Exporter(
+        options: ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      ).run(logger: Self.logger)
+      // Another session holds the lock (as a killed import's session does until its statement ends).
+      let holder = try PGConnection(
+        try ConnectionTarget(target.url, side: .target), applicationName: "lock holder")
+      _ = try holder.execute("SELECT pg_advisory_lock(hashtextextended('cutover import', 0))")
+      let pid = try holder.execute("SELECT pg_backend_pid()::text AS pid").one().string("pid")
+      var options = try Self.importOptions(target, directory: directory, mappings: mappings)
+      options.lockWaitSeconds = 1
+      let began = Date()
+      let refused = await #expect(throws: ImportError.self) {
+        try await Importer(options: options).run(logger: Self.logger)
+      }
+      #expect(Date().timeIntervalSince(began) >= 1)
+      #expect(refused?.code == .busy)
+      #expect(refused?.message.contains("pid \(pid) (lock holder") == true, "\(String(describing: refused))")
+      // Let go while the import waits: it goes on.
+      options.lockWaitSeconds = 30
+      let release = Task {
+        try await Task.sleep(for: .milliseconds(700))
+        _ = try holder.execute("SELECT pg_advisory_unlock_all()")
+      }
+      let summary = try await Importer(options: options).run(logger: Self.logger)
+      try await release.value
+      #expect(summary.rows == 100)
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
   @Test func `dates, intervals and times survive a source and a target with other date and interval styles`()
     async throws
   {

@@ -34,7 +34,9 @@ public final class ExportDirectory: Sendable {
   /// - Throws: `ExportError` `.usage` (exit 2) when the path or one of its parents is a file,
   ///   `.io` (exit 3) when it cannot be created or written, `.busy` (exit 2) when another
   ///   cutover process holds the lock.
-  public static func lock(_ url: URL, shared: Bool = false) throws -> ExportDirectory {
+  /// - Parameter waiting: seconds to keep trying while the lock is held (a forked child's copy
+  ///   of a just-closed lock lives until it execs; a real holder keeps it far longer).
+  public static func lock(_ url: URL, shared: Bool = false, waiting: Double = 1) throws -> ExportDirectory {
     let path = url.path
     var createdDirectories: [URL] = []
     if !shared {
@@ -55,7 +57,7 @@ public final class ExportDirectory: Sendable {
         .io, "cannot write in the export directory \(path): \(String(cString: strerror(code)))",
         nextStep: "choose a directory you can write, or fix its permissions")
     }
-    guard Self.flockBriefly(fd, shared ? LOCK_SH : LOCK_EX) else {
+    guard Self.take(fd, shared ? LOCK_SH : LOCK_EX, waiting: waiting) else {
       let code = errno
       var holder = ""
       // The pid is only a courtesy in the message; an unreadable lock file just omits it.
@@ -80,18 +82,14 @@ public final class ExportDirectory: Sendable {
     return ExportDirectory(url: url, lockFD: fd, created: (createdDirectories, !existed))
   }
 
-  /// Takes the lock, retrying for up to a second.
-  ///
-  /// A process that forks (another thread spawning a child) holds a copy of a just-closed
-  /// lock until its child execs, and that must not look like another export; a real holder
-  /// keeps it far longer.
-  private static func flockBriefly(_ fd: Int32, _ operation: Int32) -> Bool {
-    for attempt in 0..<20 {
+  /// Takes the lock, retrying every 20 ms for up to `waiting` seconds.
+  private static func take(_ fd: Int32, _ operation: Int32, waiting: Double) -> Bool {
+    let began = Date()
+    while true {
       if flock(fd, operation | LOCK_NB) == 0 { return true }
-      guard errno == EWOULDBLOCK, attempt < 19 else { return false }
-      usleep(50_000)
+      guard errno == EWOULDBLOCK, Date().timeIntervalSince(began) < waiting else { return false }
+      usleep(20_000)
     }
-    return false
   }
 
   /// Makes the directory 0700 (it holds users' data); called once it is known to hold nothing

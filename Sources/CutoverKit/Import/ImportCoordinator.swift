@@ -22,11 +22,15 @@ struct ImportCoordinator {
     // A shared lock keeps an export from starting over in the directory while it is read. An
     // export running in it holds the lock exclusively: then the chunks are taken from its
     // journal as it seals them (`ExportFeed`).
+    // An export holding the directory is followed at once (no retry); one that has written
+    // its manifest is finishing (ending its snapshot holder): wait for it to let go.
     var directoryLock: ExportDirectory?
     do {
-      directoryLock = try ExportDirectory.lock(options.directory, shared: true)
+      directoryLock = try ExportDirectory.lock(options.directory, shared: true, waiting: 0)
     } catch let error as ExportError where error.code == .busy {
-      if try ExportManifest.read(directory: options.directory) != nil { throw error }
+      if try ExportManifest.read(directory: options.directory) != nil {
+        directoryLock = try ExportDirectory.lock(options.directory, shared: true, waiting: 30)
+      }
     }
     let feed = try ExportFeed(directory: options.directory, live: directoryLock == nil, scheduler: scheduler)
     if feed.live {
@@ -65,16 +69,41 @@ struct ImportCoordinator {
       systemIdentifier: systemIdentifier, address: address, database: try row.string("database"))
   }
 
-  /// Takes the target's import lock for this session, or says who holds it.
+  /// Takes the target's import lock for this session, waiting up to `lockWaitSeconds` for
+  /// another session to let go of it, or says who holds it.
   private func lock(_ connection: PGConnection) throws {
-    let taken = try connection.execute(
-      "SELECT pg_try_advisory_lock(hashtextextended('cutover import', 0)) AS taken",
-      doing: "taking the target's import lock"
-    ).one().bool("taken")
-    guard taken else {
-      throw ImportError(
-        .busy, "another cutover import is loading \(options.target)",
-        nextStep: "wait for it to finish (or stop it), then run the command again")
+    let began = Date()
+    var announced = false
+    while true {
+      let taken = try connection.execute(
+        "SELECT pg_try_advisory_lock(hashtextextended('cutover import', 0)) AS taken",
+        doing: "taking the target's import lock"
+      ).one().bool("taken")
+      if taken { return }
+      let holder = try connection.execute(
+        """
+        SELECT coalesce(string_agg(format('pid %s (%s, %s since %s)', a.pid, nullif(a.application_name, ''),
+          a.state, to_char(a.state_change, 'HH24:MI:SS')), ', '), 'a session that just ended') AS holder
+        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.objsubid = 1 AND (l.classid::bigint << 32 | l.objid::bigint) = hashtextextended('cutover import', 0)
+        """, doing: "finding the session that holds the target's import lock"
+      ).one().string("holder")
+      guard Date().timeIntervalSince(began) < options.lockWaitSeconds, !scheduler.isStopped else {
+        throw ImportError(
+          .busy,
+          "another cutover import is loading \(options.target): \(holder) holds the target's import lock (waited \(Int(options.lockWaitSeconds)) s)",
+          nextStep:
+            "wait for it to finish (or stop it), then run the command again; a session left by a killed import ends with its statement (or `SELECT pg_terminate_backend(<pid>)`)"
+        )
+      }
+      if !announced {
+        progress.notice(
+          "waiting for the target's import lock, held by \(holder) (a killed import's session lets go once its statement ends)"
+        )
+        announced = true
+      }
+      usleep(250_000)
     }
   }
 

@@ -14,6 +14,9 @@ public struct ImportOptions: Sendable {
   public var resume = false
   /// Empty the target's tables first (explicit: they hold rows).
   public var truncate = false
+  /// Seconds to wait for the target's import lock held by another session before refusing:
+  /// a killed import's session lets go only once its running statement (an index build) ends.
+  public var lockWaitSeconds: Double = 30
   /// Called at the import's seeded fault points (tests crash the process there).
   public var faultHook: (@Sendable (ImportFaultPoint) -> Void)?
 

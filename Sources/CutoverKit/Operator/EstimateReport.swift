@@ -9,8 +9,9 @@ import Foundation
 /// empty tables) stays as it was — except whole-data phases a step records apart
 /// (`RunStep.growingSecondsFigure`: the export's digests and policy sample, verify's policy
 /// counts), which scale by the same ratio. Steps without per-table rates (doctor, plan, migrate) are
-/// predicted at their recorded time. The downtime window is freeze → switch: export, migrate,
-/// import and verify of a final run.
+/// predicted at their recorded time. The downtime window is freeze → switch: export, import
+/// and verify of a final run, the time the import ran beside the export counted once (that
+/// overlap scaled as the export).
 public struct EstimateReport: Codable, Sendable {
   public struct Step: Codable, Sendable {
     public var step: RunStep
@@ -25,8 +26,10 @@ public struct EstimateReport: Codable, Sendable {
   public var run: String
   public var directory: String
   public var steps: [Step]
-  /// Export + migrate + import + verify: the source is frozen for this long in production.
+  /// Export + import + verify, less their overlap: the source is frozen this long in production.
   public var downtimeSeconds: Double
+  /// The predicted time the import runs beside the export (counted once in the window).
+  public var overlapSeconds: Double?
   public var notes: [String]
 
   /// Builds the estimate from the latest run in `directory` and the source's sizes now.
@@ -81,9 +84,22 @@ public struct EstimateReport: Codable, Sendable {
         "\(added.count) source table(s) larger than 64 KiB were not in that run's export (not counted): \(added.sorted().prefix(5).joined(separator: ", "))"
       )
     }
-    let downtime = steps.filter { RunStep.downtime.contains($0.step) }.reduce(0) { $0 + $1.predictedSeconds }
+    // The import loads beside the export (`RunPipeline`): their common time runs once.
+    var overlap = 0.0
+    if let export = state.finished[.export], let load = state.finished[.import],
+      let predicted = steps.first(where: { $0.step == .export }), export.seconds > 0
+    {
+      let recorded = max(
+        0, min(export.finishedAt, load.finishedAt).timeIntervalSince(max(export.startedAt, load.startedAt)))
+      let importPredicted = steps.first { $0.step == .import }?.predictedSeconds ?? 0
+      overlap = min(
+        recorded * predicted.predictedSeconds / export.seconds, predicted.predictedSeconds, importPredicted)
+    }
+    let downtime =
+      steps.filter { RunStep.downtime.contains($0.step) }.reduce(0) { $0 + $1.predictedSeconds } - overlap
     return EstimateReport(
-      run: started.run, directory: directory.path, steps: steps, downtimeSeconds: downtime, notes: notes)
+      run: started.run, directory: directory.path, steps: steps, downtimeSeconds: downtime,
+      overlapSeconds: overlap, notes: notes)
   }
 
   /// The estimate in words.
@@ -95,7 +111,10 @@ public struct EstimateReport: Codable, Sendable {
       )
     }
     lines.append(
-      "production downtime window (freeze → switch: export, migrate, import, verify): \(Self.duration(downtimeSeconds))"
+      "production downtime window (freeze → switch: export, import, verify): \(Self.duration(downtimeSeconds))"
+        + ((overlapSeconds ?? 0) > 0
+          ? " (the \(Self.duration(overlapSeconds ?? 0)) the import runs beside the export counted once)"
+          : "")
     )
     lines += notes.map { "note: \($0)" }
     return lines.joined(separator: "\n")

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Logging
 
-/// `cutover run`: doctor → plan → export → migrate → import → verify in one command, with a
+/// `cutover run`: doctor → plan → migrate → export ∥ import → verify in one command, with a
 /// step journal (`run.jsonl` in the export directory) so a rerun resumes at the first
 /// unfinished step and never redoes a finished one.
 ///
@@ -16,8 +16,8 @@ import Logging
 ///
 /// Without `final` the run is a dry run: the source is only read (the export's snapshot and
 /// `ACCESS SHARE` locks; `plan` builds its scratch schema on the *target's* server), never
-/// frozen, never switched. With `final` the step list has `freeze` before the export — not
-/// built yet: it refuses.
+/// frozen, never switched. With `final` the step list has `freeze` right before the export
+/// (after `migrate`, which needs nothing of the source).
 ///
 /// `startNew` (`--new`) discards an unfinished run's journal and export (cutover's own files
 /// only, as `export --force`) and starts again; a directory holding a *finished* run is

@@ -4,12 +4,12 @@ import CutoverKit
 import Foundation
 import Logging
 
-/// `cutover run`: doctor → plan → export → migrate → import → verify, resumable.
+/// `cutover run`: doctor → plan → migrate → export with the import beside it → verify, resumable.
 struct RunCommand: AsyncParsableCommand, ShowsValues {
   static let configuration = CommandConfiguration(
     commandName: "run",
     abstract:
-      "Chains doctor, plan, export, migrate, import and verify; a rerun resumes at the first unfinished step.",
+      "Chains doctor, plan, migrate, export (the import loading beside it) and verify; a rerun resumes at the first unfinished step.",
     discussion: """
       Each step's start and end (times, outcome, figures, checksums, per-table rates) go to \
       the step journal run.jsonl in the export directory; a rerun says where it resumes and \

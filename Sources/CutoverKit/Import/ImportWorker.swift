@@ -205,7 +205,9 @@ struct ImportWorker: Sendable {
         }
         if !passThrough { try box.stream.finish { try writer.write($0) } }
       }
-    } catch let error as PostgresError where error.code == .server && !run.scheduler.isStopped {
+    } catch let error as PostgresError
+      where error.code == .server && !run.scheduler.isStopped && Self.isAboutTheRow(error)
+    {
       throw rejected(error, table: table, source: source, boundaries: boundaries)
     } catch let error as MappingStreamError {
       throw ImportError(
@@ -258,6 +260,14 @@ struct ImportWorker: Sendable {
       nextStep:
         "fix the row's mapping (mappings/\(source.name).yaml) or the source row, then run the import again with --resume (tables already loaded are kept)",
       serverError: error)
+  }
+
+  /// Whether the server refused a row's values (data exception, integrity constraint, a
+  /// limit such as an index row too large) rather than the session: a terminated connection,
+  /// a full disk or a deadlock is the server's, and says so as it is.
+  static func isAboutTheRow(_ error: PostgresError) -> Bool {
+    guard let state = error.sqlState else { return false }
+    return state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54")
   }
 
   /// `N` of a COPY error's context `COPY t, line N[, column c…]`.

@@ -1,5 +1,6 @@
 import CutoverKit
 import Foundation
+import Synchronization
 import Testing
 
 /// The export's source digests: a resumed export neither loses nor doubles them, and a table
@@ -143,6 +144,67 @@ struct ParityExportTests {
     try await target.drop()
   }
 
+  @Test
+  func
+    `a table holding most of the bytes is digested in block ranges on every connection, and still narrows`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    let schema = """
+      CREATE SCHEMA app;
+      CREATE TABLE app.big (id int PRIMARY KEY, label text);
+      CREATE TABLE app.small (id int PRIMARY KEY);
+      """
+    // ~11 MiB: above the 8 MiB below which no table is split.
+    try await db.runScript(
+      schema
+        + """
+        INSERT INTO app.big SELECT g, md5(g::text) || md5((-g)::text) FROM generate_series(1, 120000) g;
+        INSERT INTO app.small SELECT generate_series(1, 10);
+        """)
+    let target = try await TestDatabase.create(label: "parity split verify")
+    let directory = ImportTests.scratchDirectory("parity-split")
+    let mappings = ImportTests.scratchDirectory("parity-split-mappings")
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: mappings)
+    }
+    do {
+      try await target.runScript(schema)
+      try MappingFixtures.writeIdentityMappings(["app.big", "app.small"], into: mappings)
+      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+      options.parity = ParitySchema(
+        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+      _ = try await Exporter(options: options).run(logger: ParityFixture.logger)
+      let lines = Mutex<[String]>([])
+      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings) { line in
+        lines.withLock { $0.append(line) }
+      }
+      #expect(
+        lines.withLock { $0 }.contains {
+          $0.hasPrefix("verify: app.big match (120000 rows") && $0.hasSuffix("in 2 block ranges)")
+        },
+        "\(lines.withLock { $0 })")
+      // A row changed in the first range, one gone from the last: named as in a whole scan.
+      try await target.runScript(
+        "UPDATE app.big SET label = 'changed' WHERE id = 7; DELETE FROM app.big WHERE id = 119999;")
+      let report = try await Verifier(
+        options: .dataOnly(
+          exportDirectory: directory, target: try target.target, mappings: mappings,
+          chain: MappingFixtures.chain, jobs: 2)
+      ).run(logger: ParityFixture.logger)
+      let big = try #require(report.tables.first { "\($0.target)" == "app.big" })
+      #expect(big.status == .differs && big.targetRows == 119_999)
+      #expect(
+        big.differences.map { "\($0.kind.rawValue) \($0.key.values.sorted())" }.sorted()
+          == ["changed [\"7\"]", "missing [\"119999\"]"], "\(big.differences)")
+    } catch {
+      try await target.drop()
+      throw error
+    }
+    try await target.drop()
+  }
+
   @Test func `a table without columns is exported, digested, imported and verified green`() async throws {
     let db = try #require(TestDatabase.current)
     let schema = "CREATE SCHEMA app; CREATE TABLE app.z (); CREATE TABLE app.a (id int PRIMARY KEY);"
@@ -275,7 +337,9 @@ struct ParityExportTests {
 
 extension ParityExportTests {
   /// Imports `directory` into `target` and expects `verify` (data only) green.
-  static func expectImportVerifiesGreen(_ target: TestDatabase, directory: URL, mappings: URL) async throws {
+  static func expectImportVerifiesGreen(
+    _ target: TestDatabase, directory: URL, mappings: URL, progress: (@Sendable (String) -> Void)? = nil
+  ) async throws {
     _ = try await Importer(
       options: try ImportTests.importOptions(target, directory: directory, mappings: mappings)
     ).run(logger: ParityFixture.logger)
@@ -283,7 +347,7 @@ extension ParityExportTests {
       options: .dataOnly(
         exportDirectory: directory, target: try target.target, mappings: mappings,
         chain: MappingFixtures.chain, jobs: 2)
-    ).run(logger: ParityFixture.logger)
+    ).run(logger: ParityFixture.logger, progress: progress)
     #expect(report.verdict == .green, "\(report.tables.map { "\($0.target): \($0.status)" })")
   }
 }

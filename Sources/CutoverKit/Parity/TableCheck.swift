@@ -47,15 +47,23 @@ struct TableCheck: Sendable {
     ).one().int64("n")
   }
 
-  /// The comparison, given the target's count.
-  func compare(count: Int64, on connection: PGConnection) throws -> TableParity {
-    let began = Date()
+  /// The target's rows and digest where `condition` holds (all rows when nil).
+  func digest(where condition: String? = nil, on connection: PGConnection) throws -> TargetDigest {
     try CanonicalRow.prepare(connection)
     let result = try connection.execute(
-      row.aggregate(inner), doing: "digesting the rows of \(target.name)"
+      row.aggregate(CanonicalRow.texts(row.targetTexts(), from: from, where: condition)),
+      doing: "digesting the rows of \(target.name)"
     ).one()
-    let targetRows = try result.int64("count")
-    let targetDigest = try result.string("digest")
+    return TargetDigest(rows: try result.int64("count"), digest: Int128(try result.string("digest")) ?? 0)
+  }
+
+  /// The comparison, given the target's count (and its digest, when it was taken in parts).
+  func compare(count: Int64, digested: TargetDigest? = nil, on connection: PGConnection) throws -> TableParity
+  {
+    let began = Date()
+    let digest = try digested ?? self.digest(on: connection)
+    let targetRows = digest.rows
+    let targetDigest = String(digest.digest)
     var parity = TableParity(
       source: sources.count == 1 ? sources[0].name : nil, target: target.name, status: .match,
       sourceRows: sourceRows, targetRows: targetRows, sourceDigest: String(sourceDigest),
@@ -70,7 +78,7 @@ struct TableCheck: Sendable {
       parity.differences = differences
       parity.differencesTruncated = truncated
     }
-    parity.seconds = Date().timeIntervalSince(began)
+    parity.seconds = (digested?.seconds ?? 0) + Date().timeIntervalSince(began)
     return parity
   }
 
@@ -254,5 +262,17 @@ struct TableCheck: Sendable {
         try body($0, index, format, url.path)
       }
     }
+  }
+}
+
+/// A target table's (or a part's) row count and digest; parts add up.
+struct TargetDigest: Sendable {
+  var rows: Int64
+  var digest: Int128
+  /// Seconds spent on the server (parts: summed).
+  var seconds = 0.0
+
+  static func + (a: TargetDigest, b: TargetDigest) -> TargetDigest {
+    TargetDigest(rows: a.rows + b.rows, digest: a.digest + b.digest, seconds: a.seconds + b.seconds)
   }
 }

@@ -214,16 +214,54 @@ public struct Verifier: Sendable {
       $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
     }
     progress("verify: digesting \(digestWork.count) table(s), \(jobs) at a time")
-    let compared: [QualifiedName: TableParity] = try await Self.pool(
-      digestWork, jobs: jobs, target: target, cancellation: cancellation
-    ) {
-      check, connection in
-      let parity = try check.compare(count: counts[check.target.name] ?? -1, on: connection)
+    // A table holding more than its share of the bytes is digested in block ranges on every
+    // connection (as the export reads it), so it does not run alone while the others idle.
+    let split = try await Self.largeTables(digestWork, jobs: jobs, target: target)
+    var work: [DigestPart] = []
+    for check in digestWork {
+      if let blocks = split[check.target.name] {
+        work += DigestPart.ranges(blocks: blocks, parts: jobs).map { DigestPart(check: check, range: $0) }
+      } else {
+        work.append(DigestPart(check: check, range: nil))
+      }
+    }
+    let done = try await Self.poolValues(work, jobs: jobs, target: target, cancellation: cancellation) {
+      part, connection -> (DigestPart, DigestPart.Outcome) in
+      guard let range = part.range else {
+        let parity = try part.check.compare(count: counts[part.check.target.name] ?? -1, on: connection)
+        progress(
+          "verify: \(part.check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
+            + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
+        return (part, .whole(parity))
+      }
+      let began = Date()
+      var digest = try part.check.digest(where: range, on: connection)
+      digest.seconds = Date().timeIntervalSince(began)
+      return (part, .part(digest))
+    }
+    var compared: [QualifiedName: TableParity] = [:]
+    var summed: [QualifiedName: TargetDigest] = [:]
+    for (part, result) in done {
+      switch result {
+      case .whole(let parity): compared[part.check.target.name] = parity
+      case .part(let digest):
+        summed[part.check.target.name] = summed[part.check.target.name].map { $0 + digest } ?? digest
+      }
+    }
+    // The split tables compared as a whole (narrowed, on a mismatch, as any other).
+    let parts = summed
+    let joined = digestWork.filter { parts[$0.target.name] != nil }
+    let whole: [QualifiedName: TableParity] = try await Self.pool(
+      joined, jobs: jobs, target: target, cancellation: cancellation
+    ) { check, connection in
+      let parity = try check.compare(
+        count: counts[check.target.name] ?? -1, digested: parts[check.target.name], on: connection)
       progress(
         "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
-          + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
+          + "\(String(format: "%.1f", parity.seconds ?? 0)) s in \(jobs) block ranges)")
       return (check.target.name, parity)
     }
+    compared.merge(whole) { first, _ in first }
     return (counts, compared)
   }
 
@@ -316,15 +354,24 @@ public struct Verifier: Sendable {
     _ items: [Item], jobs: Int, target: ConnectionTarget, cancellation: QueryCancellation? = nil,
     _ body: @escaping @Sendable (Item, PGConnection) throws -> (QualifiedName, Value)
   ) async throws -> [QualifiedName: Value] {
-    var results: [QualifiedName: Value] = [:]
+    let values = try await poolValues(items, jobs: jobs, target: target, cancellation: cancellation, body)
+    return Dictionary(values, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// `pool`, every value returned (in no particular order).
+  static func poolValues<Item: Sendable, Value: Sendable>(
+    _ items: [Item], jobs: Int, target: ConnectionTarget, cancellation: QueryCancellation? = nil,
+    _ body: @escaping @Sendable (Item, PGConnection) throws -> Value
+  ) async throws -> [Value] {
+    var results: [Value] = []
     let queue = WorkQueue(items)
-    try await withThrowingTaskGroup(of: [(QualifiedName, Value)].self) { group in
+    try await withThrowingTaskGroup(of: [Value].self) { group in
       for _ in 0..<min(jobs, items.count) {
         group.addTask {
           try await onDedicatedThread(named: "verify") {
             let connection = try PGConnection(target, applicationName: "cutover verify")
             try connection.prepareLongRunningSession()
-            var done: [(QualifiedName, Value)] = []
+            var done: [Value] = []
             try queue.drain(on: connection, cancellation: cancellation) {
               done.append(try body($0, connection))
             }
@@ -332,11 +379,33 @@ public struct Verifier: Sendable {
           }
         }
       }
-      for try await list in group {
-        for (name, value) in list { results[name] = value }
-      }
+      for try await list in group { results += list }
     }
     return results
+  }
+
+  /// The ordinary tables holding more than their share (1 / `jobs`) of the bytes to digest and
+  /// at least `DigestPart.minimumBlocks`, with their size in blocks on the target.
+  static func largeTables(_ checks: [TableCheck], jobs: Int, target: ConnectionTarget) async throws
+    -> [QualifiedName: Int64]
+  {
+    let total = checks.reduce(0) { $0 + $1.sources.reduce(0) { $0 + $1.bytes } }
+    let large = checks.filter {
+      $0.target.kind == .ordinary && jobs > 1 && $0.sources.reduce(0) { $0 + $1.bytes } * Int64(jobs) > total
+    }
+    guard !large.isEmpty else { return [:] }
+    return try await onDedicatedThread(named: "verify-sizes") {
+      let connection = try PGConnection(target, applicationName: "cutover verify")
+      var blocks: [QualifiedName: Int64] = [:]
+      for check in large {
+        let n = try connection.execute(
+          "SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS n",
+          [check.target.name.quoted], doing: "reading the size of \(check.target.name)"
+        ).one().int64("n")
+        if n >= DigestPart.minimumBlocks { blocks[check.target.name] = n }
+      }
+      return blocks
+    }
   }
 
   /// The manifest and its SHA-256; refuses an unfinished, damaged or missing export.

@@ -186,7 +186,8 @@ if rows_t:
 b = run.get("end_to_end_breakdown") or {}
 if b.get("steps"):
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in b["steps"].items() if v is not None)
-    w(f"Where the last end-to-end run's time went (run.jsonl): {steps}.")
+    w(f"Where the last end-to-end run's time went (run.jsonl): {steps}"
+      + (" (the import runs beside the export: their times overlap)." if "import" in b["steps"] and "export" in b["steps"] else "."))
     if b.get("export_snapshot_checks_seconds") is not None:
         policy = b.get("export_policy_sample_seconds")
         split = f" ({policy:.1f} s of them the policy sample)" if policy is not None else ""

@@ -180,6 +180,10 @@ public struct RunPipeline: Sendable {
           checksums: [:], rates: [],
           exitStatus: failure?.exitStatus.rawValue ?? ExitStatus.ioFailure.rawValue,
           wallSeconds: Date().timeIntervalSince(startedAt)))
+      // The run's own refusals already speak of the run; a step's failure gets its resume.
+      if !(error is RunError), let stepFailure = error as? any CutoverFailure & Sendable {
+        throw RunStepFailure(step: step, failure: stepFailure)
+      }
       throw error
     }
     options.stepHook?(step, .worked)
@@ -256,7 +260,8 @@ public struct RunPipeline: Sendable {
     if case .failure(let error) = byStep[.export] {
       // Stopped because the import failed first: the import's error is the one to show.
       let importStoppedIt =
-        firstFailure == .import && (importError as? ImportError)?.code != .unfinishedExport
+        firstFailure == .import
+        && ((importError as? RunStepFailure)?.failure as? ImportError)?.code != .unfinishedExport
       if !importStoppedIt || importError == nil { throw error }
     }
     if let importError { throw importError }

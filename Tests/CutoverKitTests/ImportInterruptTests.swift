@@ -83,47 +83,32 @@ struct ImportInterruptTests {
   }
   @Test func `a server failure during a table's COPY is the server's, not a rejected row`() async throws {
     let db = try #require(TestDatabase.current)
-    let schema = "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);"
-    try await db.runScript(
-      schema + "INSERT INTO app.items SELECT g, 'i' || g FROM generate_series(1, 1000) g;")
-    let target = try await TestDatabase.create(label: "import server failure")
-    let directory = ImportTests.scratchDirectory("server-failure")
-    let mappings = ImportTests.scratchDirectory("server-failure-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
+    try await IdentityCopy.with(
+      source: db, schema: "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);",
+      data: "INSERT INTO app.items SELECT g, 'i' || g FROM generate_series(1, 1000) g;",
+      tables: ["app.items"],
+      label: "import server failure"
+    ) { copy in
       // Each row's default fails as a full disk does, in the middle of the COPY.
-      try await target.runScript(
+      try await copy.target.runScript(
         """
-        CREATE SCHEMA app;
         CREATE FUNCTION app.full_disk() RETURNS int LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$;
-        CREATE TABLE app.items (id int PRIMARY KEY, label text, extra int DEFAULT app.full_disk());
+        ALTER TABLE app.items ADD COLUMN extra int DEFAULT app.full_disk();
         """)
-      try MappingFixtures.writeIdentityMappings(["app.items"], into: mappings)
-      _ = try await Exporter(
-        options: ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
-      ).run(logger: ImportTests.logger)
-      let arguments = [
-        "import", "--export-dir", directory.path, "--target", target.url, "--mappings", mappings.path,
-      ]
-      let failed = try CutoverBinary.run(arguments)
+      _ = try await Exporter(options: try copy.exportOptions()).run(logger: ImportTests.logger)
+      let failed = try CutoverBinary.run(copy.importArguments)
       #expect(failed.status == 3, "\(failed.output)")
       #expect(failed.output.contains("No space left on device"), "\(failed.output)")
       #expect(
         !failed.output.contains("rejected row") && !failed.output.contains("refused the rows"),
         "\(failed.output)")
       #expect(!failed.output.contains("fix the row's mapping"), "\(failed.output)")
-      try await target.execute("ALTER TABLE app.items ALTER extra DROP DEFAULT")
-      let resumed = try CutoverBinary.run(arguments + ["--resume"])
+      try await copy.target.execute("ALTER TABLE app.items ALTER extra DROP DEFAULT")
+      let resumed = try CutoverBinary.run(copy.importArguments + ["--resume"])
       #expect(resumed.status == 0, "\(resumed.output)")
-      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 1000)
-    } catch {
-      try await target.drop()
-      throw error
+      #expect(
+        try await copy.target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 1000)
     }
-    try await target.drop()
   }
 }

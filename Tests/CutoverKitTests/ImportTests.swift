@@ -486,112 +486,80 @@ struct ImportTests {
   @Test func `an import started while the export runs loads each table once the export has sealed it`()
     async throws
   {
-    let db = try #require(TestDatabase.current)
-    let schema = """
-      CREATE SCHEMA app;
-      CREATE TABLE app.parents (id int PRIMARY KEY, name text);
-      CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
-      CREATE INDEX items_label ON app.items (label);
-      """
-    try await db.runScript(
-      schema
-        + """
-        INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
-        INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
-        """)
-    let target = try await TestDatabase.create(label: "import live")
-    let directory = Self.scratchDirectory("live")
-    let mappings = Self.scratchDirectory("live-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.parents", "app.items"], into: mappings)
-      var exportOptions = ExportOptions(
-        source: try ConnectionTarget(db.url, side: .source), directory: directory)
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current), schema: Self.parentsAndItems,
+      data: Self.parentsAndItemsRows,
+      tables: ["app.parents", "app.items"], label: "import live"
+    ) { copy in
+      var exportOptions = try copy.exportOptions()
       exportOptions.chunkSize = 4096
       exportOptions.jobs = 1
       // The export holds its snapshot and directory for a while before it reads a table.
       exportOptions.afterSnapshot = { _ in try await Task.sleep(for: .seconds(3)) }
       let export = Task { try await Exporter(options: exportOptions).run(logger: Self.logger) }
-      let lock = directory.appendingPathComponent("export.lock").path
+      let lock = copy.directory.appendingPathComponent("export.lock").path
       for _ in 0..<200 where !FileManager.default.fileExists(atPath: lock) {
         try await Task.sleep(for: .milliseconds(50))
       }
       try await Task.sleep(for: .milliseconds(300))
-      #expect(try ExportManifest.read(directory: directory) == nil)
+      #expect(try ExportManifest.read(directory: copy.directory) == nil)
       let summary = try await Importer(
-        options: try Self.importOptions(target, directory: directory, mappings: mappings)
+        options: try Self.importOptions(copy.target, directory: copy.directory, mappings: copy.mappings)
       ).run(logger: Self.logger)
       _ = try await export.value
       #expect(summary.tables.count == 2)
-      #expect(try await target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 20000)
       #expect(
-        try await target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
+        try await copy.target.execute("SELECT count(*)::int AS n FROM app.items").one().int("n") == 20000)
+      #expect(
+        try await copy.target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
           "back"))
       // The import began before the export finished.
-      let kinds = try String(contentsOf: directory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
-        .split(separator: "\n").map { line in
-          (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
-        }
+      let kinds = try Journal.read(directory: copy.directory).map(\.kind)
       let importStarted = try #require(kinds.firstIndex(of: "import_started"))
       let exportFinished = try #require(kinds.firstIndex(of: "export_finished"))
       #expect(importStarted < exportFinished)
-    } catch {
-      try await target.drop()
-      throw error
     }
-    try await target.drop()
   }
+
+  /// Parents and items with a foreign key and a secondary index: what an import drops and
+  /// puts back.
+  static let parentsAndItems = """
+    CREATE SCHEMA app;
+    CREATE TABLE app.parents (id int PRIMARY KEY, name text);
+    CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
+    CREATE INDEX items_label ON app.items (label);
+    """
+  static let parentsAndItemsRows = """
+    INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
+    INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
+    """
 
   @Test
   func
     `an import resumed after the export started over loads every table again from the new snapshot and puts back what it dropped`()
     async throws
   {
-    let db = try #require(TestDatabase.current)
-    let schema = """
-      CREATE SCHEMA app;
-      CREATE TABLE app.parents (id int PRIMARY KEY, name text);
-      CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
-      CREATE INDEX items_label ON app.items (label);
-      """
-    try await db.runScript(
-      schema
-        + """
-        INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
-        INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
-        """)
-    let target = try await TestDatabase.create(label: "import restarted export")
-    let directory = Self.scratchDirectory("restarted")
-    let mappings = Self.scratchDirectory("restarted-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.parents", "app.items"], into: mappings)
-      var exportOptions = ExportOptions(
-        source: try ConnectionTarget(db.url, side: .source), directory: directory)
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current), schema: Self.parentsAndItems,
+      data: Self.parentsAndItemsRows,
+      tables: ["app.parents", "app.items"], label: "import restarted export"
+    ) { copy in
+      var exportOptions = try copy.exportOptions()
       exportOptions.chunkSize = 4096
       _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
-      let arguments = [
-        "import", "--export-dir", directory.path, "--target", target.url, "--mappings", mappings.path,
-        "--jobs", "1",
-      ]
+      let arguments = copy.importArguments + ["--jobs", "1"]
       // Killed inside its second table (items passes the point twice, at its first chunk and
       // halfway): items is loaded, its index and key dropped.
       let crashed = try CutoverBinary.run(arguments, environment: ["CUTOVER_TEST_CRASH_AT": "mid-table:3"])
       #expect(crashed.status == 128 + SIGKILL, "\(crashed.output)")
-      #expect(!(try Self.journalTables(directory, kind: "import_table_loaded", sinceLastStart: true)).isEmpty)
       #expect(
-        try await target.execute("SELECT to_regclass('app.items_label') IS NULL AS gone").one().bool("gone"))
+        !(try Self.journalTables(copy.directory, kind: "import_table_loaded", sinceLastStart: true)).isEmpty)
+      #expect(
+        try await copy.target.execute("SELECT to_regclass('app.items_label') IS NULL AS gone").one().bool(
+          "gone"))
       // The source moves on; the export starts over in a new snapshot (as `run` does once
       // its snapshot holder is gone).
-      try await db.runScript(
+      try await copy.source.runScript(
         """
         UPDATE app.parents SET name = 'renamed ' || id WHERE id <= 100;
         INSERT INTO app.items SELECT g, g % 300 + 1, 'new ' || g FROM generate_series(20001, 20500) g;
@@ -604,51 +572,37 @@ struct ImportTests {
       for table in ["app.parents", "app.items"] {
         let query =
           "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS d, count(*)::int AS n FROM \(table) t"
-        let expected = try await db.execute(query).one()
-        let actual = try await target.execute(query).one()
+        let expected = try await copy.source.execute(query).one()
+        let actual = try await copy.target.execute(query).one()
         #expect(try actual.int("n") == expected.int("n"), "\(table)")
         #expect(try actual.string("d") == expected.string("d"), "\(table)")
       }
       #expect(
-        try await target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
+        try await copy.target.execute("SELECT to_regclass('app.items_label') IS NOT NULL AS back").one().bool(
           "back"))
       #expect(
-        try await target.execute(
+        try await copy.target.execute(
           "SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'app.items'::regclass AND contype = 'f' AND convalidated"
         ).one().int("n") == 1)
-    } catch {
-      try await target.drop()
-      throw error
     }
-    try await target.drop()
   }
 
   @Test func `an import waits for the target's import lock a moment, then names the session that holds it`()
     async throws
   {
-    let db = try #require(TestDatabase.current)
-    let schema = "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);"
-    try await db.runScript(
-      schema + "INSERT INTO app.items SELECT g, 'i' || g FROM generate_series(1, 100) g;")
-    let target = try await TestDatabase.create(label: "import lock")
-    let directory = Self.scratchDirectory("lock")
-    let mappings = Self.scratchDirectory("lock-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.items"], into: mappings)
-      _ = try await Exporter(
-        options: ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
-      ).run(logger: Self.logger)
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current),
+      schema: "CREATE SCHEMA app; CREATE TABLE app.items (id int PRIMARY KEY, label text);",
+      data: "INSERT INTO app.items SELECT g, 'i' || g FROM generate_series(1, 100) g;", tables: ["app.items"],
+      label: "import lock"
+    ) { copy in
+      _ = try await Exporter(options: try copy.exportOptions()).run(logger: Self.logger)
       // Another session holds the lock (as a killed import's session does until its statement ends).
       let holder = try PGConnection(
-        try ConnectionTarget(target.url, side: .target), applicationName: "lock holder")
+        try ConnectionTarget(copy.target.url, side: .target), applicationName: "lock holder")
       _ = try holder.execute("SELECT pg_advisory_lock(hashtextextended('cutover import', 0))")
       let pid = try holder.execute("SELECT pg_backend_pid()::text AS pid").one().string("pid")
-      var options = try Self.importOptions(target, directory: directory, mappings: mappings)
+      var options = try Self.importOptions(copy.target, directory: copy.directory, mappings: copy.mappings)
       options.lockWaitSeconds = 1
       let began = Date()
       let refused = await #expect(throws: ImportError.self) {
@@ -666,11 +620,7 @@ struct ImportTests {
       let summary = try await Importer(options: options).run(logger: Self.logger)
       try await release.value
       #expect(summary.rows == 100)
-    } catch {
-      try await target.drop()
-      throw error
     }
-    try await target.drop()
   }
 
   @Test func `dates, intervals and times survive a source and a target with other date and interval styles`()

@@ -149,48 +149,40 @@ struct ParityExportTests {
     `a table holding most of the bytes is digested in block ranges on every connection, and still narrows`()
     async throws
   {
-    let db = try #require(TestDatabase.current)
-    let schema = """
-      CREATE SCHEMA app;
-      CREATE TABLE app.big (id int PRIMARY KEY, label text);
-      CREATE TABLE app.small (id int PRIMARY KEY);
-      """
-    // ~11 MiB: above the 8 MiB below which no table is split.
-    try await db.runScript(
-      schema
-        + """
+    // app.big: ~11 MiB, above the 8 MiB below which no table is split.
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current),
+      schema: """
+        CREATE SCHEMA app;
+        CREATE TABLE app.big (id int PRIMARY KEY, label text);
+        CREATE TABLE app.small (id int PRIMARY KEY);
+        """,
+      data: """
         INSERT INTO app.big SELECT g, md5(g::text) || md5((-g)::text) FROM generate_series(1, 120000) g;
         INSERT INTO app.small SELECT generate_series(1, 10);
-        """)
-    let target = try await TestDatabase.create(label: "parity split verify")
-    let directory = ImportTests.scratchDirectory("parity-split")
-    let mappings = ImportTests.scratchDirectory("parity-split-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.big", "app.small"], into: mappings)
-      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
+        """, tables: ["app.big", "app.small"], label: "parity split verify"
+    ) { copy in
+      var options = try copy.exportOptions()
       options.parity = ParitySchema(
-        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+        mappings: copy.mappings, chain: MappingFixtures.chain, localStandIn: nil,
+        target: try copy.target.target)
       _ = try await Exporter(options: options).run(logger: ParityFixture.logger)
       let lines = Mutex<[String]>([])
-      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings) { line in
-        lines.withLock { $0.append(line) }
+      try await Self.expectImportVerifiesGreen(
+        copy.target, directory: copy.directory, mappings: copy.mappings
+      ) {
+        line in lines.withLock { $0.append(line) }
       }
       #expect(
         lines.withLock { $0 }.contains {
           $0.hasPrefix("verify: app.big match (120000 rows") && $0.hasSuffix("in 2 block ranges)")
-        },
-        "\(lines.withLock { $0 })")
+        }, "\(lines.withLock { $0 })")
       // A row changed in the first range, one gone from the last: named as in a whole scan.
-      try await target.runScript(
+      try await copy.target.runScript(
         "UPDATE app.big SET label = 'changed' WHERE id = 7; DELETE FROM app.big WHERE id = 119999;")
       let report = try await Verifier(
         options: .dataOnly(
-          exportDirectory: directory, target: try target.target, mappings: mappings,
+          exportDirectory: copy.directory, target: try copy.target.target, mappings: copy.mappings,
           chain: MappingFixtures.chain, jobs: 2)
       ).run(logger: ParityFixture.logger)
       let big = try #require(report.tables.first { "\($0.target)" == "app.big" })
@@ -198,11 +190,7 @@ struct ParityExportTests {
       #expect(
         big.differences.map { "\($0.kind.rawValue) \($0.key.values.sorted())" }.sorted()
           == ["changed [\"7\"]", "missing [\"119999\"]"], "\(big.differences)")
-    } catch {
-      try await target.drop()
-      throw error
     }
-    try await target.drop()
   }
 
   @Test func `a table without columns is exported, digested, imported and verified green`() async throws {

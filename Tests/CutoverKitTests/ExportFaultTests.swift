@@ -122,6 +122,57 @@ struct ExportFaultTests {
       !FileManager.default.fileExists(atPath: directory.path), "the export left \(directory.path) behind")
   }
 
+  @Test
+  func `DDL queued behind the export's locks is named, not waited on forever; without it the export goes on`()
+    async throws
+  {
+    let db = try #require(TestDatabase.current)
+    try await db.runScript(
+      """
+      CREATE SCHEMA app; CREATE TABLE app.a (id int); CREATE TABLE app.b (id int);
+      INSERT INTO app.a SELECT generate_series(1, 100); INSERT INTO app.b SELECT generate_series(1, 100);
+      """)
+    let directory = ExporterTests.scratchDirectory("queued-ddl")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // Once the export holds its locks, an ALTER TABLE queues for app.b behind them: it waits for
+    // the export, and a worker asking for app.b after it would wait for the ALTER.
+    let alter = BlockingStatement()
+    var options = try Self.options(db, directory)
+    options.jobs = 1
+    options.lockTimeout = 2
+    options.afterSnapshot = { _ in
+      alter.start(db.url, "ALTER TABLE app.b ADD COLUMN extra int")
+      for _ in 0..<100 {
+        let waiting = try await db.execute(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE app.b%' AND wait_event_type = 'Lock'"
+        ).one().int("n")
+        if waiting > 0 { return }
+        try await Task.sleep(for: .milliseconds(50))
+      }
+    }
+    let notices = Mutex<[String]>([])
+    let began = Date()
+    let error = await #expect(throws: ExportError.self) {
+      _ = try await Exporter(options: options).run(
+        logger: Self.logger,
+        progress: ExportProgress(style: .plain(interval: 60)) { line in
+          notices.withLock { $0.append(line) }
+        })
+    }
+    #expect(Date().timeIntervalSince(began) < 20)
+    let pid = try #require(alter.pid)
+    #expect(error?.code == .locked)
+    #expect(error?.description.contains("pid \(pid)") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("app.b") == true, "\(String(describing: error))")
+    #expect(
+      notices.withLock { $0 }.contains { $0.contains("pid \(pid)") && $0.contains("waiting up to 2 s") })
+    // The ALTER ran once the export let go; the same export then goes on, unhindered.
+    alter.wait()
+    options.afterSnapshot = nil
+    let summary = try await Exporter(options: options).run(logger: Self.logger)
+    #expect(summary.rows == 200)
+  }
+
   // MARK: 2. Inheritance and partitions
 
   @Test func `an inheritance parent is read ONLY; a partitioned table once through its parent`()

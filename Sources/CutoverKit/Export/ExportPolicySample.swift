@@ -15,6 +15,9 @@ struct ExportPolicySample: Sendable {
   /// Ctrl-C cancels the running counts on the server (a count under costly policies can
   /// run long, and it holds the export's snapshot).
   var cancellation: QueryCancellation
+  /// Seconds to wait for a session queued for an exclusive lock on a table to go
+  /// (`TableLocks.lockToRead`).
+  var lockTimeout = 30
 
   /// The counts, as `PolicyBehaviour.sourceCounts` would take them on one connection.
   func run() async throws -> PolicyBehaviourCounts {
@@ -24,9 +27,10 @@ struct ExportPolicySample: Sendable {
     let settings = self.settings
     let tables = self.tables
     let cancellation = self.cancellation
+    let lockTimeout = self.lockTimeout
     // The users and each table's bound, with the export's own role (before any `SET ROLE`).
     let found = try await onDedicatedThread(named: "export-policy-sample") {
-      try Self.inSnapshot(source, snapshot) { connection -> Prepared? in
+      try Self.inSnapshot(source, snapshot, tables, lockTimeout) { connection -> Prepared? in
         try cancellation.watching(connection) {
           guard let users = try PolicyBehaviour.platformSample(on: connection, settings: settings) else {
             return nil
@@ -48,7 +52,7 @@ struct ExportPolicySample: Sendable {
       timeoutMilliseconds: settings.statementTimeoutMilliseconds, jobs: jobs, threadName: "export-policy",
       cancellation: cancellation
     ) { body in
-      try Self.inSnapshot(source, snapshot) { try body($0) }
+      try Self.inSnapshot(source, snapshot, tables, lockTimeout) { try body($0) }
     }
     return PolicyBehaviourCounts(
       users: users, stratify: settings.stratify, includesAnon: settings.includeAnon,
@@ -61,13 +65,21 @@ struct ExportPolicySample: Sendable {
     var conditions: [QualifiedName: PolicyBehaviour.BoundCondition]
   }
 
-  /// Runs `body` on a fresh connection inside the export's snapshot.
+  /// Runs `body` on a fresh connection inside the export's snapshot, every table locked for
+  /// reading first (with the export's role, before any `SET ROLE`).
   private static func inSnapshot<T>(
-    _ source: ConnectionTarget, _ snapshot: String, _ body: (PGConnection) throws -> T
+    _ source: ConnectionTarget, _ snapshot: String, _ tables: [PolicyBehaviour.CountedTable],
+    _ lockTimeout: Int,
+    _ body: (PGConnection) throws -> T
   ) throws -> T {
     let connection = try PGConnection(source, applicationName: "cutover export policy sample")
     try connection.prepareLongRunningSession()
     try connection.importSnapshot(snapshot)
+    for table in tables {
+      try TableLocks.lockToRead(
+        (table.isPartitioned ? "" : "ONLY ") + table.name.quoted, table: table.name, on: connection,
+        timeout: lockTimeout, stopped: { false }, notice: { _ in })
+    }
     let result = try body(connection)
     try connection.execute("COMMIT", doing: "ending the policy-sample transaction")
     return result

@@ -75,6 +75,9 @@ struct ExportWorker: Sendable {
     let plan = task.plan
     let part = task.part?.number
     let query = plan.copyQuery(for: task.part)
+    try TableLocks.lockToRead(
+      plan.relationReference, table: plan.name, on: connection, timeout: options.lockTimeout,
+      stopped: { stop.isStopped }, notice: { progress.notice($0) })
     // The digest rides in the COPY only for a table read from its start.
     var digest = kept.isEmpty ? try CopyDigests.Copy(task, digests: digests, on: connection) : nil
     try journal.append(

@@ -298,7 +298,7 @@ public struct Exporter: Sendable {
     if let parity = try await parity?.value {
       try await ExportParity(
         loaded: parity, source: options.source, snapshot: source.snapshot, jobs: options.jobs,
-        cancellation: cancellation
+        cancellation: cancellation, lockTimeout: options.lockTimeout
       )
       .run(directory: directory.url, journal: journal, notice: { progress.notice($0) }, logger: logger)
     } else {
@@ -309,7 +309,7 @@ public struct Exporter: Sendable {
       let counts = try await ExportPolicySample(
         source: options.source, snapshot: source.snapshot, jobs: options.jobs,
         tables: plans.map { .init(name: $0.name, isPartitioned: $0.isPartitioned) }, settings: settings,
-        cancellation: cancellation
+        cancellation: cancellation, lockTimeout: options.lockTimeout
       ).run()
       policyBehaviour = counts
       progress.notice(

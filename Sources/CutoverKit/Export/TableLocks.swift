@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `ACCESS SHARE` locks an export holds on every table it reads, for its whole length.
 ///
 /// A snapshot alone does not protect a table: a rewrite committed after the snapshot
@@ -37,6 +39,58 @@ enum TableLocks {
     }
     try connection.execute("SET LOCAL lock_timeout = 0", doing: "resetting lock_timeout")
     try refuseChanged(plans, on: connection)
+  }
+
+  /// Takes the `ACCESS SHARE` lock on `relation` (`[ONLY] table`) in another connection of the
+  /// export's snapshot, without queueing for it.
+  ///
+  /// The export's first connection has held that lock on every table since the start, so only
+  /// a session *waiting* for a conflicting lock (an `ALTER TABLE`, `TRUNCATE` or `VACUUM FULL`
+  /// queued behind the export) can stand in the way — and it waits for the export to end, so a
+  /// connection queueing behind it would wait forever, a deadlock the server cannot see. As
+  /// pg_dump's workers do, the lock is asked `NOWAIT`; while such a session waits, the export
+  /// says who it is and retries, up to `timeout` seconds, then stops (sealed chunks are kept).
+  /// - Throws: `ExportError` `.locked` naming the waiting sessions; `PostgresError` otherwise.
+  static func lockToRead(
+    _ relation: String, table: QualifiedName, on connection: PGConnection, timeout: Int,
+    stopped: () -> Bool, notice: (String) -> Void
+  ) throws {
+    let began = Date()
+    var told = false
+    while true {
+      try connection.execute("SAVEPOINT cutover_lock", doing: "setting a savepoint before locking \(table)")
+      do {
+        try connection.execute(
+          "LOCK TABLE \(relation) IN ACCESS SHARE MODE NOWAIT", doing: "locking \(table) to read it")
+        try connection.execute("RELEASE SAVEPOINT cutover_lock", doing: "keeping the lock on \(table)")
+        return
+      } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
+        try connection.execute("ROLLBACK TO SAVEPOINT cutover_lock", doing: "after the lock of \(table)")
+      }
+      let waiting = try connection.execute(
+        """
+        SELECT coalesce(string_agg(format('pid %s (%s, waiting since %s)', a.pid,
+          coalesce(nullif(a.application_name, ''), a.usename), to_char(a.state_change, 'HH24:MI:SS')), ', '),
+          'a session') AS who
+        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'relation' AND l.relation = $1::regclass AND NOT l.granted
+        """, [table.quoted], doing: "finding the sessions queued for a lock on \(table)"
+      ).one().string("who")
+      let why =
+        "\(waiting) waits for an exclusive lock on \(table) (ALTER TABLE, TRUNCATE, VACUUM FULL or similar) queued behind the export's, and the export cannot read the table while it waits"
+      guard Date().timeIntervalSince(began) < Double(timeout), !stopped() else {
+        throw ExportError(
+          .locked, "\(why) (waited \(timeout) s)",
+          nextStep:
+            "cancel that statement (`SELECT pg_cancel_backend(<pid>)`) or hold it until the export ends, then run the same export again: it resumes from the sealed chunks"
+        )
+      }
+      if !told {
+        notice("\(why): waiting up to \(timeout) s for it to go (`SELECT pg_cancel_backend(<pid>)` ends it)")
+        told = true
+      }
+      usleep(250_000)
+    }
   }
 
   /// Refuses tables that changed between the snapshot and their lock: their fingerprint in

@@ -12,6 +12,9 @@ struct ExportParity: Sendable {
   var jobs: Int
   /// Ctrl-C cancels the running digests on the server.
   var cancellation: QueryCancellation
+  /// Seconds to wait for a session queued for an exclusive lock on a table to go
+  /// (`TableLocks.lockToRead`).
+  var lockTimeout = 30
 
   /// One table, or one part of a split table, to digest.
   private struct Work: Sendable {
@@ -69,7 +72,7 @@ struct ExportParity: Sendable {
 
   /// Computes the missing digests; says on `notice` which tables get none and why.
   func run(
-    directory: URL, journal: Journal, notice: @Sendable (String) -> Void, logger: Logger
+    directory: URL, journal: Journal, notice: @escaping @Sendable (String) -> Void, logger: Logger
   ) async throws {
     let state = try ExportJournalState(directory: directory)
     let chunks = state.chunks
@@ -131,6 +134,9 @@ struct ExportParity: Sendable {
               try connection.prepareLongRunningSession()
               try connection.importSnapshot(snapshot)
               try queue.drain(on: connection, cancellation: cancellation) { item in
+                try TableLocks.lockToRead(
+                  (item.only ? "ONLY " : "") + item.table.quoted, table: item.table, on: connection,
+                  timeout: self.lockTimeout, stopped: { false }, notice: notice)
                 try SourceDigest.digest(
                   item.mapping, targetTable: item.targetTable, only: item.only, part: item.part,
                   on: connection, into: item.sink

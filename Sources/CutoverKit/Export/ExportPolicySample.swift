@@ -75,11 +75,9 @@ struct ExportPolicySample: Sendable {
     let connection = try PGConnection(source, applicationName: "cutover export policy sample")
     try connection.prepareLongRunningSession()
     try connection.importSnapshot(snapshot)
-    for table in tables {
-      try TableLocks.lockToRead(
-        (table.isPartitioned ? "" : "ONLY ") + table.name.quoted, table: table.name, on: connection,
-        timeout: lockTimeout, stopped: { false }, notice: { _ in })
-    }
+    try TableLocks.lockToRead(
+      tables.map { ((($0.isPartitioned ? "" : "ONLY ") + $0.name.quoted), $0.name) }, on: connection,
+      timeout: lockTimeout, stopped: { false }, notice: { _ in })
     let result = try body(connection)
     try connection.execute("COMMIT", doing: "ending the policy-sample transaction")
     return result

@@ -76,7 +76,7 @@ struct ExportWorker: Sendable {
     let part = task.part?.number
     let query = plan.copyQuery(for: task.part)
     try TableLocks.lockToRead(
-      plan.relationReference, table: plan.name, on: connection, timeout: options.lockTimeout,
+      [(plan.relationReference, plan.name)], on: connection, timeout: options.lockTimeout,
       stopped: { stop.isStopped }, notice: { progress.notice($0) })
     // The digest rides in the COPY only for a table read from its start.
     var digest = kept.isEmpty ? try CopyDigests.Copy(task, digests: digests, on: connection) : nil

@@ -41,56 +41,58 @@ enum TableLocks {
     try refuseChanged(plans, on: connection)
   }
 
-  /// Takes the `ACCESS SHARE` lock on `relation` (`[ONLY] table`) in another connection of the
-  /// export's snapshot, without queueing for it.
+  /// Takes the `ACCESS SHARE` locks on `tables` (each `[ONLY] table` as `relation`, all in one
+  /// statement) in another connection of the export's snapshot, without queueing for them.
   ///
-  /// The export's first connection has held that lock on every table since the start, so only
-  /// a session *waiting* for a conflicting lock (an `ALTER TABLE`, `TRUNCATE` or `VACUUM FULL`
-  /// queued behind the export) can stand in the way — and it waits for the export to end, so a
+  /// The export's first connection has held those locks since the start, so only a session
+  /// *waiting* for a conflicting lock (an `ALTER TABLE`, `TRUNCATE` or `VACUUM FULL` queued
+  /// behind the export) can stand in the way — and it waits for the export to end, so a
   /// connection queueing behind it would wait forever, a deadlock the server cannot see. As
-  /// pg_dump's workers do, the lock is asked `NOWAIT`; while such a session waits, the export
+  /// pg_dump's workers do, the locks are asked `NOWAIT`; while such a session waits, the export
   /// says who it is and retries, up to `timeout` seconds, then stops (sealed chunks are kept).
   /// - Throws: `ExportError` `.locked` naming the waiting sessions; `PostgresError` otherwise.
   static func lockToRead(
-    _ relation: String, table: QualifiedName, on connection: PGConnection, timeout: Int,
-    stopped: () -> Bool, notice: (String) -> Void
+    _ tables: [(relation: String, name: QualifiedName)], on connection: PGConnection, timeout: Int,
+    stopped: @escaping () -> Bool, notice: (String) -> Void
   ) throws {
-    let began = Date()
-    var told = false
-    while true {
-      try connection.execute("SAVEPOINT cutover_lock", doing: "setting a savepoint before locking \(table)")
-      do {
-        try connection.execute(
-          "LOCK TABLE \(relation) IN ACCESS SHARE MODE NOWAIT", doing: "locking \(table) to read it")
-        try connection.execute("RELEASE SAVEPOINT cutover_lock", doing: "keeping the lock on \(table)")
-        return
-      } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
-        try connection.execute("ROLLBACK TO SAVEPOINT cutover_lock", doing: "after the lock of \(table)")
-      }
-      let waiting = try connection.execute(
-        """
-        SELECT coalesce(string_agg(format('pid %s (%s, waiting since %s)', a.pid,
-          coalesce(nullif(a.application_name, ''), a.usename), to_char(a.state_change, 'HH24:MI:SS')), ', '),
-          'a session') AS who
-        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'relation' AND l.relation = $1::regclass AND NOT l.granted
-        """, [table.quoted], doing: "finding the sessions queued for a lock on \(table)"
-      ).one().string("who")
-      let why =
-        "\(waiting) waits for an exclusive lock on \(table) (ALTER TABLE, TRUNCATE, VACUUM FULL or similar) queued behind the export's, and the export cannot read the table while it waits"
-      guard Date().timeIntervalSince(began) < Double(timeout), !stopped() else {
-        throw ExportError(
-          .locked, "\(why) (waited \(timeout) s)",
+    guard !tables.isEmpty else { return }
+    let names = tables.map(\.name)
+    let what = names.count == 1 ? "\(names[0])" : "\(names.count) tables"
+    let why = { (waiting: String) in
+      "\(waiting) waits for an exclusive lock on \(what) (ALTER TABLE, TRUNCATE, VACUUM FULL or similar) queued behind the export's, and the export cannot read the table while it waits"
+    }
+    try LockWait(seconds: Double(timeout), stopped: stopped).run(
+      take: {
+        try connection.execute("SAVEPOINT cutover_lock", doing: "setting a savepoint before locking \(what)")
+        do {
+          try connection.execute(
+            "LOCK TABLE \(tables.map(\.relation).joined(separator: ", ")) IN ACCESS SHARE MODE NOWAIT",
+            doing: "locking \(what) to read it")
+          try connection.execute("RELEASE SAVEPOINT cutover_lock", doing: "keeping the lock on \(what)")
+          return true
+        } catch let error as PostgresError where error.sqlState == SQLState.lockNotAvailable {
+          try connection.execute("ROLLBACK TO SAVEPOINT cutover_lock", doing: "after the lock of \(what)")
+          return false
+        }
+      },
+      sessions: {
+        try LockWait.sessions(
+          where:
+            "l.locktype = 'relation' AND NOT l.granted AND l.relation IN (SELECT to_regclass(n) FROM unnest($1::text[]) n)",
+          [PostgresArray.literal(names.map(\.quoted))], fallback: "a session", on: connection,
+          doing: "finding the sessions queued for a lock on \(what)")
+      },
+      waiting: {
+        notice(
+          "\(why($0)): waiting up to \(timeout) s for it to go (`SELECT pg_cancel_backend(<pid>)` ends it)")
+      },
+      refused: {
+        ExportError(
+          .locked, "\(why($0)) (waited \(timeout) s)",
           nextStep:
             "cancel that statement (`SELECT pg_cancel_backend(<pid>)`) or hold it until the export ends, then run the same export again: it resumes from the sealed chunks"
         )
-      }
-      if !told {
-        notice("\(why): waiting up to \(timeout) s for it to go (`SELECT pg_cancel_backend(<pid>)` ends it)")
-        told = true
-      }
-      usleep(250_000)
-    }
+      })
   }
 
   /// Refuses tables that changed between the snapshot and their lock: their fingerprint in

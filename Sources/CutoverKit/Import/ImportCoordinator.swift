@@ -72,39 +72,37 @@ struct ImportCoordinator {
   /// Takes the target's import lock for this session, waiting up to `lockWaitSeconds` for
   /// another session to let go of it, or says who holds it.
   private func lock(_ connection: PGConnection) throws {
-    let began = Date()
-    var announced = false
-    while true {
-      let taken = try connection.execute(
-        "SELECT pg_try_advisory_lock(hashtextextended('cutover import', 0)) AS taken",
-        doing: "taking the target's import lock"
-      ).one().bool("taken")
-      if taken { return }
-      let holder = try connection.execute(
-        """
-        SELECT coalesce(string_agg(format('pid %s (%s, %s since %s)', a.pid, nullif(a.application_name, ''),
-          a.state, to_char(a.state_change, 'HH24:MI:SS')), ', '), 'a session that just ended') AS holder
-        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.objsubid = 1 AND (l.classid::bigint << 32 | l.objid::bigint) = hashtextextended('cutover import', 0)
-        """, doing: "finding the session that holds the target's import lock"
-      ).one().string("holder")
-      guard Date().timeIntervalSince(began) < options.lockWaitSeconds, !scheduler.isStopped else {
-        throw ImportError(
-          .busy,
-          "another cutover import is loading \(options.target): \(holder) holds the target's import lock (waited \(Int(options.lockWaitSeconds)) s)",
-          nextStep:
-            "wait for it to finish (or stop it), then run the command again; a session left by a killed import ends with its statement (or `SELECT pg_terminate_backend(<pid>)`)"
-        )
-      }
-      if !announced {
+    let key = "hashtextextended('cutover import', 0)"
+    let target = options.target
+    let seconds = options.lockWaitSeconds
+    try LockWait(seconds: seconds, stopped: { scheduler.isStopped }).run(
+      take: {
+        try connection.execute(
+          "SELECT pg_try_advisory_lock(\(key)) AS taken", doing: "taking the target's import lock"
+        ).one().bool("taken")
+      },
+      sessions: {
+        try LockWait.sessions(
+          where: """
+            l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND (l.classid::bigint << 32 | l.objid::bigint) = \(key)
+            """, fallback: "a session that just ended", on: connection,
+          doing: "finding the session that holds the target's import lock")
+      },
+      waiting: { holder in
         progress.notice(
           "waiting for the target's import lock, held by \(holder) (a killed import's session lets go once its statement ends)"
         )
-        announced = true
-      }
-      usleep(250_000)
-    }
+      },
+      refused: { holder in
+        ImportError(
+          .busy,
+          "another cutover import is loading \(target): \(holder) holds the target's import lock (waited \(Int(seconds)) s)",
+          nextStep:
+            "wait for it to finish (or stop it), then run the command again; a session left by a killed import ends with its statement (or `SELECT pg_terminate_backend(<pid>)`)"
+        )
+      })
   }
 
   /// The tables whose owner the connecting role is a member of, in schemas it may create in.

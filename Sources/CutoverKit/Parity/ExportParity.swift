@@ -135,7 +135,7 @@ struct ExportParity: Sendable {
               try connection.importSnapshot(snapshot)
               try queue.drain(on: connection, cancellation: cancellation) { item in
                 try TableLocks.lockToRead(
-                  (item.only ? "ONLY " : "") + item.table.quoted, table: item.table, on: connection,
+                  [((item.only ? "ONLY " : "") + item.table.quoted, item.table)], on: connection,
                   timeout: self.lockTimeout, stopped: { false }, notice: notice)
                 try SourceDigest.digest(
                   item.mapping, targetTable: item.targetTable, only: item.only, part: item.part,

@@ -20,10 +20,9 @@ struct ImportCoordinator {
   func run() throws -> ImportSummary {
     let began = Date()
     // A shared lock keeps an export from starting over in the directory while it is read. An
-    // export running in it holds the lock exclusively: then the chunks are taken from its
-    // journal as it seals them (`ExportFeed`).
-    // An export holding the directory is followed at once (no retry); one that has written
-    // its manifest is finishing (ending its snapshot holder): wait for it to let go.
+    // export running in it holds the lock exclusively: it is followed at once (no retry), the
+    // chunks taken from its journal as it seals them (`ExportFeed`); one that has written its
+    // manifest is finishing (ending its snapshot holder): wait for it to let go.
     var directoryLock: ExportDirectory?
     do {
       directoryLock = try ExportDirectory.lock(options.directory, shared: true, waiting: 0)
@@ -323,10 +322,10 @@ struct ImportCoordinator {
   /// sequences and ANALYZE after its load and its indexes.
   ///
   /// Ready loads go out largest first: a table loads on one connection, so the biggest one,
-  /// started last, would be the whole import's tail (the others load beside it instead).
-  /// The tasks and what each waits for. Loads go largest first — or, while the export still
-  /// runs (`exportOrder`: the tables in the order it reads them), in the order the export
-  /// finishes their sources, so a worker does not wait for a table the export reads last.
+  /// started last, would be the whole import's tail (the others load beside it instead). While
+  /// the export still runs (`exportOrder`: the tables in the order it reads them), loads go in
+  /// the order the export finishes their sources, so a worker does not wait for a table the
+  /// export reads last.
   static func tasks(
     toLoad: [ImportPlan.Unit], all: [ImportPlan.Unit], rebuild: [DeferredObject],
     parents: [QualifiedName: Set<QualifiedName>], exportOrder: [QualifiedName]? = nil
@@ -336,14 +335,14 @@ struct ImportCoordinator {
     let position = Dictionary(
       (exportOrder ?? []).enumerated().map { ($0.element, $0.offset) },
       uniquingKeysWith: { first, _ in first })
-    let ready: (ImportPlan.Unit) -> Int = { unit in unit.sources.map { position[$0.name] ?? 0 }.max() ?? 0 }
-    let ordered = toLoad.enumerated().sorted { a, b in
-      if exportOrder != nil, ready(a.element) != ready(b.element) {
-        return ready(a.element) < ready(b.element)
-      }
-      if a.element.bytes != b.element.bytes { return a.element.bytes > b.element.bytes }
+    // Sorted by (the export's position of its last source, largest first, plan order).
+    let ordered = toLoad.enumerated().map { offset, unit in
+      (unit: unit, ready: unit.sources.map { position[$0.name] ?? 0 }.max() ?? 0, offset: offset)
+    }.sorted { a, b in
+      if a.ready != b.ready { return a.ready < b.ready }
+      if a.unit.bytes != b.unit.bytes { return a.unit.bytes > b.unit.bytes }
       return a.offset < b.offset
-    }.map(\.element)
+    }.map(\.unit)
     for unit in ordered {
       loadTask[unit.target] = tasks.count
       tasks.append((.load(unit), []))

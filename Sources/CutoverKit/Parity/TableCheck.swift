@@ -34,6 +34,8 @@ struct TableCheck: Sendable {
   static let bucketLimit = 64
 
   var sourceRows: Int64 { sources.reduce(0) { $0 + $1.parity.rows } }
+  /// COPY text bytes of the sources (what verify sizes its work by).
+  var sourceBytes: Int64 { sources.reduce(0) { $0 + $1.bytes } }
   var sourceDigest: Int128 { sources.reduce(0) { $0 + (Int128($1.parity.digest) ?? 0) } }
 
   /// `FROM [ONLY] target`: a partitioned table's rows are in its partitions.
@@ -68,7 +70,7 @@ struct TableCheck: Sendable {
       source: sources.count == 1 ? sources[0].name : nil, target: target.name, status: .match,
       sourceRows: sourceRows, targetRows: targetRows, sourceDigest: String(sourceDigest),
       targetDigest: targetDigest, algorithm: CanonicalRow.algorithm,
-      bytes: sources.reduce(0) { $0 + $1.bytes })
+      bytes: sourceBytes)
     if sources.count > 1 {
       parity.reason = "fed by \(sources.map { "\($0.name)" }.joined(separator: ", "))"
     }

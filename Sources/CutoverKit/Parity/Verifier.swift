@@ -211,9 +211,14 @@ public struct Verifier: Sendable {
       return (table.name, n)
     }
     let digestWork = order.compactMap { checks[$0] }.sorted {
-      $0.sources.reduce(0) { $0 + $1.bytes } > $1.sources.reduce(0) { $0 + $1.bytes }
+      $0.sourceBytes > $1.sourceBytes
     }
     progress("verify: digesting \(digestWork.count) table(s), \(jobs) at a time")
+    let said: @Sendable (TableParity, String) -> Void = { parity, how in
+      progress(
+        "verify: \(parity.target) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
+          + "\(String(format: "%.1f", parity.seconds ?? 0)) s\(how))")
+    }
     // A table holding more than its share of the bytes is digested in block ranges on every
     // connection (as the export reads it), so it does not run alone while the others idle.
     let split = try await Self.largeTables(digestWork, jobs: jobs, target: target)
@@ -229,9 +234,7 @@ public struct Verifier: Sendable {
       part, connection -> (DigestPart, DigestPart.Outcome) in
       guard let range = part.range else {
         let parity = try part.check.compare(count: counts[part.check.target.name] ?? -1, on: connection)
-        progress(
-          "verify: \(part.check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
-            + "\(String(format: "%.1f", parity.seconds ?? 0)) s)")
+        said(parity, "")
         return (part, .whole(parity))
       }
       let began = Date()
@@ -256,9 +259,7 @@ public struct Verifier: Sendable {
     ) { check, connection in
       let parity = try check.compare(
         count: counts[check.target.name] ?? -1, digested: parts[check.target.name], on: connection)
-      progress(
-        "verify: \(check.target.name) \(parity.status.rawValue) (\(parity.targetRows ?? 0) rows, "
-          + "\(String(format: "%.1f", parity.seconds ?? 0)) s in \(jobs) block ranges)")
+      said(parity, " in \(jobs) block ranges")
       return (check.target.name, parity)
     }
     compared.merge(whole) { first, _ in first }
@@ -389,9 +390,9 @@ public struct Verifier: Sendable {
   static func largeTables(_ checks: [TableCheck], jobs: Int, target: ConnectionTarget) async throws
     -> [QualifiedName: Int64]
   {
-    let total = checks.reduce(0) { $0 + $1.sources.reduce(0) { $0 + $1.bytes } }
+    let total = checks.reduce(0) { $0 + $1.sourceBytes }
     let large = checks.filter {
-      $0.target.kind == .ordinary && jobs > 1 && $0.sources.reduce(0) { $0 + $1.bytes } * Int64(jobs) > total
+      $0.target.kind == .ordinary && jobs > 1 && $0.sourceBytes * Int64(jobs) > total
     }
     guard !large.isEmpty else { return [:] }
     return try await onDedicatedThread(named: "verify-sizes") {

@@ -486,13 +486,8 @@ struct ImportTests {
   @Test func `an import started while the export runs loads each table once the export has sealed it`()
     async throws
   {
-    try await IdentityCopy.with(
-      source: try #require(TestDatabase.current), schema: Self.parentsAndItems,
-      data: Self.parentsAndItemsRows,
-      tables: ["app.parents", "app.items"], label: "import live"
-    ) { copy in
-      var exportOptions = try copy.exportOptions()
-      exportOptions.chunkSize = 4096
+    try await Self.withParentsAndItems(label: "import live") { copy, exportOptions in
+      var exportOptions = exportOptions
       exportOptions.jobs = 1
       // The export holds its snapshot and directory for a while before it reads a table.
       exportOptions.afterSnapshot = { _ in try await Task.sleep(for: .seconds(3)) }
@@ -521,31 +516,37 @@ struct ImportTests {
     }
   }
 
-  /// Parents and items with a foreign key and a secondary index: what an import drops and
-  /// puts back.
-  static let parentsAndItems = """
-    CREATE SCHEMA app;
-    CREATE TABLE app.parents (id int PRIMARY KEY, name text);
-    CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
-    CREATE INDEX items_label ON app.items (label);
-    """
-  static let parentsAndItemsRows = """
-    INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
-    INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
-    """
+  /// Parents and items with a foreign key and a secondary index (what an import drops and
+  /// puts back), 20,300 rows, and export options writing 4 KiB chunks (several per table).
+  static func withParentsAndItems(
+    label: String, _ body: (IdentityCopy, ExportOptions) async throws -> Void
+  ) async throws {
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current),
+      schema: """
+        CREATE SCHEMA app;
+        CREATE TABLE app.parents (id int PRIMARY KEY, name text);
+        CREATE TABLE app.items (id int PRIMARY KEY, parent int REFERENCES app.parents, label text);
+        CREATE INDEX items_label ON app.items (label);
+        """,
+      data: """
+        INSERT INTO app.parents SELECT g, 'p' || g FROM generate_series(1, 300) g;
+        INSERT INTO app.items SELECT g, g % 300 + 1, md5(g::text) FROM generate_series(1, 20000) g;
+        """, tables: ["app.parents", "app.items"], label: label
+    ) { copy in
+      var options = try copy.exportOptions()
+      options.chunkSize = 4096
+      try await body(copy, options)
+    }
+  }
 
   @Test
   func
     `an import resumed after the export started over loads every table again from the new snapshot and puts back what it dropped`()
     async throws
   {
-    try await IdentityCopy.with(
-      source: try #require(TestDatabase.current), schema: Self.parentsAndItems,
-      data: Self.parentsAndItemsRows,
-      tables: ["app.parents", "app.items"], label: "import restarted export"
-    ) { copy in
-      var exportOptions = try copy.exportOptions()
-      exportOptions.chunkSize = 4096
+    try await Self.withParentsAndItems(label: "import restarted export") { copy, exportOptions in
+      var exportOptions = exportOptions
       _ = try await Exporter(options: exportOptions).run(logger: Self.logger)
       let arguments = copy.importArguments + ["--jobs", "1"]
       // Killed inside its second table (items passes the point twice, at its first chunk and

@@ -80,46 +80,35 @@ struct ParityExportTests {
                           u uuid, m app.mood, d app.flag, ba boolean[]);
       CREATE TABLE app.k (code text PRIMARY KEY, note text);
       """
-    try await db.runScript(
-      schema
-        + #"""
-        INSERT INTO app.h
-        SELECT i,
-               CASE WHEN i % 17 = 0 THEN NULL WHEN i % 13 = 0 THEN ''
-                    ELSE (SELECT string_agg(substr(E'ab\t\n\r\\"(),{} \x0B\x0C\x08é漢😀''xyz', 1 + (i * 7 + g * 11) % 23, 1), '')
-                            FROM generate_series(1, i % 29) g) END,
-               left(md5(i::text), i % 11), CASE WHEN i % 3 = 0 THEN 'ab' END, i % 2 = 0,
-               ('10.0.' || (i % 250) || '.1')::inet, jsonb_build_object('k', E'v\t"' || i, 'a', jsonb_build_array(i, NULL, 'x y')),
-               ('{"s": "' || i || '\n"}')::json, ARRAY[E'q"\\' || i, NULL, '', 'a b'],
-               '2024-01-01 00:00:00.5+09'::timestamptz + i * interval '1 minute', i / 7.0::float8, i * 1.10,
-               decode(md5(i::text), 'hex'), i * interval '1 day 2 hours', md5(i::text)::uuid,
-               (ARRAY['sad', 'happy'])[1 + i % 2]::app.mood, i % 3 = 1, ARRAY[true, NULL, i % 2 = 0]
-          FROM generate_series(1, 400) i;
-        INSERT INTO app.k SELECT E'c\t' || i, CASE WHEN i % 2 = 0 THEN 'keep' ELSE 'drop' END FROM generate_series(1, 50) i;
-        """#)
-    let target = try await TestDatabase.create(label: "parity copy hashes")
-    let directory = ImportTests.scratchDirectory("parity-copy-hashes")
-    let mappings = ImportTests.scratchDirectory("parity-copy-hashes-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.h", "app.k"], into: mappings)
+    let data = #"""
+      INSERT INTO app.h
+      SELECT i,
+             CASE WHEN i % 17 = 0 THEN NULL WHEN i % 13 = 0 THEN ''
+                  ELSE (SELECT string_agg(substr(E'ab\t\n\r\\"(),{} \x0B\x0C\x08é漢😀''xyz', 1 + (i * 7 + g * 11) % 23, 1), '')
+                          FROM generate_series(1, i % 29) g) END,
+             left(md5(i::text), i % 11), CASE WHEN i % 3 = 0 THEN 'ab' END, i % 2 = 0,
+             ('10.0.' || (i % 250) || '.1')::inet, jsonb_build_object('k', E'v\t"' || i, 'a', jsonb_build_array(i, NULL, 'x y')),
+             ('{"s": "' || i || '\n"}')::json, ARRAY[E'q"\\' || i, NULL, '', 'a b'],
+             '2024-01-01 00:00:00.5+09'::timestamptz + i * interval '1 minute', i / 7.0::float8, i * 1.10,
+             decode(md5(i::text), 'hex'), i * interval '1 day 2 hours', md5(i::text)::uuid,
+             (ARRAY['sad', 'happy'])[1 + i % 2]::app.mood, i % 3 = 1, ARRAY[true, NULL, i % 2 = 0]
+        FROM generate_series(1, 400) i;
+      INSERT INTO app.k SELECT E'c\t' || i, CASE WHEN i % 2 = 0 THEN 'keep' ELSE 'drop' END FROM generate_series(1, 50) i;
+      """#
+    try await IdentityCopy.with(
+      source: db, schema: schema, data: data, tables: ["app.h", "app.k"], label: "parity copy hashes"
+    ) { copy in
       // app.k keeps only the rows whose note is 'keep' (a filter the digest must apply too).
-      let k = mappings.appendingPathComponent("app.k.yaml")
+      let k = copy.mappings.appendingPathComponent("app.k.yaml")
       try
         (try String(contentsOf: k, encoding: .utf8)
         + "filter:\n  column: note\n  keep: [keep]\n  reason: the test drops the others\n")
         .write(to: k, atomically: true, encoding: .utf8)
-      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
-      options.parity = ParitySchema(
-        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+      let options = try copy.parityExportOptions()
       let summary = try await Exporter(options: options).run(logger: ParityFixture.logger)
       #expect(summary.digestsInCopy == 2)
       // The digests equal the server's own sums of the same rows.
-      let manifest = try #require(try ExportManifest.read(directory: directory))
+      let manifest = try #require(try ExportManifest.read(directory: copy.directory))
       let h = try #require(manifest.tables.first { "\($0.name)" == "app.h" }?.parity)
       let kept = try #require(manifest.tables.first { "\($0.name)" == "app.k" }?.parity)
       let server = try await db.withConnection { connection -> [String] in
@@ -136,12 +125,9 @@ struct ParityExportTests {
       #expect(h.rows == 400 && h.digest == server[0], "\(h)")
       #expect(kept.rows == 25 && kept.digest == server[1], "\(kept)")
       // And the loaded target verifies green, row by row.
-      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings)
-    } catch {
-      try await target.drop()
-      throw error
+      try await Self.expectImportVerifiesGreen(
+        copy.target, directory: copy.directory, mappings: copy.mappings)
     }
-    try await target.drop()
   }
 
   @Test
@@ -162,11 +148,7 @@ struct ParityExportTests {
         INSERT INTO app.small SELECT generate_series(1, 10);
         """, tables: ["app.big", "app.small"], label: "parity split verify"
     ) { copy in
-      var options = try copy.exportOptions()
-      options.parity = ParitySchema(
-        mappings: copy.mappings, chain: MappingFixtures.chain, localStandIn: nil,
-        target: try copy.target.target)
-      _ = try await Exporter(options: options).run(logger: ParityFixture.logger)
+      _ = try await Exporter(options: try copy.parityExportOptions()).run(logger: ParityFixture.logger)
       let lines = Mutex<[String]>([])
       try await Self.expectImportVerifiesGreen(
         copy.target, directory: copy.directory, mappings: copy.mappings
@@ -194,36 +176,22 @@ struct ParityExportTests {
   }
 
   @Test func `a table without columns is exported, digested, imported and verified green`() async throws {
-    let db = try #require(TestDatabase.current)
-    let schema = "CREATE SCHEMA app; CREATE TABLE app.z (); CREATE TABLE app.a (id int PRIMARY KEY);"
-    try await db.runScript(
-      schema
-        + "INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.a VALUES (1);")
-    let target = try await TestDatabase.create(label: "parity no columns")
-    let directory = ImportTests.scratchDirectory("parity-no-columns")
-    let mappings = ImportTests.scratchDirectory("parity-no-columns-mappings")
-    defer {
-      try? FileManager.default.removeItem(at: directory)
-      try? FileManager.default.removeItem(at: mappings)
-    }
-    do {
-      try await target.runScript(schema)
-      try MappingFixtures.writeIdentityMappings(["app.z", "app.a"], into: mappings)
-      var options = ExportOptions(source: try ConnectionTarget(db.url, side: .source), directory: directory)
-      options.parity = ParitySchema(
-        mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
-      _ = try await Exporter(options: options).run(logger: ParityFixture.logger)
-      let manifest = try #require(try ExportManifest.read(directory: directory))
+    try await IdentityCopy.with(
+      source: try #require(TestDatabase.current),
+      schema: "CREATE SCHEMA app; CREATE TABLE app.z (); CREATE TABLE app.a (id int PRIMARY KEY);",
+      data:
+        "INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.z DEFAULT VALUES; INSERT INTO app.a VALUES (1);",
+      tables: ["app.z", "app.a"], label: "parity no columns"
+    ) { copy in
+      _ = try await Exporter(options: try copy.parityExportOptions()).run(logger: ParityFixture.logger)
+      let manifest = try #require(try ExportManifest.read(directory: copy.directory))
       let z = try #require(manifest.tables.first { "\($0.name)" == "app.z" })
       #expect(z.rows == 2 && z.parity?.rows == 2, "\(z)")
       #expect(manifest.tables.first { "\($0.name)" == "app.a" }?.parity?.rows == 1)
       // It imports and verifies green like any other.
-      try await Self.expectImportVerifiesGreen(target, directory: directory, mappings: mappings)
-    } catch {
-      try await target.drop()
-      throw error
+      try await Self.expectImportVerifiesGreen(
+        copy.target, directory: copy.directory, mappings: copy.mappings)
     }
-    try await target.drop()
   }
 
   @Test func `a resumed export neither loses nor doubles digests; a keyless table narrows by row hash`()

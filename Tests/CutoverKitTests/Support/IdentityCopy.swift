@@ -41,6 +41,14 @@ struct IdentityCopy {
     ExportOptions(source: try ConnectionTarget(source.url, side: .source), directory: directory)
   }
 
+  /// Export options that also take the source digests, resolved against the target's schema.
+  func parityExportOptions() throws -> ExportOptions {
+    var options = try exportOptions()
+    options.parity = ParitySchema(
+      mappings: mappings, chain: MappingFixtures.chain, localStandIn: nil, target: try target.target)
+    return options
+  }
+
   /// `cutover import` of the export into the target, as an operator types it.
   var importArguments: [String] {
     ["import", "--export-dir", directory.path, "--target", target.url, "--mappings", mappings.path]
